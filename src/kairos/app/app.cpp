@@ -1,0 +1,107 @@
+#include "kairos/app/app.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+#include "kairos/api/ops/ops_routes.hpp"
+#include "kairos/http/metrics.hpp"
+#include "kairos/http/server.hpp"
+#include "kairos/store/migrations.hpp"
+#include "kairos/store/sqlite/sqlite_database.hpp"
+
+namespace kairos::app {
+
+void ConfigureLogging(const std::string& level) {
+  auto logger = spdlog::stdout_logger_mt("kairos");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(level));
+  // A flush per line would cost a system call per request; warnings flush at once,
+  // everything else within a second, and all of it at exit.
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+std::unique_ptr<store::Database> OpenDatabase(const Config& config) {
+  std::string path = config.db;
+  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  store::SqliteOptions options;
+  options.readers = config.db_readers;
+  options.synchronous_full = config.sqlite_sync_full;
+  auto db = store::OpenSqlite(path, options);
+  int applied = store::Migrate(*db);
+  if (applied > 0) spdlog::info("applied {} migration(s); schema version {}", applied, store::SchemaVersion(*db));
+  return db;
+}
+
+// A database URL may carry a password; logs show it without.
+std::string RedactedDb(const std::string& db) {
+  auto scheme = db.find("://");
+  auto at = db.rfind('@');
+  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return db;
+  auto colon = db.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return db;
+  return db.substr(0, colon + 1) + "***" + db.substr(at);
+}
+
+int Serve(const Config& config) {
+  auto listen = ParseListen(config.listen);
+  if (!listen.ok()) {
+    spdlog::error("{}", listen.error().message);
+    return 2;
+  }
+  std::unique_ptr<store::Database> db;
+  try {
+    db = OpenDatabase(config);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot open database: {}", e.what());
+    return 1;
+  }
+
+  http::Metrics metrics;
+  http::Router router;
+  router.on_exception = [](const http::Request& req, const std::string& what) {
+    spdlog::error("handler failed: {} {} id={}: {}", http::MethodName(req.method), req.path, req.request_id, what);
+  };
+  api::RegisterOpsRoutes(router, metrics, *db);
+
+  http::ServerOptions options;
+  options.host = listen->host;
+  options.port = listen->port;
+  options.io_threads = config.io_threads;
+  options.worker_threads = config.worker_threads;
+  options.body_limit = config.body_limit;
+  options.header_limit = config.header_limit;
+  options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  options.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
+  options.access_log = config.access_log;
+
+  http::Server server(options, router, metrics);
+  std::uint16_t port;
+  try {
+    port = server.Listen();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  if (!config.port_file.empty()) {
+    std::string tmp = config.port_file + ".tmp";
+    {
+      std::ofstream out(tmp);
+      out << port << "\n";
+    }
+    std::rename(tmp.c_str(), config.port_file.c_str());
+  }
+  spdlog::info("kairos {} listening on {}:{} (database {})", KAIROS_VERSION, listen->host, port, RedactedDb(config.db));
+  server.Run();
+  db->Close();
+  spdlog::info("stopped");
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+}  // namespace kairos::app

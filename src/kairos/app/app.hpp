@@ -1,0 +1,21 @@
+// Wiring: opens the database, builds the services and the route table, and serves.
+#pragma once
+
+#include <memory>
+
+#include "kairos/app/config.hpp"
+#include "kairos/http/router.hpp"
+#include "kairos/store/database.hpp"
+
+namespace kairos::app {
+
+// Opens the database named by a --db value (creating and migrating it).
+std::unique_ptr<store::Database> OpenDatabase(const Config& config);
+
+// Serves until SIGTERM/SIGINT; returns the process exit code.
+int Serve(const Config& config);
+
+// Sets up logging to stdout at the given level ("debug", "info", "warn", "error").
+void ConfigureLogging(const std::string& level);
+
+}  // namespace kairos::app

@@ -1,0 +1,39 @@
+// Everything an operator can set, with its default. Each field has a command-line flag
+// and a KAIROS_* environment variable (see the README).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "kairos/core/result.hpp"
+
+namespace kairos::app {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "./data/kairos.db";
+  std::string port_file;  // when set, the bound port is written here once listening
+  int io_threads = 2;
+  int worker_threads = 8;
+  int db_readers = 4;
+  bool sqlite_sync_full = false;
+  std::size_t body_limit = 1 << 20;
+  std::size_t header_limit = 16 << 10;
+  int header_timeout_ms = 10'000;
+  int body_timeout_ms = 30'000;
+  int idle_timeout_ms = 75'000;
+  int shutdown_timeout_ms = 15'000;
+  std::string log_level = "info";
+  bool access_log = true;
+};
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// Parses "host:port" or "[v6]:port". Port 0 asks for a free port.
+Result<ListenAddress> ParseListen(const std::string& listen);
+
+}  // namespace kairos::app

@@ -1,0 +1,579 @@
+#include "kairos/core/free_time.hpp"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <map>
+#include <string>
+
+namespace kairos {
+
+namespace {
+
+using std::chrono::seconds;
+
+// Values of the remaining-capacity step function besides free units (>= 0).
+constexpr int kOutside = INT_MIN;  // no window covers this time
+constexpr int kBlocked = -1;       // a blocked period or busy explicit slot covers it
+
+constexpr std::size_t kMaxSlots = 100'000;
+constexpr auto kMaxRange = date::days{400};
+constexpr seconds kFullDay = date::days{1};
+
+struct Window {
+  Interval interval;
+  int capacity = 1;
+  WindowOrigin origin;
+};
+
+// From `start` until the next piece's start, the step function has `value`.
+struct Piece {
+  Instant start;
+  int value;
+};
+
+// One calendar seen through one query: its windows overlapping the range, its
+// remaining-capacity step function and the local days at their per-day limit.
+struct Profile {
+  std::vector<Window> windows;       // ordered by start, then source, then id
+  std::vector<Piece> pieces;         // the first starts at Instant::min()
+  std::vector<Interval> limited_days;  // ordered
+};
+
+// The verdict on one candidate interval for one calendar.
+struct Verdict {
+  bool inside_windows = false;
+  SlotState state = SlotState::kAvailable;
+  int remaining = 0;
+};
+
+struct Candidate {
+  Instant start;
+  WindowOrigin origin;
+};
+
+bool WindowBefore(const Window& a, const Window& b) {
+  if (a.interval.start != b.interval.start) return a.interval.start < b.interval.start;
+  if (a.origin.source != b.origin.source) return a.origin.source < b.origin.source;
+  return a.origin.id < b.origin.id;
+}
+
+seconds StepOf(const SlotQuery& q) { return q.step > seconds{0} ? q.step : q.duration; }
+
+Status ValidateQuery(const SlotQuery& q) {
+  if (q.duration <= seconds{0}) return InvalidArgument("Slot duration must be positive", "duration_minutes");
+  if (q.step < seconds{0}) return InvalidArgument("Slot step must not be negative", "step");
+  if (q.buffer_before < seconds{0} || q.buffer_after < seconds{0}) {
+    return InvalidArgument("Buffers must not be negative", "buffer");
+  }
+  if (q.min_notice < seconds{0}) return InvalidArgument("Minimum notice must not be negative", "min_notice");
+  if (q.horizon && *q.horizon < seconds{0}) return InvalidArgument("Booking horizon must not be negative", "horizon");
+  if (q.per_day_limit && *q.per_day_limit < 0) {
+    return InvalidArgument("Per-day booking limit must not be negative", "per_day_limit");
+  }
+  if (q.range.end < q.range.start) return InvalidArgument("The range ends before it starts", "end_date");
+  if (q.range.length() > kMaxRange) return InvalidArgument("The range must not exceed 400 days", "end_date");
+  return {};
+}
+
+Status ValidateWeeklyRule(const WeeklyRule& r) {
+  if (r.iso_weekday < 1 || r.iso_weekday > 7) {
+    return InvalidArgument("Weekday must be between 1 (Monday) and 7 (Sunday)", "day_of_week");
+  }
+  if (r.start < seconds{0} || r.end > kFullDay || r.end <= r.start) {
+    return InvalidArgument("A weekly rule must end after it starts, within one day", "end_time");
+  }
+  if (r.capacity < 0) return InvalidArgument("Capacity must not be negative", "capacity");
+  return {};
+}
+
+Status ValidateCalendar(const CalendarAvailability& c) {
+  if (c.zone == nullptr) return InvalidArgument("The calendar has no time zone", "timezone");
+  for (const WeeklyRule& r : c.weekly_rules) {
+    if (Status s = ValidateWeeklyRule(r); !s) return s;
+  }
+  for (const WeeklyRule& r : c.default_rules) {
+    if (Status s = ValidateWeeklyRule(r); !s) return s;
+  }
+  for (const RecurringWindow& w : c.recurring_windows) {
+    if (w.duration <= seconds{0}) return InvalidArgument("A recurring window needs a positive duration", "duration");
+  }
+  return {};
+}
+
+void AddWeeklyWindows(std::span<const WeeklyRule> rules, WindowSource source, Zone zone, Interval range,
+                      std::vector<Window>& out) {
+  if (rules.empty()) return;
+  std::array<std::vector<const WeeklyRule*>, 8> by_weekday;
+  for (const WeeklyRule& r : rules) by_weekday[r.iso_weekday].push_back(&r);
+  // One day of margin on each side: a local day's windows may start before or end after
+  // the UTC range's local dates by up to a day's offset.
+  date::local_days first{LocalDate(range.start, zone)};
+  date::local_days last{LocalDate(range.end, zone)};
+  for (date::local_days day = first - date::days{1}; day <= last + date::days{1}; day += date::days{1}) {
+    Date civil{day};
+    for (const WeeklyRule* r : by_weekday[IsoWeekday(civil)]) {
+      if ((r->valid_from && civil < *r->valid_from) || (r->valid_until && civil > *r->valid_until)) continue;
+      Interval i{ToUtc(LocalDateTime{day} + r->start, zone), ToUtc(LocalDateTime{day} + r->end, zone)};
+      if (i.Overlaps(range)) out.push_back({i, r->capacity, {source, r->id}});
+    }
+  }
+}
+
+Status AddRecurringWindows(std::span<const RecurringWindow> windows, Zone zone, Interval range,
+                           std::vector<Window>& out) {
+  for (const RecurringWindow& w : windows) {
+    LocalDateTime from = ToLocal(range.start, zone) - w.duration - kFullDay;
+    LocalDateTime to = ToLocal(range.end, zone) + kFullDay;
+    auto occurrences = ExpandRecurrence(w.rule, w.first, from, to, w.exceptions);
+    if (!occurrences.ok()) return occurrences.error();
+    for (LocalDateTime o : *occurrences) {
+      Interval i{ToUtc(o, zone), ToUtc(o + w.duration, zone)};
+      if (i.Overlaps(range)) out.push_back({i, w.capacity, {WindowSource::kRecurring, w.id}});
+    }
+  }
+  return {};
+}
+
+bool HasAvailabilityDefinitions(const CalendarAvailability& c) {
+  return !c.weekly_rules.empty() || !c.recurring_windows.empty() || !c.one_off_windows.empty() ||
+         std::any_of(c.explicit_slots.begin(), c.explicit_slots.end(),
+                     [](const ExplicitSlot& s) { return s.status == SlotStatus::kAvailable; });
+}
+
+Result<std::vector<Window>> CollectWindows(const CalendarAvailability& c, Interval range) {
+  std::vector<Window> windows;
+  if (c.undefined_time == UndefinedTimePolicy::kOpenUndefinedDays && !range.empty()) {
+    // Whether a day is defined depends on all of its windows, not only those in the range.
+    range = {LocalDayBounds(LocalDate(range.start, c.zone), c.zone).start,
+             LocalDayBounds(LocalDate(range.end - seconds{1}, c.zone), c.zone).end};
+  }
+  AddWeeklyWindows(c.weekly_rules, WindowSource::kWeeklyRule, c.zone, range, windows);
+  if (Status s = AddRecurringWindows(c.recurring_windows, c.zone, range, windows); !s) return s.error();
+  for (const OneOffWindow& w : c.one_off_windows) {
+    if (w.interval.Overlaps(range)) windows.push_back({w.interval, w.capacity, {WindowSource::kOneOff, w.id}});
+  }
+  for (const ExplicitSlot& s : c.explicit_slots) {
+    if (s.status == SlotStatus::kAvailable && s.interval.Overlaps(range)) {
+      windows.push_back({s.interval, s.capacity, {WindowSource::kExplicitSlot, s.id}});
+    }
+  }
+  if (c.undefined_time == UndefinedTimePolicy::kDefaultRulesIfNone && !HasAvailabilityDefinitions(c)) {
+    AddWeeklyWindows(c.default_rules, WindowSource::kDefaultRule, c.zone, range, windows);
+  }
+  if (c.undefined_time == UndefinedTimePolicy::kOpenUndefinedDays && !range.empty()) {
+    std::vector<Interval> spans;
+    spans.reserve(windows.size());
+    for (const Window& w : windows) spans.push_back(w.interval);
+    IntervalSet defined = IntervalSet::Of(std::move(spans));
+    date::local_days last{LocalDate(range.end - seconds{1}, c.zone)};
+    for (date::local_days day{LocalDate(range.start, c.zone)}; day <= last; day += date::days{1}) {
+      Interval bounds = LocalDayBounds(Date{day}, c.zone);
+      if (!defined.Overlaps(bounds)) {
+        windows.push_back({bounds, c.open_day_capacity, {WindowSource::kOpenDay, 0}});
+      }
+    }
+  }
+  if (!std::is_sorted(windows.begin(), windows.end(), WindowBefore)) {
+    std::sort(windows.begin(), windows.end(), WindowBefore);
+  }
+  return windows;
+}
+
+// Window capacity over time: the largest capacity among covering windows, kOutside where none.
+std::vector<Piece> CapacityPieces(const std::vector<Window>& windows) {
+  std::vector<Piece> pieces{{Instant::min(), kOutside}};
+  bool disjoint = true;
+  for (std::size_t i = 1; i < windows.size() && disjoint; ++i) {
+    disjoint = windows[i - 1].interval.end <= windows[i].interval.start;
+  }
+  if (disjoint) {
+    for (const Window& w : windows) {
+      if (w.interval.empty()) continue;
+      if (pieces.back().start == w.interval.start) {
+        pieces.back().value = w.capacity;
+      } else {
+        pieces.push_back({w.interval.start, w.capacity});
+      }
+      pieces.push_back({w.interval.end, kOutside});
+    }
+    return pieces;
+  }
+  std::vector<std::pair<Instant, int>> changes;  // +capacity+1 opens, -(capacity+1) closes
+  for (const Window& w : windows) {
+    if (w.interval.empty()) continue;
+    changes.push_back({w.interval.start, w.capacity + 1});
+    changes.push_back({w.interval.end, -(w.capacity + 1)});
+  }
+  std::sort(changes.begin(), changes.end());
+  std::map<int, int> open;  // capacity -> number of open windows with it
+  for (std::size_t i = 0; i < changes.size();) {
+    Instant at = changes[i].first;
+    for (; i < changes.size() && changes[i].first == at; ++i) {
+      int delta = changes[i].second;
+      if (delta > 0) {
+        ++open[delta - 1];
+      } else if (--open[-delta - 1] == 0) {
+        open.erase(-delta - 1);
+      }
+    }
+    int value = open.empty() ? kOutside : open.rbegin()->first;
+    if (value != pieces.back().value) pieces.push_back({at, value});
+  }
+  return pieces;
+}
+
+// Booked units over time, bookings widened by the buffers.
+std::vector<Piece> LoadPieces(std::span<const Booking> bookings, const SlotQuery& q) {
+  std::vector<std::pair<Instant, int>> starts;
+  std::vector<std::pair<Instant, int>> ends;
+  starts.reserve(bookings.size());
+  ends.reserve(bookings.size());
+  for (const Booking& b : bookings) {
+    Interval widened{b.interval.start - q.buffer_before, b.interval.end + q.buffer_after};
+    if (b.units == 0 || b.interval.empty() || !widened.Overlaps(q.range)) continue;
+    starts.push_back({widened.start, b.units});
+    ends.push_back({widened.end, b.units});
+  }
+  auto by_time = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(starts.begin(), starts.end(), by_time)) std::sort(starts.begin(), starts.end(), by_time);
+  if (!std::is_sorted(ends.begin(), ends.end(), by_time)) std::sort(ends.begin(), ends.end(), by_time);
+  std::vector<Piece> pieces{{Instant::min(), 0}};
+  pieces.reserve(starts.size() + ends.size() + 1);
+  int load = 0;
+  std::size_t s = 0;
+  std::size_t e = 0;
+  while (s < starts.size() || e < ends.size()) {
+    Instant at = e == ends.size() || (s < starts.size() && starts[s].first < ends[e].first) ? starts[s].first
+                                                                                            : ends[e].first;
+    for (; e < ends.size() && ends[e].first == at; ++e) load -= ends[e].second;
+    for (; s < starts.size() && starts[s].first == at; ++s) load += starts[s].second;
+    if (load != pieces.back().value) {
+      if (pieces.back().start == at) {
+        pieces.back().value = load;
+      } else {
+        pieces.push_back({at, load});
+      }
+    }
+  }
+  return pieces;
+}
+
+// 1 where blocked periods or busy explicit slots lie, 0 elsewhere.
+std::vector<Piece> BlockedPieces(const CalendarAvailability& c, Interval range) {
+  std::vector<Interval> busy;
+  for (const Interval& b : c.blocked) {
+    if (b.Overlaps(range)) busy.push_back(b);
+  }
+  for (const ExplicitSlot& s : c.explicit_slots) {
+    if ((s.status == SlotStatus::kBooked || s.status == SlotStatus::kBlocked) && s.interval.Overlaps(range)) {
+      busy.push_back(s.interval);
+    }
+  }
+  std::vector<Piece> pieces{{Instant::min(), 0}};
+  IntervalSet merged = IntervalSet::Of(std::move(busy));
+  for (const Interval& i : merged.intervals()) {
+    pieces.push_back({i.start, 1});
+    pieces.push_back({i.end, 0});
+  }
+  return pieces;
+}
+
+// Combines the three step functions into remaining capacity.
+std::vector<Piece> RemainingPieces(const std::vector<Piece>& capacity, const std::vector<Piece>& load,
+                                   const std::vector<Piece>& blocked) {
+  std::vector<Piece> out;
+  out.reserve(capacity.size() + load.size() + blocked.size());
+  std::size_t a = 0;
+  std::size_t b = 0;
+  std::size_t c = 0;
+  Instant at = Instant::min();
+  while (true) {
+    int value = capacity[a].value == kOutside ? kOutside
+                : blocked[c].value != 0       ? kBlocked
+                                              : std::max(0, capacity[a].value - load[b].value);
+    if (out.empty() || out.back().value != value) out.push_back({at, value});
+    Instant next = Instant::max();
+    if (a + 1 < capacity.size()) next = std::min(next, capacity[a + 1].start);
+    if (b + 1 < load.size()) next = std::min(next, load[b + 1].start);
+    if (c + 1 < blocked.size()) next = std::min(next, blocked[c + 1].start);
+    if (next == Instant::max()) break;
+    at = next;
+    if (a + 1 < capacity.size() && capacity[a + 1].start == at) ++a;
+    if (b + 1 < load.size() && load[b + 1].start == at) ++b;
+    if (c + 1 < blocked.size() && blocked[c + 1].start == at) ++c;
+  }
+  return out;
+}
+
+// Local days in the range whose bookings (by start) reached the per-day limit.
+std::vector<Interval> LimitedDays(const CalendarAvailability& c, const SlotQuery& q) {
+  std::vector<Interval> days;
+  if (!q.per_day_limit || q.range.empty()) return days;
+  std::vector<Instant> starts;
+  starts.reserve(c.bookings.size());
+  for (const Booking& b : c.bookings) starts.push_back(b.interval.start);
+  if (!std::is_sorted(starts.begin(), starts.end())) std::sort(starts.begin(), starts.end());
+  date::local_days last{LocalDate(q.range.end - seconds{1}, c.zone)};
+  for (date::local_days day{LocalDate(q.range.start, c.zone)}; day <= last; day += date::days{1}) {
+    Interval bounds = LocalDayBounds(Date{day}, c.zone);
+    auto count = std::lower_bound(starts.begin(), starts.end(), bounds.end) -
+                 std::lower_bound(starts.begin(), starts.end(), bounds.start);
+    if (count >= *q.per_day_limit) days.push_back(bounds);
+  }
+  return days;
+}
+
+Result<Profile> BuildProfile(const CalendarAvailability& c, const SlotQuery& q) {
+  if (Status s = ValidateCalendar(c); !s) return s.error();
+  auto windows = CollectWindows(c, q.range);
+  if (!windows.ok()) return windows.error();
+  Profile p;
+  p.windows = std::move(*windows);
+  p.pieces = RemainingPieces(CapacityPieces(p.windows), LoadPieces(c.bookings, q), BlockedPieces(c, q.range));
+  p.limited_days = LimitedDays(c, q);
+  return p;
+}
+
+// Grid starts of every window inside the range, ordered by start, one per start (the
+// first window in window order wins).
+Result<std::vector<Candidate>> GridCandidates(const Profile& p, const SlotQuery& q, std::vector<Candidate> out = {}) {
+  seconds step = StepOf(q);
+  for (const Window& w : p.windows) {
+    Instant t = w.interval.start;
+    if (t < q.range.start) t += ((q.range.start - t) + step - seconds{1}) / step * step;
+    for (; t < w.interval.end && t + q.duration <= q.range.end; t += step) {
+      if (out.size() == kMaxSlots) {
+        return InvalidArgument("The query would produce more than " + std::to_string(kMaxSlots) +
+                                   " slots; narrow the range or lengthen the step",
+                               "end_date");
+      }
+      out.push_back({t, w.origin});
+    }
+  }
+  auto by_start = [](const Candidate& a, const Candidate& b) { return a.start < b.start; };
+  if (!std::is_sorted(out.begin(), out.end(), by_start)) std::stable_sort(out.begin(), out.end(), by_start);
+  out.erase(std::unique(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.start == b.start; }),
+            out.end());
+  return out;
+}
+
+// Judges candidates in increasing start order; keeps a cursor into the pieces.
+class Judge {
+ public:
+  Judge(const Profile& p, const SlotQuery& q) : p_(p), q_(q) {}
+
+  Verdict operator()(Interval slot) {
+    if (cursor_ > 0 && p_.pieces[cursor_].start > slot.start) cursor_ = 0;
+    while (cursor_ + 1 < p_.pieces.size() && p_.pieces[cursor_ + 1].start <= slot.start) ++cursor_;
+    int least = p_.pieces[cursor_].value;
+    for (std::size_t i = cursor_ + 1; i < p_.pieces.size() && p_.pieces[i].start < slot.end; ++i) {
+      least = std::min(least, p_.pieces[i].value);
+    }
+    Verdict v;
+    if (least == kOutside) return v;
+    v.inside_windows = true;
+    if (slot.start < q_.now + q_.min_notice) {
+      v.state = SlotState::kTooSoon;
+    } else if (q_.horizon && slot.start > q_.now + *q_.horizon) {
+      v.state = SlotState::kBeyondHorizon;
+    } else if (InLimitedDay(slot.start)) {
+      v.state = SlotState::kDayLimitReached;
+    } else if (least == kBlocked) {
+      v.state = SlotState::kBlocked;
+    } else if (least == 0) {
+      v.state = SlotState::kFullyBooked;
+    } else {
+      v.remaining = least;
+    }
+    return v;
+  }
+
+ private:
+  bool InLimitedDay(Instant t) const {
+    auto it = std::upper_bound(p_.limited_days.begin(), p_.limited_days.end(), t,
+                               [](Instant x, const Interval& d) { return x < d.end; });
+    return it != p_.limited_days.end() && it->Contains(t);
+  }
+
+  const Profile& p_;
+  const SlotQuery& q_;
+  std::size_t cursor_ = 0;
+};
+
+Error Refusal(const Verdict& v) {
+  switch (v.state) {
+    case SlotState::kTooSoon:
+      return InvalidArgument("The requested time is in the past or too soon to book", "start_time");
+    case SlotState::kBeyondHorizon:
+      return InvalidArgument("The requested time is too far in the future to book", "start_time");
+    case SlotState::kDayLimitReached:
+      return Conflict("The booking limit for that day has been reached", "start_time");
+    case SlotState::kBlocked:
+      return Conflict("The requested time is blocked", "start_time");
+    case SlotState::kFullyBooked:
+      return Conflict("The requested time has reached maximum capacity", "start_time");
+    case SlotState::kAvailable:
+      break;
+  }
+  return Conflict("The requested time is outside the calendar's availability", "start_time");
+}
+
+SlotQuery QueryFor(const SlotQuery& query, Interval requested) {
+  SlotQuery q = query;
+  // Keep the grid the listing used: an unset step means "the listing's duration".
+  q.step = StepOf(query);
+  q.range = requested;
+  q.duration = requested.length();
+  q.include_unavailable = true;
+  return q;
+}
+
+Result<std::vector<Profile>> BuildProfiles(std::span<const CalendarAvailability> calendars, const SlotQuery& q) {
+  std::vector<Profile> profiles;
+  profiles.reserve(calendars.size());
+  for (const CalendarAvailability& c : calendars) {
+    auto p = BuildProfile(c, q);
+    if (!p.ok()) return p.error();
+    profiles.push_back(std::move(*p));
+  }
+  return profiles;
+}
+
+Result<std::vector<Candidate>> SharedCandidates(const std::vector<Profile>& profiles, const SlotQuery& q) {
+  std::vector<Candidate> all;
+  for (const Profile& p : profiles) {
+    auto grid = GridCandidates(p, q, std::move(all));
+    if (!grid.ok()) return grid.error();
+    all = std::move(*grid);
+  }
+  return all;
+}
+
+enum class Sharing { kAll, kAny };
+
+Result<std::vector<SharedSlot>> SharedSlots(std::span<const CalendarAvailability> calendars, const SlotQuery& query,
+                                            Sharing sharing) {
+  if (Status s = ValidateQuery(query); !s) return s.error();
+  auto profiles = BuildProfiles(calendars, query);
+  if (!profiles.ok()) return profiles.error();
+  auto candidates = SharedCandidates(*profiles, query);
+  if (!candidates.ok()) return candidates.error();
+  std::vector<Judge> judges;
+  judges.reserve(profiles->size());
+  for (const Profile& p : *profiles) judges.emplace_back(p, query);
+  std::vector<SharedSlot> out;
+  for (const Candidate& c : *candidates) {
+    Interval slot{c.start, c.start + query.duration};
+    SharedSlot shared{slot, sharing == Sharing::kAll ? INT_MAX : 0, {}};
+    for (std::uint32_t i = 0; i < judges.size(); ++i) {
+      Verdict v = judges[i](slot);
+      if (v.remaining >= 1) {
+        shared.calendars.push_back(i);
+        shared.remaining_capacity =
+            sharing == Sharing::kAll ? std::min(shared.remaining_capacity, v.remaining) : shared.remaining_capacity + v.remaining;
+      } else if (sharing == Sharing::kAll) {
+        shared.calendars.clear();
+        break;
+      }
+    }
+    if (!calendars.empty() && !shared.calendars.empty()) out.push_back(std::move(shared));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Slot>> FreeSlots(const CalendarAvailability& calendar, const SlotQuery& query) {
+  if (Status s = ValidateQuery(query); !s) return s.error();
+  auto profile = BuildProfile(calendar, query);
+  if (!profile.ok()) return profile.error();
+  auto candidates = GridCandidates(*profile, query);
+  if (!candidates.ok()) return candidates.error();
+  Judge judge(*profile, query);
+  std::vector<Slot> out;
+  out.reserve(candidates->size());
+  for (const Candidate& c : *candidates) {
+    Interval slot{c.start, c.start + query.duration};
+    Verdict v = judge(slot);
+    if (!v.inside_windows || (v.remaining < 1 && !query.include_unavailable)) continue;
+    out.push_back({slot, v.remaining, v.state, c.origin});
+  }
+  return out;
+}
+
+Status CheckBookable(const CalendarAvailability& calendar, const SlotQuery& query, Interval requested) {
+  if (requested.empty()) return InvalidArgument("The end time must be after the start time", "end_time");
+  auto slots = FreeSlots(calendar, QueryFor(query, requested));
+  if (!slots.ok()) return slots.error();
+  for (const Slot& s : *slots) {
+    if (s.interval != requested) continue;
+    if (s.remaining_capacity >= 1) return {};
+    return Refusal({true, s.state, 0});
+  }
+  return Refusal({});
+}
+
+Result<IntervalSet> FreeIntervals(const CalendarAvailability& calendar, const SlotQuery& query) {
+  if (Status s = ValidateQuery(query); !s) return s.error();
+  auto profile = BuildProfile(calendar, query);
+  if (!profile.ok()) return profile.error();
+  std::vector<Interval> free;
+  const std::vector<Piece>& pieces = profile->pieces;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (pieces[i].value < 1) continue;
+    Instant end = i + 1 < pieces.size() ? pieces[i + 1].start : Instant::max();
+    free.push_back({pieces[i].start, end});
+  }
+  Interval bookable{std::max(query.range.start, query.now + query.min_notice), query.range.end};
+  if (query.horizon) bookable.end = std::min(bookable.end, query.now + *query.horizon);
+  IntervalSet in_range = IntervalSet::Of(std::move(free)).Intersection(IntervalSet::Of({bookable}));
+  return in_range.Subtract(IntervalSet::Of(std::move(profile->limited_days)));
+}
+
+std::vector<DaySlots> GroupByLocalDay(std::span<const Slot> slots, Zone zone) {
+  std::vector<DaySlots> days;
+  Interval bounds{};
+  for (const Slot& s : slots) {
+    if (days.empty() || !bounds.Contains(s.interval.start)) {
+      Date day = LocalDate(s.interval.start, zone);
+      bounds = LocalDayBounds(day, zone);
+      days.push_back({day, {}});
+    }
+    days.back().slots.push_back(s);
+  }
+  return days;
+}
+
+Result<std::vector<SharedSlot>> CommonFreeSlots(std::span<const CalendarAvailability> calendars,
+                                                const SlotQuery& query) {
+  return SharedSlots(calendars, query, Sharing::kAll);
+}
+
+Result<std::vector<SharedSlot>> AnyFreeSlots(std::span<const CalendarAvailability> calendars, const SlotQuery& query) {
+  return SharedSlots(calendars, query, Sharing::kAny);
+}
+
+Status CheckBookableForAll(std::span<const CalendarAvailability> calendars, const SlotQuery& query,
+                           Interval requested, std::size_t* failing_calendar) {
+  if (requested.empty()) return InvalidArgument("The end time must be after the start time", "end_time");
+  if (calendars.empty()) return InvalidArgument("A meeting needs at least one calendar", "participants");
+  SlotQuery q = QueryFor(query, requested);
+  if (Status s = ValidateQuery(q); !s) return s;
+  auto profiles = BuildProfiles(calendars, q);
+  if (!profiles.ok()) return profiles.error();
+  auto candidates = SharedCandidates(*profiles, q);
+  if (!candidates.ok()) return candidates.error();
+  bool on_grid = std::any_of(candidates->begin(), candidates->end(),
+                             [&](const Candidate& c) { return c.start == requested.start; });
+  for (std::size_t i = 0; i < profiles->size(); ++i) {
+    Verdict v = on_grid ? Judge((*profiles)[i], q)(requested) : Verdict{};
+    if (v.remaining < 1) {
+      if (failing_calendar) *failing_calendar = i;
+      return Refusal(v);
+    }
+  }
+  return {};
+}
+
+}  // namespace kairos

@@ -1,0 +1,62 @@
+#include "kairos/http/errors.hpp"
+
+namespace kairos::http {
+
+int DefaultStatus(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kForbidden: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kTooManyRequests: return 429;
+    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kBadGateway: return 502;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response JsonResponse(int status, const nlohmann::json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Response EmptyResponse(int status) {
+  Response r;
+  r.status = status;
+  r.content_type.clear();
+  return r;
+}
+
+Response ErrorResponse(ErrorStyle style, const Error& error, int status) {
+  if (status == 0) status = DefaultStatus(error.code);
+  nlohmann::json body;
+  switch (style) {
+    case ErrorStyle::kDetail:
+      body = {{"detail", error.message}};
+      break;
+    case ErrorStyle::kErrMessage:
+      body = {{"err_message", nlohmann::json::array({error.message})}};
+      break;
+    case ErrorStyle::kFieldKeyed:
+      // Field-keyed bodies are for validation; other failures read like the framework's detail.
+      if (!error.field.empty()) {
+        body = {{error.field, nlohmann::json::array({error.message})}};
+      } else if (error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kConflict) {
+        body = {{"non_field_errors", nlohmann::json::array({error.message})}};
+      } else {
+        body = {{"detail", error.message}};
+      }
+      break;
+    case ErrorStyle::kErrorKey:
+      body = {{"error", error.message}};
+      break;
+  }
+  return JsonResponse(status, body);
+}
+
+}  // namespace kairos::http

@@ -1,0 +1,69 @@
+// The transport-neutral request and response every handler sees. Nothing here depends on
+// Asio or Beast, so faces and services compile without them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kairos/auth/principal.hpp"
+
+namespace kairos::http {
+
+enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+std::string_view MethodName(Method m);
+Method ParseMethod(std::string_view name);
+
+// Header names are stored lower-cased; lookups are case-insensitive.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  Method method = Method::kGet;
+  std::string target;        // as sent: path plus query
+  std::string path;          // percent-decoded path, no query
+  std::string query_string;  // raw, without '?'
+  HeaderList headers;
+  std::string body;
+  std::string remote_address;
+  std::string request_id;
+  bool keep_alive = true;
+
+  // Filled by the router: the matched route's parameters, in pattern order.
+  std::vector<std::pair<std::string, std::string>> params;
+  // Filled by the router when the request carries valid credentials.
+  std::optional<auth::Principal> principal;
+
+  // The header's value, or empty when absent.
+  std::string_view Header(std::string_view name) const;
+  bool HasHeader(std::string_view name) const;
+  // The path parameter of that name (empty if the route has none).
+  const std::string& Param(std::string_view name) const;
+  // The first query value of that name, percent-decoded; nullopt when absent.
+  std::optional<std::string> Query(std::string_view name) const;
+  // All decoded query pairs in order.
+  std::vector<std::pair<std::string, std::string>> QueryPairs() const;
+  // The value of a cookie, or nullopt when absent.
+  std::optional<std::string> Cookie(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  HeaderList headers;  // besides Content-Type, Content-Length, X-Request-Id, Connection
+  std::string content_type = "application/json";
+  std::string body;
+
+  void SetHeader(std::string name, std::string value);
+  void AddHeader(std::string name, std::string value);  // may repeat (Set-Cookie)
+  std::string_view Header(std::string_view name) const;
+};
+
+// Decodes %XX escapes (and '+' as space when form is true). Invalid escapes are kept as-is.
+std::string PercentDecode(std::string_view s, bool form);
+// Encodes everything but unreserved characters (RFC 3986).
+std::string PercentEncode(std::string_view s);
+
+}  // namespace kairos::http

@@ -1,0 +1,94 @@
+// The route table: method and path patterns with typed parameters, each with its access
+// policy and its face's error style. Tests walk the table; /openapi.json is built from it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kairos/core/result.hpp"
+#include "kairos/http/errors.hpp"
+#include "kairos/http/request.hpp"
+
+namespace kairos::http {
+
+enum class Access { kPublic, kAuthenticated };
+
+using Handler = std::function<Response(Request&)>;
+// Checks a request's credentials. Returns the principal, or an error that is sent as is
+// (Unauthenticated → 401, Forbidden → 403 for a missing CSRF token).
+using Authenticator = std::function<Result<auth::Principal>(const Request&)>;
+
+// One documented query parameter, for /openapi.json.
+struct QueryParam {
+  std::string name;
+  std::string description;
+  bool required = false;
+};
+
+struct Route {
+  Method method = Method::kGet;
+  // Segments separated by '/'; "{name}" matches one segment, "{name:int}" a decimal
+  // integer, "{name:uuid}" a UUID, "{name:date}" YYYY-MM-DD. A trailing slash is part
+  // of the pattern and must be matched exactly.
+  std::string pattern;
+  Access access = Access::kAuthenticated;
+  ErrorStyle style = ErrorStyle::kDetail;
+  std::string tag;       // the face or area, for documentation
+  std::string summary;   // one line, for documentation
+  std::vector<QueryParam> query;
+  Handler handler;
+};
+
+struct Dispatched {
+  Response response;
+  const Route* route = nullptr;  // null when no route matched (404/405)
+};
+
+class Router {
+ public:
+  // Adds a route. Throws std::invalid_argument for a malformed pattern or a duplicate
+  // method+pattern (a programming error).
+  void Add(Route route);
+
+  // Unmatched paths under this prefix get 404/405 bodies in this style.
+  void SetPrefixStyle(std::string prefix, ErrorStyle style);
+
+  void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
+
+  // Matches, authenticates and runs the handler. Never throws: a handler's exception
+  // becomes a 500 in the route's style (and is reported through on_exception).
+  Dispatched Dispatch(Request& request) const;
+
+  const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+  // Called with the route and what() when a handler throws; used for logging.
+  std::function<void(const Request&, const std::string&)> on_exception;
+
+ private:
+  struct Segment {
+    enum class Kind { kLiteral, kAny, kInt, kUuid, kDate } kind = Kind::kLiteral;
+    std::string text;  // literal text or parameter name
+  };
+  struct Compiled {
+    std::vector<Segment> segments;
+    const Route* route = nullptr;
+    int specificity = 0;
+  };
+
+  static std::vector<Segment> Compile(const std::string& pattern);
+  static bool Match(const Compiled& c, const std::vector<std::string_view>& parts, Request* request);
+  ErrorStyle StyleForPath(std::string_view path) const;
+
+  std::vector<std::unique_ptr<Route>> routes_;
+  std::vector<Compiled> compiled_;
+  std::vector<std::pair<std::string, ErrorStyle>> prefix_styles_;
+  Authenticator authenticator_;
+};
+
+// Path parameter type checks, shared with handlers that validate ids themselves.
+bool IsUuid(std::string_view s);
+bool IsDecimalId(std::string_view s);
+
+}  // namespace kairos::http

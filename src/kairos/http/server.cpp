@@ -1,0 +1,376 @@
+// The transport. Each connection is a coroutine on its own strand; a parsed request is
+// handed to the worker pool and the response written back from the connection's strand,
+// so a slow handler never stalls other connections.
+#include <utility>  // before Asio with g++ 12
+
+#include "kairos/http/server.hpp"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <list>
+#include <mutex>
+#include <random>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+namespace kairos::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::uint64_t v = rng();
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) id[i] = kHex[v & 15];
+  return id;
+}
+
+// A client-supplied request id is echoed only if it is short and plain.
+bool AcceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
+  }
+  return true;
+}
+
+// Runs f on the pool and resumes the awaiting coroutine on its own executor.
+template <class F>
+auto Offload(asio::thread_pool& pool, F f) {
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(Dispatched)>(
+      [&pool](auto handler, F fn) {
+        auto ex = asio::get_associated_executor(handler);
+        asio::post(pool, [fn = std::move(fn), handler = std::move(handler), ex]() mutable {
+          Dispatched d = fn();
+          asio::post(ex, [d = std::move(d), handler = std::move(handler)]() mutable { handler(std::move(d)); });
+        });
+      },
+      use_awaitable, std::move(f));
+}
+
+}  // namespace
+
+struct Server::Impl {
+  // A live connection, shared between its coroutine and a shutdown that may close it.
+  struct Connection {
+    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    std::atomic<bool> busy{false};
+  };
+
+  Impl(ServerOptions o, const Router& r, Metrics& m)
+      : options(std::move(o)), router(r), metrics(m), acceptor(ioc), signals(ioc, SIGINT, SIGTERM),
+        workers(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
+
+  ServerOptions options;
+  const Router& router;
+  Metrics& metrics;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::thread_pool workers;
+  std::atomic<bool> stopping{false};
+  std::mutex connections_mu;
+  std::list<std::shared_ptr<Connection>> connections;
+
+  awaitable<void> Accept() {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(ioc), asio::redirect_error(use_awaitable, ec));
+      if (stopping) co_return;
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      std::shared_ptr<Connection> conn;
+      std::list<std::shared_ptr<Connection>>::iterator where;
+      {
+        std::lock_guard lock(connections_mu);
+        if (connections.size() >= options.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);
+          continue;
+        }
+        conn = std::make_shared<Connection>(std::move(socket));
+        where = connections.insert(connections.end(), conn);
+      }
+      asio::co_spawn(conn->stream.get_executor(), Serve(conn), [this, where](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            spdlog::error("connection failed: {}", ex.what());
+          }
+        }
+        std::lock_guard lock(connections_mu);
+        connections.erase(where);
+      });
+    }
+  }
+
+  // Writes an error produced by the transport itself (before any handler ran) and logs it.
+  awaitable<void> WriteTransportError(Connection& c, int status, std::string_view message, const std::string& request_id) {
+    Response r = ErrorResponse(ErrorStyle::kDetail, Error{ErrorCode::kInvalidArgument, std::string(message), {}}, status);
+    co_await Write(c, r, request_id, false, false);
+    metrics.Record("-", "unparsed", status, 0);
+    if (options.access_log) spdlog::info("- - {} 0.000ms id={} ({})", status, request_id, message);
+  }
+
+  // Header values come from handlers; a CR or LF in one would split the response.
+  static void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
+    out.append(name);
+    out.append(": ");
+    for (char ch : value) out.push_back(ch == '\r' || ch == '\n' ? ' ' : ch);
+    out.append("\r\n");
+  }
+
+  // Serializes the response by hand (cheaper than Beast's serializer for small bodies),
+  // tries one non-blocking write, and falls back to an asynchronous write with a timeout.
+  awaitable<bool> Write(Connection& c, const Response& r, const std::string& request_id, bool keep_alive, bool head) {
+    std::string out;
+    out.reserve(256 + (head ? 0 : r.body.size()));
+    out.append("HTTP/1.1 ");
+    out.append(std::to_string(r.status));
+    out.push_back(' ');
+    auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+    out.append(reason.data(), reason.size());
+    out.append("\r\nServer: kairos\r\n");
+    if (!r.content_type.empty()) AppendHeader(out, "Content-Type", r.content_type);
+    bool bodiless = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+    if (!bodiless) AppendHeader(out, "Content-Length", std::to_string(r.body.size()));
+    AppendHeader(out, "X-Request-Id", request_id);
+    for (const auto& [k, v] : r.headers) AppendHeader(out, k, v);
+    if (!keep_alive) out.append("Connection: close\r\n");
+    out.append("\r\n");
+    if (!head && !bodiless) out.append(r.body);
+
+    beast::error_code ec;
+    std::size_t written = c.stream.socket().write_some(asio::buffer(out), ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    if (written == out.size()) co_return true;
+    c.stream.expires_after(options.body_timeout);
+    co_await asio::async_write(c.stream, asio::buffer(out.data() + written, out.size() - written),
+                               asio::redirect_error(use_awaitable, ec));
+    co_return !ec;
+  }
+
+  // Reads more bytes into the buffer before the deadline. False when the peer is gone,
+  // too slow, or the connection was cancelled.
+  awaitable<bool> ReadMore(Connection& c, beast::flat_buffer& buffer, std::chrono::steady_clock::time_point deadline) {
+    c.stream.expires_at(deadline);
+    beast::error_code ec;
+    std::size_t n = co_await c.stream.async_read_some(buffer.prepare(16 * 1024), asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    buffer.commit(n);
+    co_return true;
+  }
+
+  awaitable<void> Serve(std::shared_ptr<Connection> conn) {
+    Connection& c = *conn;
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      beast::error_code ec;
+      auto ep = c.stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+      c.stream.socket().set_option(tcp::no_delay(true), ec);
+      c.stream.socket().non_blocking(true, ec);
+    }
+    using Clock = std::chrono::steady_clock;
+    for (;;) {
+      if (stopping) break;
+      if (buffer.size() == 0) {
+        // Waiting for the next request on a kept-alive connection.
+        if (!co_await ReadMore(c, buffer, Clock::now() + options.idle_timeout)) break;
+      }
+      c.busy = true;
+      std::string request_id = NewRequestId();
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      parser.body_limit(options.body_limit);
+      parser.eager(true);
+
+      // Parse straight from the buffer; read only when the parser needs more bytes.
+      auto deadline = Clock::now() + options.header_timeout;
+      bool header_checked = false;
+      int failure = 0;  // an HTTP status to answer with, or -1 to just close
+      std::string_view failure_message;
+      while (!parser.is_done()) {
+        beast::error_code ec;
+        std::size_t used = buffer.size() > 0 ? parser.put(buffer.data(), ec) : 0;
+        buffer.consume(used);
+        if (ec == bhttp::error::need_more) ec = {};
+        if (ec == bhttp::error::header_limit) {
+          failure = 431, failure_message = "Request header fields too large.";
+        } else if (ec == bhttp::error::body_limit) {
+          failure = 413, failure_message = "Request body too large.";
+        } else if (ec) {
+          failure = 400, failure_message = "Malformed request.";
+        }
+        if (failure != 0) break;
+        if (parser.is_header_done() && !header_checked) {
+          header_checked = true;
+          if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue") && !parser.is_done()) {
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            c.stream.expires_after(options.body_timeout);
+            co_await asio::async_write(c.stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                       asio::redirect_error(use_awaitable, ec));
+            if (ec) {
+              failure = -1;
+              break;
+            }
+          }
+          deadline = Clock::now() + options.body_timeout;
+        }
+        if (parser.is_done()) break;
+        if (used > 0 && buffer.size() > 0) continue;
+        if (!co_await ReadMore(c, buffer, deadline)) {
+          failure = -1;  // the client is gone or too slow; there is no one to answer
+          break;
+        }
+      }
+      if (failure != 0) {
+        if (failure > 0) co_await WriteTransportError(c, failure, failure_message, request_id);
+        break;
+      }
+
+      auto start = Clock::now();
+      auto msg = parser.release();
+      if (auto id = msg["X-Request-Id"]; AcceptableRequestId(std::string_view(id.data(), id.size()))) {
+        request_id = std::string(id);
+      }
+      Request req;
+      req.method = ParseMethod(std::string_view(msg.method_string().data(), msg.method_string().size()));
+      req.target = std::string(msg.target());
+      req.keep_alive = msg.keep_alive();
+      req.remote_address = remote;
+      req.request_id = request_id;
+      for (const auto& field : msg) {
+        std::string name(field.name_string());
+        for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        req.headers.emplace_back(std::move(name), std::string(field.value()));
+      }
+      req.body = std::move(msg.body());
+      bool head_request = req.method == Method::kHead;
+      if (req.target.empty() || req.target.front() != '/') {
+        co_await WriteTransportError(c, 400, "Request target must be an absolute path.", request_id);
+        break;
+      }
+      auto q = req.target.find('?');
+      req.path = PercentDecode(std::string_view(req.target).substr(0, q), false);
+      if (q != std::string::npos) req.query_string = req.target.substr(q + 1);
+
+      Dispatched d = co_await Offload(workers, [this, &req]() { return router.Dispatch(req); });
+
+      double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      std::string_view route_label = d.route != nullptr ? std::string_view(d.route->pattern) : "unmatched";
+      metrics.Record(MethodName(req.method), route_label, d.response.status, seconds);
+      if (options.access_log) {
+        spdlog::info("{} {} {} {:.3f}ms id={}", MethodName(req.method), req.path, d.response.status, seconds * 1000,
+                     request_id);
+      }
+      bool keep_alive = req.keep_alive && !stopping;
+      bool written = co_await Write(c, d.response, request_id, keep_alive, head_request);
+      c.busy = false;
+      if (!written || !keep_alive) break;
+    }
+    beast::error_code ignored;
+    c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    c.stream.socket().close(ignored);
+  }
+
+  void BeginShutdown() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("shutting down: no new connections, finishing requests in flight");
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    std::vector<std::shared_ptr<Connection>> snapshot;
+    {
+      std::lock_guard lock(connections_mu);
+      snapshot.assign(connections.begin(), connections.end());
+    }
+    for (auto& conn : snapshot) {
+      asio::post(conn->stream.get_executor(), [conn] {
+        if (!conn->busy) {
+          beast::error_code e;
+          conn->stream.socket().cancel(e);
+        }
+      });
+    }
+    asio::co_spawn(ioc, WaitForConnections(), asio::detached);
+  }
+
+  awaitable<void> WaitForConnections() {
+    auto deadline = std::chrono::steady_clock::now() + options.shutdown_timeout;
+    asio::steady_timer timer(ioc);
+    for (;;) {
+      {
+        std::lock_guard lock(connections_mu);
+        if (connections.empty()) break;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        spdlog::warn("shutdown timeout: closing connections still busy");
+        break;
+      }
+      timer.expires_after(std::chrono::milliseconds(20));
+      beast::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    ioc.stop();
+  }
+};
+
+Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+
+Server::~Server() {
+  impl_->workers.join();
+}
+
+std::uint16_t Server::Listen() {
+  auto& acc = impl_->acceptor;
+  beast::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) throw std::runtime_error("invalid listen address: " + impl_->options.host);
+  tcp::endpoint ep{address, impl_->options.port};
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " + ec.message());
+  return acc.local_endpoint().port();
+}
+
+void Server::Run() {
+  Impl& s = *impl_;
+  s.signals.async_wait([&s](const beast::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("received signal {}", sig);
+    s.BeginShutdown();
+  });
+  asio::co_spawn(s.ioc, s.Accept(), asio::detached);
+  std::vector<std::thread> threads;
+  int n = std::max(1, s.options.io_threads);
+  for (int i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+  s.workers.join();
+}
+
+void Server::Shutdown() {
+  asio::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
+}
+
+}  // namespace kairos::http

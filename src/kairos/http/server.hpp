@@ -1,0 +1,54 @@
+// The HTTP/1.1 server: Boost.Beast coroutines on I/O threads, handlers on a separate
+// worker pool. This header is free of Asio and Beast; only server.cpp includes them.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "kairos/http/metrics.hpp"
+#include "kairos/http/router.hpp"
+
+namespace kairos::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port
+  int io_threads = 2;
+  int worker_threads = 8;
+  std::size_t body_limit = 1 << 20;    // larger bodies are answered 413
+  std::size_t header_limit = 16 << 10; // larger header blocks are answered 431
+  std::chrono::milliseconds header_timeout{10'000};  // from a request's first byte to its last header
+  std::chrono::milliseconds body_timeout{30'000};    // to read a body, and to write a response
+  std::chrono::milliseconds idle_timeout{75'000};    // a kept-alive connection with no request
+  std::chrono::milliseconds shutdown_timeout{15'000};  // in-flight requests get this long to finish
+  std::size_t max_connections = 10'000;
+  bool access_log = true;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router, Metrics& metrics);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; returns the bound port. Throws std::runtime_error if it cannot bind.
+  std::uint16_t Listen();
+
+  // Serves until Shutdown() is called or SIGTERM/SIGINT arrives, then stops accepting,
+  // lets requests in flight finish (up to shutdown_timeout) and returns.
+  void Run();
+
+  // Begins a graceful shutdown. Safe from any thread.
+  void Shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kairos::http

@@ -1,0 +1,146 @@
+// Persistence behind one small interface. Services write SQL with `?` placeholders
+// against a Tx; each backend (SQLite now, PostgreSQL later) runs it in its dialect.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "kairos/core/result.hpp"
+
+namespace kairos::store {
+
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+using Params = std::vector<Value>;
+
+inline Value Null() { return nullptr; }
+inline Value Bool(bool b) { return static_cast<std::int64_t>(b ? 1 : 0); }
+inline Value Int(std::int64_t v) { return v; }
+inline Value Text(std::string s) { return s; }
+inline Value OptionalText(const std::optional<std::string>& s) { return s ? Value(*s) : Value(nullptr); }
+
+// One result row. Column accessors throw std::logic_error on a type mismatch (a bug).
+struct Row {
+  std::vector<Value> columns;
+
+  bool IsNull(std::size_t i) const;
+  std::int64_t Int(std::size_t i) const;
+  double Real(std::size_t i) const;
+  const std::string& Text(std::size_t i) const;
+  bool Bool(std::size_t i) const { return Int(i) != 0; }
+  std::optional<std::string> OptionalText(std::size_t i) const;
+  std::optional<std::int64_t> OptionalInt(std::size_t i) const;
+};
+
+// A statement the database refused. The kind lets services react (a unique violation is
+// a duplicate); the message is for logs, never for clients.
+class StoreError : public std::runtime_error {
+ public:
+  enum class Kind { kUniqueViolation, kExclusionViolation, kForeignKeyViolation, kCheckViolation, kOther };
+  StoreError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+// The database cannot serve right now (locked too long, a serialization conflict that
+// outlived its retries, a lost connection). Answered 503; the client may retry.
+class StoreUnavailable : public UnavailableError {
+ public:
+  enum class Kind { kBusy, kSerialization, kConnectionLost };
+  StoreUnavailable(Kind kind, const std::string& message) : UnavailableError(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A connection inside a transaction (or a read snapshot). Statements are prepared once
+// per connection and reused.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  // Runs a statement and returns all rows (RETURNING works too).
+  virtual std::vector<Row> Query(std::string_view sql, const Params& params = {}) = 0;
+  // Runs a statement and returns the number of rows changed.
+  virtual std::int64_t Exec(std::string_view sql, const Params& params = {}) = 0;
+  // Runs several statements separated by semicolons, without parameters (migrations).
+  virtual void ExecScript(std::string_view sql) = 0;
+  virtual Dialect dialect() const = 0;
+
+  // The first row, or nullopt.
+  std::optional<Row> QueryOne(std::string_view sql, const Params& params = {});
+};
+
+// A database: one writer at a time, many concurrent readers.
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Runs f in a write transaction; commits if f returns normally with true, rolls back
+  // if it returns false or throws (the exception propagates).
+  virtual void WriteTx(const std::function<bool(Tx&)>& f) = 0;
+  // Runs f on a consistent read snapshot.
+  virtual void ReadTx(const std::function<void(Tx&)>& f) = 0;
+  // True when the database answers a trivial query.
+  virtual bool Ping() = 0;
+  virtual Dialect dialect() const = 0;
+  // Closes all connections; later calls throw. Called once at shutdown.
+  virtual void Close() = 0;
+
+  // Typed wrappers: Write commits when f returns a Result that is ok (or any non-Result
+  // value) and rolls back when it returns an error Result.
+  template <class F>
+  auto Write(F&& f) -> std::invoke_result_t<F, Tx&>;
+  template <class F>
+  auto Read(F&& f) -> std::invoke_result_t<F, Tx&>;
+};
+
+namespace detail {
+template <class T>
+struct IsResult : std::false_type {};
+template <class T>
+struct IsResult<Result<T>> : std::true_type {};
+}  // namespace detail
+
+template <class F>
+auto Database::Write(F&& f) -> std::invoke_result_t<F, Tx&> {
+  using R = std::invoke_result_t<F, Tx&>;
+  if constexpr (std::is_void_v<R>) {
+    WriteTx([&](Tx& tx) {
+      f(tx);
+      return true;
+    });
+  } else {
+    std::optional<R> out;
+    WriteTx([&](Tx& tx) {
+      out.emplace(f(tx));
+      if constexpr (detail::IsResult<R>::value) return out->ok();
+      return true;
+    });
+    return std::move(*out);
+  }
+}
+
+template <class F>
+auto Database::Read(F&& f) -> std::invoke_result_t<F, Tx&> {
+  using R = std::invoke_result_t<F, Tx&>;
+  if constexpr (std::is_void_v<R>) {
+    ReadTx([&](Tx& tx) { f(tx); });
+  } else {
+    std::optional<R> out;
+    ReadTx([&](Tx& tx) { out.emplace(f(tx)); });
+    return std::move(*out);
+  }
+}
+
+}  // namespace kairos::store

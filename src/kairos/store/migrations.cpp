@@ -1,0 +1,128 @@
+#include "kairos/store/migrations.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace kairos::store {
+namespace {
+
+// Times are stored as UTC seconds since the epoch (INTEGER); booleans as 0/1.
+const char* const kAccountsSqlite = R"sql(
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY,
+  uuid          TEXT NOT NULL UNIQUE,
+  username      TEXT,
+  username_key  TEXT UNIQUE,
+  email         TEXT,
+  email_key     TEXT UNIQUE,
+  first_name    TEXT NOT NULL DEFAULT '',
+  last_name     TEXT NOT NULL DEFAULT '',
+  password_hash TEXT,
+  role          TEXT NOT NULL CHECK (role IN ('client', 'coach', 'admin')),
+  is_active     INTEGER NOT NULL DEFAULT 1,
+  timezone      TEXT NOT NULL DEFAULT 'UTC',
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+);
+CREATE TABLE auth_tokens (
+  id          INTEGER PRIMARY KEY,
+  account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  token_hash  TEXT NOT NULL UNIQUE,
+  kind        TEXT NOT NULL CHECK (kind IN ('token', 'session')),
+  csrf_token  TEXT,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  revoked_at  INTEGER
+);
+CREATE INDEX auth_tokens_account ON auth_tokens(account_id);
+CREATE TABLE login_failures (
+  id     INTEGER PRIMARY KEY,
+  scope  TEXT NOT NULL CHECK (scope IN ('username', 'address')),
+  key    TEXT NOT NULL,
+  at     INTEGER NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(scope, key, at);
+)sql";
+
+const char* const kAccountsPostgres = R"sql(
+CREATE TABLE accounts (
+  id            BIGSERIAL PRIMARY KEY,
+  uuid          TEXT NOT NULL UNIQUE,
+  username      TEXT,
+  username_key  TEXT UNIQUE,
+  email         TEXT,
+  email_key     TEXT UNIQUE,
+  first_name    TEXT NOT NULL DEFAULT '',
+  last_name     TEXT NOT NULL DEFAULT '',
+  password_hash TEXT,
+  role          TEXT NOT NULL CHECK (role IN ('client', 'coach', 'admin')),
+  is_active     BIGINT NOT NULL DEFAULT 1,
+  timezone      TEXT NOT NULL DEFAULT 'UTC',
+  created_at    BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL
+);
+CREATE TABLE auth_tokens (
+  id          BIGSERIAL PRIMARY KEY,
+  account_id  BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  token_hash  TEXT NOT NULL UNIQUE,
+  kind        TEXT NOT NULL CHECK (kind IN ('token', 'session')),
+  csrf_token  TEXT,
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  revoked_at  BIGINT
+);
+CREATE INDEX auth_tokens_account ON auth_tokens(account_id);
+CREATE TABLE login_failures (
+  id     BIGSERIAL PRIMARY KEY,
+  scope  TEXT NOT NULL CHECK (scope IN ('username', 'address')),
+  key    TEXT NOT NULL,
+  at     BIGINT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures(scope, key, at);
+)sql";
+
+const char* const kCreateVersionTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at BIGINT NOT NULL)";
+
+}  // namespace
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kAll = {
+      {1, "accounts and authentication", kAccountsSqlite, kAccountsPostgres},
+  };
+  return kAll;
+}
+
+int SchemaVersion(Database& db) {
+  db.Write([](Tx& tx) { tx.ExecScript(kCreateVersionTable); });
+  return db.Read([](Tx& tx) {
+    auto row = tx.QueryOne("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return static_cast<int>(row->Int(0));
+  });
+}
+
+int Migrate(Database& db) {
+  int current = SchemaVersion(db);
+  const auto& all = AllMigrations();
+  if (!all.empty() && current > all.back().version) {
+    throw std::runtime_error("database schema version " + std::to_string(current) +
+                             " is newer than this program knows (" + std::to_string(all.back().version) + ")");
+  }
+  int applied = 0;
+  for (const Migration& m : all) {
+    if (m.version <= current) continue;
+    db.Write([&](Tx& tx) {
+      // Another process may have applied it since we looked.
+      if (tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = ?", {Int(m.version)})) return;
+      tx.ExecScript(tx.dialect() == Dialect::kSqlite ? m.sqlite_sql : m.postgres_sql);
+      auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+      tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+              {Int(m.version), Text(m.name), Int(now.count())});
+      ++applied;
+    });
+  }
+  return applied;
+}
+
+}  // namespace kairos::store

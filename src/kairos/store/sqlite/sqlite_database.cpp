@@ -1,0 +1,269 @@
+#include "kairos/store/sqlite/sqlite_database.hpp"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
+
+namespace kairos::store {
+namespace {
+
+[[noreturn]] void Fail(sqlite3* db, int rc, std::string_view what) {
+  int ext = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+  std::string message = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      throw StoreError(StoreError::Kind::kUniqueViolation, message);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      throw StoreError(StoreError::Kind::kForeignKeyViolation, message);
+    case SQLITE_CONSTRAINT_CHECK:
+      throw StoreError(StoreError::Kind::kCheckViolation, message);
+    default:
+      break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw StoreUnavailable(StoreUnavailable::Kind::kBusy, message);
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+      throw StoreUnavailable(StoreUnavailable::Kind::kConnectionLost, message);
+    default:
+      throw StoreError(StoreError::Kind::kOther, message);
+  }
+}
+
+class Connection final : public Tx {
+ public:
+  Connection(const std::string& path, const SqliteOptions& options, bool read_only) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw std::runtime_error("cannot open database " + path + ": " + message);
+    }
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    ExecScript("PRAGMA journal_mode=WAL");
+    ExecScript(options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    ExecScript("PRAGMA foreign_keys=ON");
+    if (read_only) ExecScript("PRAGMA query_only=ON");
+  }
+
+  ~Connection() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close(db_);
+  }
+
+  std::vector<Row> Query(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* stmt = Prepare(sql, params);
+    std::vector<Row> rows;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      int n = sqlite3_column_count(stmt);
+      Row row;
+      row.columns.reserve(n);
+      for (int i = 0; i < n; ++i) {
+        switch (sqlite3_column_type(stmt, i)) {
+          case SQLITE_INTEGER:
+            row.columns.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i)));
+            break;
+          case SQLITE_FLOAT:
+            row.columns.emplace_back(sqlite3_column_double(stmt, i));
+            break;
+          case SQLITE_NULL:
+            row.columns.emplace_back(nullptr);
+            break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+            row.columns.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+          }
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    Finish(stmt, rc, sql);
+    return rows;
+  }
+
+  std::int64_t Exec(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* stmt = Prepare(sql, params);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    Finish(stmt, rc, sql);
+    return sqlite3_changes64(db_);
+  }
+
+  void ExecScript(std::string_view sql) override {
+    std::string copy(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      sqlite3_free(err);
+      Fail(db_, rc, "script failed");
+    }
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+ private:
+  sqlite3_stmt* Prepare(std::string_view sql, const Params& params) {
+    auto it = statements_.find(std::string(sql));
+    sqlite3_stmt* stmt;
+    if (it != statements_.end()) {
+      stmt = it->second;
+    } else {
+      int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) Fail(db_, rc, "prepare failed for: " + std::string(sql));
+      statements_.emplace(std::string(sql), stmt);
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i + 1);
+      const Value& v = params[i];
+      int rc;
+      if (std::holds_alternative<std::nullptr_t>(v)) rc = sqlite3_bind_null(stmt, idx);
+      else if (auto p = std::get_if<std::int64_t>(&v)) rc = sqlite3_bind_int64(stmt, idx, *p);
+      else if (auto d = std::get_if<double>(&v)) rc = sqlite3_bind_double(stmt, idx, *d);
+      else {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text64(stmt, idx, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+      }
+      if (rc != SQLITE_OK) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        Fail(db_, rc, "bind failed");
+      }
+    }
+    return stmt;
+  }
+
+  void Finish(sqlite3_stmt* stmt, int rc, std::string_view sql) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (rc != SQLITE_DONE) Fail(db_, rc, "statement failed: " + std::string(sql.substr(0, 80)));
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(const std::string& path, const SqliteOptions& options) {
+    writer_ = std::make_unique<Connection>(path, options, false);
+    for (int i = 0; i < std::max(1, options.readers); ++i) {
+      readers_.push_back(std::make_unique<Connection>(path, options, true));
+      free_.push_back(readers_.back().get());
+    }
+  }
+
+  void WriteTx(const std::function<bool(Tx&)>& f) override {
+    std::lock_guard lock(writer_mu_);
+    if (closed_) throw StoreUnavailable(StoreUnavailable::Kind::kConnectionLost, "database is closed");
+    writer_->Exec("BEGIN IMMEDIATE", {});
+    bool commit;
+    try {
+      commit = f(*writer_);
+    } catch (...) {
+      Rollback(*writer_);
+      throw;
+    }
+    if (commit) {
+      try {
+        writer_->Exec("COMMIT", {});
+      } catch (...) {
+        Rollback(*writer_);
+        throw;
+      }
+    } else {
+      Rollback(*writer_);
+    }
+  }
+
+  void ReadTx(const std::function<void(Tx&)>& f) override {
+    Connection* conn;
+    {
+      std::unique_lock lock(readers_mu_);
+      readers_cv_.wait(lock, [&] { return !free_.empty() || closed_; });
+      if (closed_) throw StoreUnavailable(StoreUnavailable::Kind::kConnectionLost, "database is closed");
+      conn = free_.back();
+      free_.pop_back();
+    }
+    struct Release {
+      SqliteDatabase* self;
+      Connection* conn;
+      ~Release() {
+        std::lock_guard lock(self->readers_mu_);
+        self->free_.push_back(conn);
+        self->readers_cv_.notify_one();
+      }
+    } release{this, conn};
+    conn->Exec("BEGIN", {});
+    try {
+      f(*conn);
+    } catch (...) {
+      Rollback(*conn);
+      throw;
+    }
+    conn->Exec("COMMIT", {});
+  }
+
+  bool Ping() override {
+    try {
+      ReadTx([](Tx& tx) { tx.Query("SELECT 1", {}); });
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  void Close() override {
+    std::scoped_lock lock(writer_mu_, readers_mu_);
+    if (closed_) return;
+    closed_ = true;
+    // Readers in use finish first: Close runs after the server has drained.
+    readers_.clear();
+    free_.clear();
+    writer_.reset();
+    readers_cv_.notify_all();
+  }
+
+ private:
+  static void Rollback(Connection& c) {
+    try {
+      c.Exec("ROLLBACK", {});
+    } catch (const std::exception&) {
+      // The transaction is already gone (SQLite rolls back on some errors by itself).
+    }
+  }
+
+  std::mutex writer_mu_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> free_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> OpenSqlite(const std::string& path, const SqliteOptions& options) {
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) throw std::runtime_error("cannot create folder " + p.parent_path().string() + ": " + ec.message());
+  }
+  return std::make_unique<SqliteDatabase>(path, options);
+}
+
+}  // namespace kairos::store
