@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -233,6 +234,25 @@ TEST_F(FoundationTest, RandomBytesNeverCrashOrYield500) {
     }
   }
   ExpectAlive();
+}
+
+TEST_F(FoundationTest, ManyConcurrentKeepAliveClientsAllGetCorrectAnswers) {
+  constexpr int kThreads = 24;
+  constexpr int kRequests = 150;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient c(server_->port());
+      for (int i = 0; i < kRequests; ++i) {
+        std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        auto r = c.Get(i % 3 == 0 ? "/readyz" : "/healthz", {{"X-Request-Id", id}});
+        if (r.status == 200 && r.Header("x-request-id") == id) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), kThreads * kRequests) << "every response matches its own request";
 }
 
 TEST(ServerLifecycle, GracefulShutdownFinishesTheRequestInFlight) {

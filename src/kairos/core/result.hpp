@@ -30,6 +30,8 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string field;
+  // For kTooManyRequests: seconds until a retry may succeed (sent as Retry-After).
+  int retry_after_seconds = 0;
 };
 
 inline Error InvalidArgument(std::string message, std::string field = {}) {
@@ -42,6 +44,9 @@ inline Error Conflict(std::string message, std::string field = {}) {
 inline Error Forbidden(std::string message) { return Error{ErrorCode::kForbidden, std::move(message), {}}; }
 inline Error Unauthenticated(std::string message) {
   return Error{ErrorCode::kUnauthenticated, std::move(message), {}};
+}
+inline Error TooManyRequests(std::string message, int retry_after_seconds) {
+  return Error{ErrorCode::kTooManyRequests, std::move(message), {}, retry_after_seconds};
 }
 
 // Holds either a T or an Error. Check ok() before value().

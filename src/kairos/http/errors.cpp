@@ -56,7 +56,9 @@ Response ErrorResponse(ErrorStyle style, const Error& error, int status) {
       body = {{"error", error.message}};
       break;
   }
-  return JsonResponse(status, body);
+  Response r = JsonResponse(status, body);
+  if (error.retry_after_seconds > 0) r.SetHeader("Retry-After", std::to_string(error.retry_after_seconds));
+  return r;
 }
 
 }  // namespace kairos::http

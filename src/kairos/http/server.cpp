@@ -1,6 +1,13 @@
-// The transport. Each connection is a coroutine on its own strand; a parsed request is
-// handed to the worker pool and the response written back from the connection's strand,
-// so a slow handler never stalls other connections.
+// The transport. Each connection is a coroutine. Reads complete on the I/O threads; a
+// parsed request is handed to the worker pool, and the worker that ran the handler
+// resumes the coroutine itself to write the response and start the next read. That is
+// one cross-thread hand-off per request instead of two, and a slow handler still never
+// stalls another connection.
+//
+// Connections have no strand: a connection's coroutine never runs on two threads at
+// once. The only other party touching a socket is the reaper (timeouts) or a shutdown,
+// so every operation on a socket starts under the connection's mutex, and cancellation
+// takes the same mutex.
 #include <utility>  // before Asio with g++ 12
 
 #include "kairos/http/server.hpp"
@@ -24,7 +31,7 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
-
+using Clock = std::chrono::steady_clock;
 
 std::string NewRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -44,28 +51,55 @@ bool AcceptableRequestId(std::string_view id) {
   return true;
 }
 
-// Runs f on the pool and resumes the awaiting coroutine on its own executor.
+// Runs f on the pool; the worker then resumes the awaiting coroutine directly.
 template <class F>
 auto Offload(asio::thread_pool& pool, F f) {
   return asio::async_initiate<const asio::use_awaitable_t<>&, void(Dispatched)>(
       [&pool](auto handler, F fn) {
-        auto ex = asio::get_associated_executor(handler);
-        asio::post(pool, [fn = std::move(fn), handler = std::move(handler), ex]() mutable {
-          Dispatched d = fn();
-          asio::post(ex, [d = std::move(d), handler = std::move(handler)]() mutable { handler(std::move(d)); });
-        });
+        asio::post(pool, [fn = std::move(fn), handler = std::move(handler)]() mutable { handler(fn()); });
       },
       use_awaitable, std::move(f));
+}
+
+// Header values come from handlers; a CR or LF in one would split the response.
+void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  for (char ch : value) out.push_back(ch == '\r' || ch == '\n' ? ' ' : ch);
+  out.append("\r\n");
+}
+
+// Serializes a response by hand: cheaper than Beast's serializer for small bodies.
+std::string Serialize(const Response& r, const std::string& request_id, bool keep_alive, bool head) {
+  std::string out;
+  out.reserve(256 + (head ? 0 : r.body.size()));
+  out.append("HTTP/1.1 ");
+  out.append(std::to_string(r.status));
+  out.push_back(' ');
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+  out.append(reason.data(), reason.size());
+  out.append("\r\nServer: kairos\r\n");
+  bool bodiless = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+  if (!r.content_type.empty() && !bodiless) AppendHeader(out, "Content-Type", r.content_type);
+  if (!bodiless) AppendHeader(out, "Content-Length", std::to_string(r.body.size()));
+  AppendHeader(out, "X-Request-Id", request_id);
+  for (const auto& [k, v] : r.headers) AppendHeader(out, k, v);
+  if (!keep_alive) out.append("Connection: close\r\n");
+  out.append("\r\n");
+  if (!head && !bodiless) out.append(r.body);
+  return out;
 }
 
 }  // namespace
 
 struct Server::Impl {
-  // A live connection, shared between its coroutine and a shutdown that may close it.
   struct Connection {
-    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-    beast::tcp_stream stream;
-    std::atomic<bool> busy{false};
+    explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+    tcp::socket socket;
+    std::mutex mu;               // guards starting operations on socket, and the fields below
+    Clock::time_point deadline;  // the pending operation's deadline; max() when none
+    bool busy = false;           // between a request's first byte and its response
+    bool cancelled = false;      // timed out or shut down: every later operation fails at once
   };
 
   Impl(ServerOptions o, const Router& r, Metrics& m)
@@ -86,7 +120,7 @@ struct Server::Impl {
   awaitable<void> Accept() {
     for (;;) {
       beast::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::make_strand(ioc), asio::redirect_error(use_awaitable, ec));
+      tcp::socket socket = co_await acceptor.async_accept(ioc.get_executor(), asio::redirect_error(use_awaitable, ec));
       if (stopping) co_return;
       if (ec) {
         if (ec == asio::error::operation_aborted) co_return;
@@ -98,14 +132,14 @@ struct Server::Impl {
       {
         std::lock_guard lock(connections_mu);
         if (connections.size() >= options.max_connections) {
-          beast::error_code ignored;
-          socket.close(ignored);
+          socket.close(ec);
           continue;
         }
         conn = std::make_shared<Connection>(std::move(socket));
+        conn->deadline = Clock::time_point::max();
         where = connections.insert(connections.end(), conn);
       }
-      asio::co_spawn(conn->stream.get_executor(), Serve(conn), [this, where](std::exception_ptr e) {
+      asio::co_spawn(ioc.get_executor(), Serve(conn), [this, where](std::exception_ptr e) {
         if (e) {
           try {
             std::rethrow_exception(e);
@@ -119,61 +153,103 @@ struct Server::Impl {
     }
   }
 
-  // Writes an error produced by the transport itself (before any handler ran) and logs it.
-  awaitable<void> WriteTransportError(Connection& c, int status, std::string_view message, const std::string& request_id) {
-    Response r = ErrorResponse(ErrorStyle::kDetail, Error{ErrorCode::kInvalidArgument, std::string(message), {}}, status);
-    co_await Write(c, r, request_id, false, false);
-    metrics.Record("-", "unparsed", status, 0);
-    if (options.access_log) spdlog::info("- - {} 0.000ms id={} ({})", status, request_id, message);
+  // Closes connections whose pending operation has outlived its deadline.
+  awaitable<void> Reap() {
+    auto shortest = std::min({options.header_timeout, options.body_timeout, options.idle_timeout});
+    auto period = std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(10),
+                                                        std::chrono::milliseconds(250));
+    asio::steady_timer timer(ioc);
+    while (!stopping) {
+      timer.expires_after(period);
+      beast::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      auto now = Clock::now();
+      std::lock_guard lock(connections_mu);
+      for (auto& conn : connections) {
+        std::lock_guard c(conn->mu);
+        if (conn->deadline <= now && !conn->cancelled) {
+          conn->cancelled = true;
+          conn->socket.cancel(ec);
+        }
+      }
+    }
   }
 
-  // Header values come from handlers; a CR or LF in one would split the response.
-  static void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
-    out.append(name);
-    out.append(": ");
-    for (char ch : value) out.push_back(ch == '\r' || ch == '\n' ? ' ' : ch);
-    out.append("\r\n");
+  // Starts one read under the connection's mutex; completes with operation_aborted if
+  // the connection was already cancelled.
+  template <class Token>
+  auto ReadSome(Connection& c, asio::mutable_buffer buf, Clock::time_point deadline, Token&& token) {
+    return asio::async_initiate<Token, void(beast::error_code, std::size_t)>(
+        [this, &c, deadline](auto handler, asio::mutable_buffer b) {
+          std::lock_guard lock(c.mu);
+          if (c.cancelled || (stopping && !c.busy)) {
+            asio::post(ioc, [h = std::move(handler)]() mutable { h(beast::error_code(asio::error::operation_aborted), std::size_t{0}); });
+            return;
+          }
+          c.deadline = deadline;
+          c.socket.async_read_some(b, std::move(handler));
+        },
+        token, buf);
   }
 
-  // Serializes the response by hand (cheaper than Beast's serializer for small bodies),
-  // tries one non-blocking write, and falls back to an asynchronous write with a timeout.
-  awaitable<bool> Write(Connection& c, const Response& r, const std::string& request_id, bool keep_alive, bool head) {
-    std::string out;
-    out.reserve(256 + (head ? 0 : r.body.size()));
-    out.append("HTTP/1.1 ");
-    out.append(std::to_string(r.status));
-    out.push_back(' ');
-    auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
-    out.append(reason.data(), reason.size());
-    out.append("\r\nServer: kairos\r\n");
-    if (!r.content_type.empty()) AppendHeader(out, "Content-Type", r.content_type);
-    bool bodiless = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
-    if (!bodiless) AppendHeader(out, "Content-Length", std::to_string(r.body.size()));
-    AppendHeader(out, "X-Request-Id", request_id);
-    for (const auto& [k, v] : r.headers) AppendHeader(out, k, v);
-    if (!keep_alive) out.append("Connection: close\r\n");
-    out.append("\r\n");
-    if (!head && !bodiless) out.append(r.body);
-
-    beast::error_code ec;
-    std::size_t written = c.stream.socket().write_some(asio::buffer(out), ec);
-    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (written == out.size()) co_return true;
-    c.stream.expires_after(options.body_timeout);
-    co_await asio::async_write(c.stream, asio::buffer(out.data() + written, out.size() - written),
-                               asio::redirect_error(use_awaitable, ec));
-    co_return !ec;
+  template <class Token>
+  auto WriteSome(Connection& c, asio::const_buffer buf, Clock::time_point deadline, Token&& token) {
+    return asio::async_initiate<Token, void(beast::error_code, std::size_t)>(
+        [this, &c, deadline](auto handler, asio::const_buffer b) {
+          std::lock_guard lock(c.mu);
+          if (c.cancelled) {
+            asio::post(ioc, [h = std::move(handler)]() mutable { h(beast::error_code(asio::error::operation_aborted), std::size_t{0}); });
+            return;
+          }
+          c.deadline = deadline;
+          c.socket.async_write_some(b, std::move(handler));
+        },
+        token, buf);
   }
 
   // Reads more bytes into the buffer before the deadline. False when the peer is gone,
   // too slow, or the connection was cancelled.
-  awaitable<bool> ReadMore(Connection& c, beast::flat_buffer& buffer, std::chrono::steady_clock::time_point deadline) {
-    c.stream.expires_at(deadline);
+  awaitable<bool> ReadMore(Connection& c, beast::flat_buffer& buffer, Clock::time_point deadline) {
     beast::error_code ec;
-    std::size_t n = co_await c.stream.async_read_some(buffer.prepare(16 * 1024), asio::redirect_error(use_awaitable, ec));
+    std::size_t n = co_await ReadSome(c, buffer.prepare(16 * 1024), deadline, asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
     buffer.commit(n);
     co_return true;
+  }
+
+  // Writes the whole response: one non-blocking attempt (enough for almost every
+  // response), then asynchronous writes with the body timeout.
+  awaitable<bool> Write(Connection& c, const std::string& out) {
+    std::size_t written = 0;
+    {
+      std::lock_guard lock(c.mu);
+      if (c.cancelled) co_return false;
+      beast::error_code ec;
+      written = c.socket.write_some(asio::buffer(out), ec);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    }
+    auto deadline = Clock::now() + options.body_timeout;
+    while (written < out.size()) {
+      beast::error_code ec;
+      written += co_await WriteSome(c, asio::buffer(out.data() + written, out.size() - written), deadline,
+                                    asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return false;
+    }
+    co_return true;
+  }
+
+  // Answers an error found by the transport itself (before any handler ran) and logs it.
+  awaitable<void> WriteTransportError(Connection& c, int status, std::string_view message, const std::string& request_id) {
+    Response r = ErrorResponse(ErrorStyle::kDetail, Error{ErrorCode::kInvalidArgument, std::string(message), {}}, status);
+    co_await Write(c, Serialize(r, request_id, false, false));
+    metrics.Record("-", "unparsed", status, 0);
+    if (options.access_log) spdlog::info("- - {} 0.000ms id={} ({})", status, request_id, message);
+  }
+
+  void SetBusy(Connection& c, bool busy) {
+    std::lock_guard lock(c.mu);
+    c.busy = busy;
+    c.deadline = Clock::time_point::max();
   }
 
   awaitable<void> Serve(std::shared_ptr<Connection> conn) {
@@ -182,19 +258,18 @@ struct Server::Impl {
     std::string remote;
     {
       beast::error_code ec;
-      auto ep = c.stream.socket().remote_endpoint(ec);
+      auto ep = c.socket.remote_endpoint(ec);
       if (!ec) remote = ep.address().to_string();
-      c.stream.socket().set_option(tcp::no_delay(true), ec);
-      c.stream.socket().non_blocking(true, ec);
+      c.socket.set_option(tcp::no_delay(true), ec);
+      c.socket.non_blocking(true, ec);
     }
-    using Clock = std::chrono::steady_clock;
     for (;;) {
       if (stopping) break;
       if (buffer.size() == 0) {
         // Waiting for the next request on a kept-alive connection.
         if (!co_await ReadMore(c, buffer, Clock::now() + options.idle_timeout)) break;
       }
-      c.busy = true;
+      SetBusy(c, true);
       std::string request_id = NewRequestId();
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
@@ -222,11 +297,7 @@ struct Server::Impl {
         if (parser.is_header_done() && !header_checked) {
           header_checked = true;
           if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue") && !parser.is_done()) {
-            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            c.stream.expires_after(options.body_timeout);
-            co_await asio::async_write(c.stream, asio::buffer(kContinue.data(), kContinue.size()),
-                                       asio::redirect_error(use_awaitable, ec));
-            if (ec) {
+            if (!co_await Write(c, "HTTP/1.1 100 Continue\r\n\r\n")) {
               failure = -1;
               break;
             }
@@ -271,6 +342,7 @@ struct Server::Impl {
       req.path = PercentDecode(std::string_view(req.target).substr(0, q), false);
       if (q != std::string::npos) req.query_string = req.target.substr(q + 1);
 
+      // From here the coroutine runs on the worker that ran the handler.
       Dispatched d = co_await Offload(workers, [this, &req]() { return router.Dispatch(req); });
 
       double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -281,13 +353,15 @@ struct Server::Impl {
                      request_id);
       }
       bool keep_alive = req.keep_alive && !stopping;
-      bool written = co_await Write(c, d.response, request_id, keep_alive, head_request);
-      c.busy = false;
+      bool written = co_await Write(c, Serialize(d.response, request_id, keep_alive, head_request));
+      SetBusy(c, false);
       if (!written || !keep_alive) break;
     }
+    std::lock_guard lock(c.mu);
+    c.cancelled = true;
     beast::error_code ignored;
-    c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    c.stream.socket().close(ignored);
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    c.socket.close(ignored);
   }
 
   void BeginShutdown() {
@@ -296,31 +370,28 @@ struct Server::Impl {
     beast::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
-    std::vector<std::shared_ptr<Connection>> snapshot;
     {
       std::lock_guard lock(connections_mu);
-      snapshot.assign(connections.begin(), connections.end());
-    }
-    for (auto& conn : snapshot) {
-      asio::post(conn->stream.get_executor(), [conn] {
+      for (auto& conn : connections) {
+        std::lock_guard c(conn->mu);
         if (!conn->busy) {
-          beast::error_code e;
-          conn->stream.socket().cancel(e);
+          conn->cancelled = true;
+          conn->socket.cancel(ignored);
         }
-      });
+      }
     }
     asio::co_spawn(ioc, WaitForConnections(), asio::detached);
   }
 
   awaitable<void> WaitForConnections() {
-    auto deadline = std::chrono::steady_clock::now() + options.shutdown_timeout;
+    auto deadline = Clock::now() + options.shutdown_timeout;
     asio::steady_timer timer(ioc);
     for (;;) {
       {
         std::lock_guard lock(connections_mu);
         if (connections.empty()) break;
       }
-      if (std::chrono::steady_clock::now() >= deadline) {
+      if (Clock::now() >= deadline) {
         spdlog::warn("shutdown timeout: closing connections still busy");
         break;
       }
@@ -335,9 +406,7 @@ struct Server::Impl {
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
 
-Server::~Server() {
-  impl_->workers.join();
-}
+Server::~Server() { impl_->workers.join(); }
 
 std::uint16_t Server::Listen() {
   auto& acc = impl_->acceptor;
@@ -349,7 +418,10 @@ std::uint16_t Server::Listen() {
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(ep, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " + ec.message());
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
+                             ": " + ec.message());
+  }
   return acc.local_endpoint().port();
 }
 
@@ -361,6 +433,7 @@ void Server::Run() {
     s.BeginShutdown();
   });
   asio::co_spawn(s.ioc, s.Accept(), asio::detached);
+  asio::co_spawn(s.ioc, s.Reap(), asio::detached);
   std::vector<std::thread> threads;
   int n = std::max(1, s.options.io_threads);
   for (int i = 1; i < n; ++i) threads.emplace_back([&s] { s.ioc.run(); });

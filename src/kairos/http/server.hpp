@@ -18,7 +18,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port
   int io_threads = 2;
-  int worker_threads = 8;
+  int worker_threads = 4;
   std::size_t body_limit = 1 << 20;    // larger bodies are answered 413
   std::size_t header_limit = 16 << 10; // larger header blocks are answered 431
   std::chrono::milliseconds header_timeout{10'000};  // from a request's first byte to its last header
