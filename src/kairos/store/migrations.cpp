@@ -3,6 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "kairos/store/calendar_schema.hpp"
+
 namespace kairos::store {
 namespace {
 
@@ -90,6 +92,7 @@ const char* const kCreateVersionTable =
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kAll = {
       {1, "accounts and authentication", kAccountsSqlite, kAccountsPostgres},
+      CalendarsMigration(),
   };
   return kAll;
 }
