@@ -25,6 +25,10 @@ std::string ReadFile(const std::string& path) {
 
 [[noreturn]] void ExecKairos(const std::vector<std::string>& args,
                              const std::vector<std::pair<std::string, std::string>>& env) {
+  // Small but real argon2id parameters keep test servers fast; a test's own flags or
+  // environment override them.
+  setenv("KAIROS_ARGON2_OPSLIMIT", "1", 1);
+  setenv("KAIROS_ARGON2_MEMLIMIT", "65536", 1);
   for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(KAIROS_BINARY));

@@ -5,7 +5,10 @@
 
 #include <fstream>
 
+#include "kairos/api/meetings/account_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
+#include "kairos/auth/authenticator.hpp"
+#include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
 #include "kairos/store/migrations.hpp"
@@ -36,6 +39,14 @@ std::unique_ptr<store::Database> OpenDatabase(const Config& config) {
   return db;
 }
 
+service::AccountsOptions AccountsOptionsFrom(const Config& config) {
+  service::AccountsOptions o;
+  o.credential_ttl = std::chrono::seconds(config.token_ttl_seconds);
+  o.max_login_failures = config.login_max_failures;
+  o.failure_window = std::chrono::seconds(config.login_failure_window_seconds);
+  return o;
+}
+
 // A database URL may carry a password; logs show it without.
 std::string RedactedDb(const std::string& db) {
   auto scheme = db.find("://");
@@ -60,12 +71,24 @@ int Serve(const Config& config) {
     return 1;
   }
 
+  std::unique_ptr<auth::PasswordHasher> hasher;
+  try {
+    hasher = std::make_unique<auth::PasswordHasher>(auth::HashParams{config.argon2_opslimit, config.argon2_memlimit},
+                                                    config.hash_concurrency);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  service::Accounts accounts(*db, *hasher, AccountsOptionsFrom(config));
+
   http::Metrics metrics;
   http::Router router;
+  router.SetAuthenticator(auth::MakeAuthenticator(accounts));
   router.on_exception = [](const http::Request& req, const std::string& what) {
     spdlog::error("handler failed: {} {} id={}: {}", http::MethodName(req.method), req.path, req.request_id, what);
   };
   api::RegisterOpsRoutes(router, metrics, *db);
+  api::meetings::RegisterAccountRoutes(router, accounts, {.secure_cookies = config.secure_cookies});
 
   http::ServerOptions options;
   options.host = listen->host;

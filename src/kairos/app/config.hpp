@@ -26,6 +26,15 @@ struct Config {
   int shutdown_timeout_ms = 15'000;
   std::string log_level = "info";
   bool access_log = true;
+
+  // Accounts and authentication.
+  std::int64_t token_ttl_seconds = 30 * 24 * 3600;  // bearer tokens and sessions
+  int login_max_failures = 10;                      // per username and per address...
+  std::int64_t login_failure_window_seconds = 900;  // ...within this window; then 429
+  unsigned long long argon2_opslimit = 2;           // libsodium's OPSLIMIT_INTERACTIVE
+  std::size_t argon2_memlimit = 64 << 20;           // libsodium's MEMLIMIT_INTERACTIVE
+  int hash_concurrency = 2;                         // password hashes computed at once
+  bool secure_cookies = false;                      // mark session cookies Secure (HTTPS)
 };
 
 struct ListenAddress {

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "kairos/app/app.hpp"
+#include "kairos/app/user_commands.hpp"
 #include "kairos/store/migrations.hpp"
 
 namespace {
@@ -12,6 +13,18 @@ namespace {
 void AddDbFlag(CLI::App* cmd, kairos::app::Config& config) {
   cmd->add_option("--db", config.db, "SQLite database file (created with its folder if missing)")
       ->envname("KAIROS_DB")
+      ->capture_default_str();
+}
+
+// Password hashing cost; `serve` and `user add` share it.
+void AddHashFlags(CLI::App* cmd, kairos::app::Config& config) {
+  cmd->add_option("--argon2-opslimit", config.argon2_opslimit, "Argon2id passes per password hash")
+      ->envname("KAIROS_ARGON2_OPSLIMIT")
+      ->check(CLI::Range(1ULL, 1ULL << 32))
+      ->capture_default_str();
+  cmd->add_option("--argon2-memlimit", config.argon2_memlimit, "Argon2id memory per password hash, in bytes")
+      ->envname("KAIROS_ARGON2_MEMLIMIT")
+      ->check(CLI::Range(static_cast<std::size_t>(8192), static_cast<std::size_t>(1) << 32))
       ->capture_default_str();
 }
 
@@ -78,10 +91,68 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_ACCESS_LOG")
       ->capture_default_str();
 
+  serve->add_option("--token-ttl-seconds", config.token_ttl_seconds, "Lifetime of login tokens and sessions")
+      ->envname("KAIROS_TOKEN_TTL_SECONDS")
+      ->check(CLI::Range(static_cast<std::int64_t>(60), static_cast<std::int64_t>(10) * 365 * 24 * 3600))
+      ->capture_default_str();
+  serve->add_option("--login-max-failures", config.login_max_failures,
+                    "Failed logins allowed per username and per client address within the window (then 429)")
+      ->envname("KAIROS_LOGIN_MAX_FAILURES")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  serve->add_option("--login-failure-window-seconds", config.login_failure_window_seconds,
+                    "Window in which failed logins are counted")
+      ->envname("KAIROS_LOGIN_FAILURE_WINDOW_SECONDS")
+      ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(7) * 24 * 3600))
+      ->capture_default_str();
+  AddHashFlags(serve, config);
+  serve->add_option("--hash-concurrency", config.hash_concurrency,
+                    "Password hashes computed at once (each takes argon2-memlimit bytes)")
+      ->envname("KAIROS_HASH_CONCURRENCY")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve->add_flag("--secure-cookies,!--no-secure-cookies", config.secure_cookies,
+                  "Mark the session and CSRF cookies Secure (set when served over HTTPS)")
+      ->envname("KAIROS_SECURE_COOKIES")
+      ->capture_default_str();
+
+  // Each subcommand binds its own Config: CLI11 applies environment variables to the
+  // options of every subcommand, invoked or not, so a shared binding could overwrite a flag.
+  kairos::app::Config migrate_config;
   auto* migrate = cli.add_subcommand("migrate", "Create the database if needed and apply pending migrations");
-  AddDbFlag(migrate, config);
+  AddDbFlag(migrate, migrate_config);
 
   auto* version = cli.add_subcommand("version", "Print the version");
+
+  kairos::app::UserArgs user_args;
+  kairos::app::Config user_add_config, user_list_config, user_set_role_config, user_deactivate_config;
+  auto* user = cli.add_subcommand("user", "Administer accounts (the only way to create an admin)");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create an account");
+  AddDbFlag(user_add, user_add_config);
+  AddHashFlags(user_add, user_add_config);
+  user_add->add_option("--username", user_args.username, "Username (unique, case-insensitive)")->required();
+  user_add->add_option("--email", user_args.email, "Email address (unique, case-insensitive)")->required();
+  auto* password = user_add->add_option("--password", user_args.password, "Password (at least 8 characters)")
+                       ->envname("KAIROS_USER_PASSWORD");
+  auto* password_stdin =
+      user_add->add_flag("--password-stdin", user_args.password_stdin, "Read the password from standard input");
+  password->excludes(password_stdin);
+  user_add->add_option("--role", user_args.role, "admin, coach or client")
+      ->check(CLI::IsMember({"admin", "coach", "client"}))
+      ->capture_default_str();
+  user_add->add_option("--timezone", user_args.timezone, "IANA time zone")->capture_default_str();
+  auto* user_list = user->add_subcommand("list", "List accounts: id, uuid, username, email, role, active");
+  AddDbFlag(user_list, user_list_config);
+  auto* user_set_role = user->add_subcommand("set-role", "Change an account's role");
+  AddDbFlag(user_set_role, user_set_role_config);
+  user_set_role->add_option("--username", user_args.username, "Username")->required();
+  user_set_role->add_option("--role", user_args.role, "admin, coach or client")
+      ->required()
+      ->check(CLI::IsMember({"admin", "coach", "client"}));
+  auto* user_deactivate = user->add_subcommand("deactivate", "Deactivate an account and revoke its credentials");
+  AddDbFlag(user_deactivate, user_deactivate_config);
+  user_deactivate->add_option("--username", user_args.username, "Username")->required();
 
   CLI11_PARSE(cli, argc, argv);
   kairos::app::ConfigureLogging(config.log_level);
@@ -92,7 +163,7 @@ int main(int argc, char** argv) {
   }
   if (*migrate) {
     try {
-      auto db = kairos::app::OpenDatabase(config);
+      auto db = kairos::app::OpenDatabase(migrate_config);
       std::cout << "schema version " << kairos::store::SchemaVersion(*db) << "\n";
       db->Close();
       return 0;
@@ -101,5 +172,15 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (*user_add) {
+    if (!user_args.password_stdin && user_args.password.empty()) {
+      std::cerr << "error: give --password or --password-stdin\n";
+      return 2;
+    }
+    return kairos::app::UserAdd(user_add_config, user_args);
+  }
+  if (*user_list) return kairos::app::UserList(user_list_config);
+  if (*user_set_role) return kairos::app::UserSetRole(user_set_role_config, user_args);
+  if (*user_deactivate) return kairos::app::UserDeactivate(user_deactivate_config, user_args);
   return kairos::app::Serve(config);
 }

@@ -2,11 +2,18 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace kairos::auth {
 
 enum class Role { kClient, kCoach, kAdmin };
+
+// "client", "coach" or "admin".
+std::string_view RoleName(Role role);
+// The role of that exact (lower-case) name, or nullopt.
+std::optional<Role> ParseRole(std::string_view name);
 
 struct Principal {
   std::int64_t account_id = 0;

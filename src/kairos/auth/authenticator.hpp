@@ -1,0 +1,15 @@
+// The router's authenticator: turns a request's credentials into a Principal through the
+// accounts service, enforcing CSRF on session-authenticated unsafe requests.
+#pragma once
+
+#include "kairos/http/router.hpp"
+#include "kairos/service/accounts.hpp"
+
+namespace kairos::auth {
+
+// An Authorization header wins over a session cookie (and needs no CSRF token). With
+// neither, or with a bad one, the result is Unauthenticated; a session request with an
+// unsafe method and a missing or wrong X-CSRFToken is Forbidden.
+http::Authenticator MakeAuthenticator(service::Accounts& accounts);
+
+}  // namespace kairos::auth

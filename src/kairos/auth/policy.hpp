@@ -1,0 +1,31 @@
+// Authorization in one place: may this caller do this to that resource? Every handler
+// asks here, so the rules read the same on every face. Denials are Forbidden.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+
+#include "kairos/auth/principal.hpp"
+#include "kairos/core/result.hpp"
+#include "kairos/http/request.hpp"
+
+namespace kairos::auth {
+
+// The caller of an authenticated route. The router guarantees one; calling this on a
+// public route without credentials is a bug and throws std::logic_error.
+const Principal& Caller(const http::Request& request);
+
+bool IsAdmin(const Principal& p);
+
+// The caller holds one of these roles (admins pass only when admin is listed).
+Status RequireRole(const Principal& p, std::initializer_list<Role> roles);
+
+// The caller owns the resource, or is an admin.
+Status RequireSelfOrAdmin(const Principal& p, std::int64_t owner_account_id);
+
+// The caller is one of these accounts (organiser, participants, host, client), or an admin.
+Status RequireAnyOf(const Principal& p, std::span<const std::int64_t> account_ids);
+Status RequireAnyOf(const Principal& p, std::initializer_list<std::int64_t> account_ids);
+
+}  // namespace kairos::auth
