@@ -15,7 +15,7 @@ struct Config {
   std::string db = "./data/kairos.db";
   std::string port_file;  // when set, the bound port is written here once listening
   int io_threads = 2;
-  int worker_threads = 8;
+  int worker_threads = 4;
   int db_readers = 4;
   bool sqlite_sync_full = false;
   std::size_t body_limit = 1 << 20;
@@ -35,6 +35,7 @@ struct Config {
   std::size_t argon2_memlimit = 64 << 20;           // libsodium's MEMLIMIT_INTERACTIVE
   int hash_concurrency = 2;                         // password hashes computed at once
   bool secure_cookies = false;                      // mark session cookies Secure (HTTPS)
+  bool consultants_require_auth = false;            // face 004 needs credentials (its document: none)
 };
 
 struct ListenAddress {
