@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "kairos/api/consultants/consultant_routes.hpp"
 #include "kairos/api/meetings/account_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
 #include "kairos/auth/authenticator.hpp"
@@ -89,6 +90,8 @@ int Serve(const Config& config) {
   };
   api::RegisterOpsRoutes(router, metrics, *db);
   api::meetings::RegisterAccountRoutes(router, accounts, {.secure_cookies = config.secure_cookies});
+  api::consultants::RegisterConsultantRoutes(router, *db, accounts,
+                                             {.require_auth = config.consultants_require_auth});
 
   http::ServerOptions options;
   options.host = listen->host;

@@ -115,6 +115,10 @@ int main(int argc, char** argv) {
                   "Mark the session and CSRF cookies Secure (set when served over HTTPS)")
       ->envname("KAIROS_SECURE_COOKIES")
       ->capture_default_str();
+  serve->add_flag("--consultants-require-auth,!--no-consultants-require-auth", config.consultants_require_auth,
+                  "Require a token or session on the consultant routes (face 004 documents none)")
+      ->envname("KAIROS_CONSULTANTS_REQUIRE_AUTH")
+      ->capture_default_str();
 
   // Each subcommand binds its own Config: CLI11 applies environment variables to the
   // options of every subcommand, invoked or not, so a shared binding could overwrite a flag.

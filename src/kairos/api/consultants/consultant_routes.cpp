@@ -1,0 +1,386 @@
+#include "kairos/api/consultants/consultant_routes.hpp"
+
+#include <charconv>
+#include <memory>
+
+#include "kairos/api/json_body.hpp"
+#include "kairos/service/consultants.hpp"
+
+namespace kairos::api::consultants {
+namespace {
+
+using http::Access;
+using http::ErrorStyle;
+using http::Method;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+using service::Consultants;
+
+constexpr ErrorStyle kStyle = ErrorStyle::kErrorKey;
+constexpr const char* kTag = "consultants (004)";
+constexpr std::size_t kMaxPersonName = 50;  // the models' max_length
+constexpr std::size_t kMaxTimeText = 32;    // longer than any date or time we accept
+constexpr int kDefaultViewDays = 31;        // GET /consultant/<id>/availability/ without a range
+
+// This face answers with 404 for unknown resources and 400 for everything else it refuses.
+Response Fail(const Error& error) {
+  int status = error.code == ErrorCode::kNotFound ? 404
+               : error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kConflict ? 400
+                                                                                                   : 0;
+  return http::ErrorResponse(kStyle, error, status);
+}
+
+Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// Path ids are decimal (the router checked), at most 18 digits, so they always fit.
+std::int64_t PathId(const Request& req) {
+  const std::string& text = req.Param("id");
+  std::int64_t id = 0;
+  std::from_chars(text.data(), text.data() + text.size(), id);
+  return id;
+}
+
+// The core's parse errors describe the value; this face's message also names the field.
+Error Named(Error error, const char* field) {
+  error.message = std::string(field) + ": " + error.message;
+  return error;
+}
+
+Result<Date> DateField(std::string_view text, const char* field) {
+  auto day = ParseDate(text, field);
+  if (!day.ok()) return Named(day.error(), field);
+  return day;
+}
+
+Result<std::optional<std::int64_t>> QueryInt(const Request& req, const char* name) {
+  auto text = req.Query(name);
+  if (!text) return std::optional<std::int64_t>();
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size()) {
+    return InvalidArgument(std::string(name) + " must be an integer.", name);
+  }
+  return std::optional<std::int64_t>(value);
+}
+
+Result<std::optional<Date>> QueryDate(const Request& req, const char* name) {
+  auto text = req.Query(name);
+  if (!text) return std::optional<Date>();
+  auto day = DateField(*text, name);
+  if (!day.ok()) return day.error();
+  return std::optional<Date>(*day);
+}
+
+Result<Date> BodyDate(JsonBody& body, const char* name) {
+  auto text = body.RequiredString(name, kMaxTimeText);
+  if (!text.ok()) return text.error();
+  return DateField(*text, name);
+}
+
+Result<TimeOfDay> BodyTime(JsonBody& body, const char* name) {
+  auto text = body.RequiredString(name, kMaxTimeText);
+  if (!text.ok()) return text.error();
+  auto time = ParseTimeOfDay(*text, name);
+  if (!time.ok()) return Named(time.error(), name);
+  return time;
+}
+
+Result<service::NewPerson> PersonFrom(const Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body.ok()) return body.error();
+  auto first_name = body->RequiredString("first_name", kMaxPersonName);
+  if (!first_name.ok()) return first_name.error();
+  auto last_name = body->RequiredString("last_name", kMaxPersonName);
+  if (!last_name.ok()) return last_name.error();
+  auto timezone = body->OptionalString("timezone", kMaxPersonName);
+  if (!timezone.ok()) return timezone.error();
+  if (auto s = body->RejectUnknownFields(); !s) return s.error();
+  return service::NewPerson{std::move(*first_name), std::move(*last_name), timezone->value_or("UTC")};
+}
+
+json PersonJson(const service::Account& a) {
+  return {{"id", a.id},
+          {"username", a.username},
+          {"first_name", a.first_name},
+          {"last_name", a.last_name},
+          {"timezone", a.timezone}};
+}
+
+json AvailabilityJson(const service::OneOffAvailability& a) {
+  return {{"id", a.id},
+          {"consultant", a.consultant_id},
+          {"date", FormatDate(a.date)},
+          {"start_time", FormatTimeOfDay(a.start)},
+          {"end_time", FormatTimeOfDay(a.end)},
+          {"is_booked", a.is_booked}};
+}
+
+json RecurringJson(const service::RecurringAvailability& r) {
+  return {{"id", r.id},
+          {"consultant", r.consultant_id},
+          {"day_of_week", r.day_of_week},
+          {"start_time", FormatTimeOfDay(r.start)},
+          {"end_time", FormatTimeOfDay(r.end)},
+          {"is_active", r.is_active}};
+}
+
+json SlotJson(const service::FreeSlot& s) {
+  return {{"consultant", s.consultant_id},
+          {"date", FormatDate(s.date)},
+          {"start_time", FormatTimeOfDay(s.start)},
+          {"end_time", FormatTimeOfDay(s.end)},
+          {"timezone", s.timezone},
+          {"source", s.recurring ? "recurring" : "one_off"},
+          {"availability", s.recurring ? json(nullptr) : json(s.source_id)},
+          {"recurring", s.recurring ? json(s.source_id) : json(nullptr)}};
+}
+
+json SlotsJson(const std::vector<service::FreeSlot>& slots) {
+  json out = json::array();
+  for (const auto& s : slots) out.push_back(SlotJson(s));
+  return out;
+}
+
+// Every date of [first, last] mapped to its slots (empty days included, for calendars).
+json DaysJson(const std::vector<service::FreeSlot>& slots, Date first, Date last) {
+  json days = json::object();
+  for (date::sys_days d{first}; d <= date::sys_days{last}; d += date::days{1}) {
+    days[FormatDate(Date{d})] = json::array();
+  }
+  for (const auto& s : slots) days[FormatDate(s.date)].push_back(SlotJson(s));
+  return days;
+}
+
+json OptionalId(const std::optional<std::int64_t>& id) { return id ? json(*id) : json(nullptr); }
+
+Response CreatePerson(Consultants& service, Request& req, bool consultant) {
+  auto in = PersonFrom(req);
+  if (!in.ok()) return Fail(in.error());
+  auto account = consultant ? service.CreateConsultant(*in, Now()) : service.CreateUser(*in);
+  if (!account.ok()) return Fail(account.error());
+  return http::JsonResponse(201, PersonJson(*account));
+}
+
+Response GetConsultant(Consultants& service, Request& req) {
+  auto account = service.FindConsultant(PathId(req));
+  if (!account.ok()) return Fail(account.error());
+  return http::JsonResponse(200, PersonJson(*account));
+}
+
+Response AddAvailability(Consultants& service, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body.ok()) return Fail(body.error());
+  auto day = BodyDate(*body, "date");
+  if (!day.ok()) return Fail(day.error());
+  auto start = BodyTime(*body, "start_time");
+  if (!start.ok()) return Fail(start.error());
+  auto end = BodyTime(*body, "end_time");
+  if (!end.ok()) return Fail(end.error());
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  auto added = service.AddAvailability(PathId(req), *day, *start, *end, Now());
+  if (!added.ok()) return Fail(added.error());
+  return http::JsonResponse(201, AvailabilityJson(*added));
+}
+
+Response ConsultantFreeTime(Consultants& service, Request& req) {
+  auto consultant = service.FindConsultant(PathId(req));
+  if (!consultant.ok()) return Fail(consultant.error());
+  auto first = QueryDate(req, "start_date");
+  if (!first.ok()) return Fail(first.error());
+  auto last = QueryDate(req, "end_date");
+  if (!last.ok()) return Fail(last.error());
+  auto zone = FindZone(consultant->timezone);
+  Date today = LocalDate(Now(), zone.ok() ? *zone : *FindZone("UTC"));
+  Date from = first->value_or(today);
+  Date to = last->value_or(Date{date::sys_days{from} + date::days{kDefaultViewDays - 1}});
+  auto slots = service.FreeTime(consultant->id, from, to, Now());
+  if (!slots.ok()) return Fail(slots.error());
+  return http::JsonResponse(200, SlotsJson(*slots));
+}
+
+Response DateFreeTime(Consultants& service, Request& req) {
+  auto day = DateField(req.Param("date"), "date");
+  if (!day.ok()) return Fail(day.error());
+  auto slots = service.FreeTime(std::nullopt, *day, *day, Now());
+  if (!slots.ok()) return Fail(slots.error());
+  return http::JsonResponse(200, SlotsJson(*slots));
+}
+
+Response DeleteAvailability(Consultants& service, Request& req) {
+  auto from_query = QueryInt(req, "availability_id");
+  if (!from_query.ok()) return Fail(from_query.error());
+  std::optional<std::int64_t> from_body;
+  if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    auto body = JsonBody::Parse(req.body);
+    if (!body.ok()) return Fail(body.error());
+    auto id = body->OptionalInt("availability_id");
+    if (!id.ok()) return Fail(id.error());
+    if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+    from_body = *id;
+  }
+  if (*from_query && from_body && **from_query != *from_body) {
+    return Fail(InvalidArgument("availability_id differs between the query and the body.", "availability_id"));
+  }
+  std::optional<std::int64_t> id = *from_query ? *from_query : from_body;
+  if (!id) return Fail(InvalidArgument("availability_id is required.", "availability_id"));
+  if (auto s = service.DeleteAvailability(PathId(req), *id); !s) return Fail(s.error());
+  return http::EmptyResponse(204);
+}
+
+Response AddRecurring(Consultants& service, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body.ok()) return Fail(body.error());
+  auto day = body->RequiredInt("day_of_week");
+  if (!day.ok()) return Fail(day.error());
+  auto start = BodyTime(*body, "start_time");
+  if (!start.ok()) return Fail(start.error());
+  auto end = BodyTime(*body, "end_time");
+  if (!end.ok()) return Fail(end.error());
+  auto active = body->OptionalBool("is_active");
+  if (!active.ok()) return Fail(active.error());
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  if (*day < 0 || *day > 6) {
+    return Fail(InvalidArgument("day_of_week must be between 0 (Monday) and 6 (Sunday).", "day_of_week"));
+  }
+  auto added = service.AddRecurring(PathId(req), static_cast<int>(*day), *start, *end, active->value_or(true), Now());
+  if (!added.ok()) return Fail(added.error());
+  return http::JsonResponse(201, RecurringJson(*added));
+}
+
+Response ListRecurring(Consultants& service, Request& req) {
+  auto rules = service.ListRecurring(PathId(req));
+  if (!rules.ok()) return Fail(rules.error());
+  json out = json::array();
+  for (const auto& r : *rules) out.push_back(RecurringJson(r));
+  return http::JsonResponse(200, out);
+}
+
+Response Reserve(Consultants& service, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body.ok()) return Fail(body.error());
+  service::ReservationRequest in;
+  in.consultant_id = PathId(req);
+  auto user = body->RequiredInt("user");
+  if (!user.ok()) return Fail(user.error());
+  auto day = BodyDate(*body, "date");
+  if (!day.ok()) return Fail(day.error());
+  auto start = BodyTime(*body, "start_time");
+  if (!start.ok()) return Fail(start.error());
+  auto end = BodyTime(*body, "end_time");
+  if (!end.ok()) return Fail(end.error());
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  in.user_id = *user;
+  in.date = *day;
+  in.start = *start;
+  in.end = *end;
+  auto r = service.Reserve(in, Now());
+  if (!r.ok()) return Fail(r.error());
+  return http::JsonResponse(201, {{"id", r->id},
+                                  {"consultant", r->consultant_id},
+                                  {"user", r->user_id},
+                                  {"date", FormatDate(r->date)},
+                                  {"start_time", FormatTimeOfDay(r->start)},
+                                  {"end_time", FormatTimeOfDay(r->end)},
+                                  {"availability", OptionalId(r->availability_id)},
+                                  {"recurring", OptionalId(r->recurring_id)}});
+}
+
+Response MonthlyFreeTime(Consultants& service, Request& req) {
+  auto year = QueryInt(req, "year");
+  if (!year.ok()) return Fail(year.error());
+  auto month = QueryInt(req, "month");
+  if (!month.ok()) return Fail(month.error());
+  auto consultant = QueryInt(req, "consultant");
+  if (!consultant.ok()) return Fail(consultant.error());
+  Date today = LocalDate(Now(), *FindZone("UTC"));
+  std::int64_t y = year->value_or(static_cast<int>(today.year()));
+  std::int64_t m = month->value_or(static_cast<unsigned>(today.month()));
+  if (y < 1 || y > 9999) return Fail(InvalidArgument("year must be between 1 and 9999.", "year"));
+  if (m < 1 || m > 12) return Fail(InvalidArgument("month must be between 1 and 12.", "month"));
+  date::year_month ym{date::year{static_cast<int>(y)}, date::month{static_cast<unsigned>(m)}};
+  Date first = ym / date::day{1};
+  Date last = ym / date::last;
+  auto slots = service.FreeTime(*consultant, first, last, Now());
+  if (!slots.ok()) return Fail(slots.error());
+  return http::JsonResponse(200, {{"year", y},
+                                  {"month", m},
+                                  {"consultant", OptionalId(*consultant)},
+                                  {"days", DaysJson(*slots, first, last)}});
+}
+
+Response TimeRangeFreeTime(Consultants& service, Request& req) {
+  auto first = QueryDate(req, "start_date");
+  if (!first.ok()) return Fail(first.error());
+  auto last = QueryDate(req, "end_date");
+  if (!last.ok()) return Fail(last.error());
+  auto consultant = QueryInt(req, "consultant");
+  if (!consultant.ok()) return Fail(consultant.error());
+  if (!*first) return Fail(InvalidArgument("start_date is required.", "start_date"));
+  if (!*last) return Fail(InvalidArgument("end_date is required.", "end_date"));
+  auto slots = service.FreeTime(*consultant, **first, **last, Now());
+  if (!slots.ok()) return Fail(slots.error());
+  return http::JsonResponse(200, {{"start_date", FormatDate(**first)},
+                                  {"end_date", FormatDate(**last)},
+                                  {"consultant", OptionalId(*consultant)},
+                                  {"days", DaysJson(*slots, **first, **last)}});
+}
+
+}  // namespace
+
+void RegisterConsultantRoutes(http::Router& router, store::Database& db, service::Accounts& accounts,
+                              ConsultantRoutesOptions options) {
+  for (const char* prefix : {"/consultant/", "/consultants/", "/user/", "/availabilities/"}) {
+    router.SetPrefixStyle(prefix, kStyle);
+  }
+  auto service = std::make_shared<Consultants>(db, accounts);
+  const Access access = options.require_auth ? Access::kAuthenticated : Access::kPublic;
+  // Each handler holds the service, which lives as long as the route table.
+  auto add = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
+                 Response (*handler)(Consultants&, Request&)) {
+    router.Add({method, std::move(pattern), access, kStyle, kTag, std::move(summary), std::move(query),
+                [service, handler](Request& req) { return handler(*service, req); }});
+  };
+  const std::vector<http::QueryParam> no_query;
+  add(Method::kPost, "/consultant/",
+      "Create a consultant (first_name, last_name; optional timezone, default UTC); username consultant-<id>.",
+      no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, true); });
+  add(Method::kGet, "/consultant/{id:int}/", "A consultant by id.", no_query, GetConsultant);
+  add(Method::kPost, "/user/",
+      "Create a user who books consultations (first_name, last_name; optional timezone); username user-<id>.",
+      no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, false); });
+  add(Method::kPost, "/consultants/{id:int}/availabilities/",
+      "Add a one-off availability (date, start_time, end_time in the consultant's time zone).", no_query,
+      AddAvailability);
+  add(Method::kGet, "/consultant/{id:int}/availability/",
+      "A consultant's free slots (one-off and recurring, minus bookings) by date; default the next 31 days.",
+      {{"start_date", "First local date, YYYY-MM-DD (default today in the consultant's zone)", false},
+       {"end_date", "Last local date, inclusive (default start_date + 30 days; at most 92 days in all)", false}},
+      ConsultantFreeTime);
+  add(Method::kGet, "/consultants/availabilities/{date:date}/",
+      "Every consultant's free slots on one date (each in its own time zone).", no_query, DateFreeTime);
+  add(Method::kDelete, "/consultant/{id:int}/availability/",
+      "Delete an unbooked one-off availability: ?availability_id=<id> or body {\"availability_id\": <id>}.",
+      {{"availability_id", "The one-off availability to delete (or give it in the JSON body)", false}},
+      DeleteAvailability);
+  add(Method::kPost, "/consultant/{id:int}/recurring/",
+      "Add a weekly availability (day_of_week 0=Monday..6=Sunday, start_time, end_time; optional is_active).",
+      no_query, AddRecurring);
+  add(Method::kGet, "/consultant/{id:int}/recurring/", "A consultant's weekly availability patterns.", no_query,
+      ListRecurring);
+  add(Method::kPost, "/consultant/{id:int}/reserve/",
+      "Reserve offered time for a user (user, date, start_time, end_time); any part of one free slot.", no_query,
+      Reserve);
+  add(Method::kGet, "/availabilities/monthly/", "Free slots of one month, grouped by date.",
+      {{"year", "Year, e.g. 2025 (default: the current year, UTC)", false},
+       {"month", "Month 1-12 (default: the current month, UTC)", false},
+       {"consultant", "Only this consultant's slots (default: every consultant)", false}},
+      MonthlyFreeTime);
+  add(Method::kGet, "/availabilities/timerange/", "Free slots between two dates (at most 92 days), grouped by date.",
+      {{"start_date", "First local date, YYYY-MM-DD", true},
+       {"end_date", "Last local date, inclusive", true},
+       {"consultant", "Only this consultant's slots (default: every consultant)", false}},
+      TimeRangeFreeTime);
+}
+
+}  // namespace kairos::api::consultants

@@ -1,0 +1,340 @@
+#include "kairos/service/consultants.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "kairos/auth/crypto.hpp"
+#include "kairos/core/free_time.hpp"
+#include "kairos/core/interval_set.hpp"
+#include "kairos/service/calendars.hpp"
+
+namespace kairos::service {
+namespace {
+
+using std::chrono::seconds;
+using store::Int;
+using store::Text;
+using store::Tx;
+
+const char* const kOutsideAvailability = "The requested time is not within the consultant's availability.";
+
+bool HasControlCharacter(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+Status ValidatePersonName(std::string_view value, const char* field) {
+  if (value.find_first_not_of(" \t") == std::string_view::npos) {
+    return InvalidArgument(std::string(field) + " may not be blank.", field);
+  }
+  if (HasControlCharacter(value)) {
+    return InvalidArgument(std::string(field) + " must not contain control characters.", field);
+  }
+  return {};
+}
+
+Status ValidatePerson(const NewPerson& in) {
+  if (auto s = ValidatePersonName(in.first_name, "first_name"); !s) return s;
+  if (auto s = ValidatePersonName(in.last_name, "last_name"); !s) return s;
+  return {};
+}
+
+Interval LocalInterval(Date date, TimeOfDay start, TimeOfDay end, Zone zone) {
+  return {ToUtc(MakeLocal(date, start), zone), ToUtc(MakeLocal(date, end), zone)};
+}
+
+// One reservable window on one date: a one-off window or a weekly window's occurrence.
+struct Occurrence {
+  Interval interval;
+  bool recurring = false;
+  std::int64_t id = 0;
+};
+
+// The weekly windows' occurrences on local dates [first, last], as the engine lays them.
+void AddWeeklyOccurrences(const std::vector<WeeklyRule>& rules, Date first, Date last, Zone zone,
+                          std::vector<Occurrence>& out) {
+  for (date::sys_days day{first}; day <= date::sys_days{last}; day += date::days{1}) {
+    Date civil{day};
+    for (const WeeklyRule& r : rules) {
+      if (r.iso_weekday != IsoWeekday(civil)) continue;
+      if ((r.valid_from && civil < *r.valid_from) || (r.valid_until && civil > *r.valid_until)) continue;
+      out.push_back({LocalInterval(civil, r.start, r.end, zone), true, r.id});
+    }
+  }
+}
+
+// The free remainder of each window: the engine's free time split among the windows, one-off
+// windows first, so time two windows share is listed once.
+Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, const Calendar& calendar, Date first,
+                                          Date last, Instant now) {
+  Interval range{LocalDayBounds(first, calendar.zone).start, LocalDayBounds(last, calendar.zone).end};
+  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, range);
+  SlotQuery query;
+  query.range = range;
+  query.duration = seconds{1};
+  query.now = now;
+  auto free = FreeIntervals(snapshot.View(), query);
+  if (!free.ok()) return free.error();
+
+  std::vector<Occurrence> windows;
+  for (const OneOffWindow& w : snapshot.one_off_windows) windows.push_back({w.interval, false, w.id});
+  AddWeeklyOccurrences(snapshot.weekly_rules, first, last, calendar.zone, windows);
+
+  std::vector<FreeSlot> out;
+  IntervalSet unlisted = std::move(*free);
+  for (const Occurrence& w : windows) {
+    IntervalSet in_window = unlisted.Intersection(IntervalSet::Of({w.interval}));
+    for (const Interval& piece : in_window.intervals()) {
+      LocalDateTime start = ToLocal(piece.start, calendar.zone);
+      Date day = DateOf(start);
+      // Measured from the day's midnight so a window ending at midnight reads 24:00.
+      TimeOfDay end = ToLocal(piece.end, calendar.zone) - LocalDateTime{date::local_days{day}};
+      out.push_back({consultant_id, calendar.timezone, day, TimeOfDayOf(start), end, w.recurring, w.id});
+    }
+    unlisted = unlisted.Subtract(in_window);
+  }
+  return out;
+}
+
+std::optional<std::int64_t> OverlappingWeeklyRule(Tx& tx, std::int64_t calendar_id, int iso_weekday, TimeOfDay start,
+                                                  TimeOfDay end) {
+  auto row = tx.QueryOne(
+      "SELECT id FROM weekly_rules WHERE calendar_id = ? AND iso_weekday = ? AND is_active = 1 AND is_closed = 0 "
+      "AND start_second < ? AND end_second > ? ORDER BY start_second LIMIT 1",
+      {Int(calendar_id), Int(iso_weekday), Int(end.count()), Int(start.count())});
+  if (!row) return std::nullopt;
+  return row->Int(0);
+}
+
+}  // namespace
+
+Consultants::Consultants(store::Database& db, Accounts& accounts) : db_(db), accounts_(accounts) {}
+
+Result<Account> Consultants::CreateConsultant(const NewPerson& in, Instant now) {
+  if (auto s = ValidatePerson(in); !s) return s.error();
+  auto account = accounts_.CreateWithoutLogin(
+      "consultant", {.first_name = in.first_name, .last_name = in.last_name, .timezone = in.timezone,
+                     .role = auth::Role::kCoach});
+  if (!account.ok()) return account;
+  db_.Write([&](Tx& tx) { PersonalCalendar(tx, account->id, now); });
+  return account;
+}
+
+Result<Account> Consultants::CreateUser(const NewPerson& in) {
+  if (auto s = ValidatePerson(in); !s) return s.error();
+  return accounts_.CreateWithoutLogin(
+      "user", {.first_name = in.first_name, .last_name = in.last_name, .timezone = in.timezone,
+               .role = auth::Role::kClient});
+}
+
+Result<Account> Consultants::FindConsultant(std::int64_t id) {
+  auto account = accounts_.FindById(id);
+  if (!account.ok() || account->role != auth::Role::kCoach || !account->is_active) {
+    return NotFound("Consultant not found.");
+  }
+  return account;
+}
+
+Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_id, Date date, TimeOfDay start,
+                                                        TimeOfDay end, Instant now) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  if (end <= start) return InvalidArgument("end_time must be after start_time.", "end_time");
+  return db_.Write([&](Tx& tx) -> Result<OneOffAvailability> {
+    Calendar calendar = PersonalCalendar(tx, consultant_id, now);
+    LockCalendars(tx, {calendar.id});
+    Interval interval = LocalInterval(date, start, end, calendar.zone);
+    if (interval.start <= now) return InvalidArgument("The availability must start in the future.", "date");
+    if (auto row = tx.QueryOne(
+            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at < ? AND end_at > ? "
+            "ORDER BY start_at LIMIT 1",
+            {Int(calendar.id), Int(ToStored(interval.end)), Int(ToStored(interval.start))})) {
+      return InvalidArgument("The availability overlaps availability " + std::to_string(row->Int(0)) + ".",
+                             "start_time");
+    }
+    if (auto rule = OverlappingWeeklyRule(tx, calendar.id, IsoWeekday(date), start, end)) {
+      return InvalidArgument("The availability overlaps recurring availability " + std::to_string(*rule) + ".",
+                             "start_time");
+    }
+    OneOffAvailability a{0, consultant_id, date, start, end, false};
+    a.id = tx.QueryOne(
+                 "INSERT INTO availability_windows (uuid, calendar_id, start_at, end_at, local_date, local_start, "
+                 "local_end, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+                 {Text(auth::NewUuid()), Int(calendar.id), Int(ToStored(interval.start)), Int(ToStored(interval.end)),
+                  Text(FormatDate(date)), Text(FormatTimeOfDay(start)), Text(FormatTimeOfDay(end)),
+                  Int(ToStored(now)), Int(ToStored(now))})
+               ->Int(0);
+    return a;
+  });
+}
+
+Status Consultants::DeleteAvailability(std::int64_t consultant_id, std::int64_t availability_id) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  return db_.Write([&](Tx& tx) -> Status {
+    auto calendar = FindPersonalCalendar(tx, consultant_id);
+    if (!calendar) return NotFound("Availability not found.");
+    LockCalendars(tx, {calendar->id});
+    auto window = tx.QueryOne("SELECT start_at, end_at FROM availability_windows WHERE id = ? AND calendar_id = ?",
+                              {Int(availability_id), Int(calendar->id)});
+    if (!window) return NotFound("Availability not found.");
+    // Booked through this face (window_id) or any other face (overlapping time).
+    if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
+                        " AND (window_id = ? OR (start_at < ? AND end_at > ?)) LIMIT 1",
+                    {Int(calendar->id), Int(availability_id), Int(window->Int(1)), Int(window->Int(0))})) {
+      return InvalidArgument("Availability " + std::to_string(availability_id) + " is booked and cannot be deleted.",
+                             "availability_id");
+    }
+    tx.Exec("DELETE FROM availability_windows WHERE id = ?", {Int(availability_id)});
+    return {};
+  });
+}
+
+Result<RecurringAvailability> Consultants::AddRecurring(std::int64_t consultant_id, int day_of_week, TimeOfDay start,
+                                                        TimeOfDay end, bool is_active, Instant now) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  if (day_of_week < 0 || day_of_week > 6) {
+    return InvalidArgument("day_of_week must be between 0 (Monday) and 6 (Sunday).", "day_of_week");
+  }
+  if (end <= start) return InvalidArgument("end_time must be after start_time.", "end_time");
+  const int iso_weekday = day_of_week + 1;
+  return db_.Write([&](Tx& tx) -> Result<RecurringAvailability> {
+    Calendar calendar = PersonalCalendar(tx, consultant_id, now);
+    LockCalendars(tx, {calendar.id});
+    if (is_active) {
+      if (auto rule = OverlappingWeeklyRule(tx, calendar.id, iso_weekday, start, end)) {
+        return InvalidArgument("The pattern overlaps recurring availability " + std::to_string(*rule) + ".",
+                               "start_time");
+      }
+      for (const auto& row : tx.Query(
+               "SELECT id, local_date, local_start, local_end FROM availability_windows "
+               "WHERE calendar_id = ? AND end_at > ? ORDER BY start_at",
+               {Int(calendar.id), Int(ToStored(now))})) {
+        auto day = ParseDate(row.Text(1));
+        auto from = ParseTimeOfDay(row.Text(2));
+        auto to = ParseTimeOfDay(row.Text(3));
+        if (!day.ok() || !from.ok() || !to.ok() || IsoWeekday(*day) != iso_weekday) continue;
+        if (*from < end && *to > start) {
+          return InvalidArgument("The pattern overlaps availability " + std::to_string(row.Int(0)) + " on " +
+                                     row.Text(1) + ".",
+                                 "start_time");
+        }
+      }
+    }
+    RecurringAvailability r{0, consultant_id, day_of_week, start, end, is_active};
+    r.id = tx.QueryOne(
+                 "INSERT INTO weekly_rules (uuid, calendar_id, iso_weekday, start_second, end_second, is_active, "
+                 "capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+                 {Text(auth::NewUuid()), Int(calendar.id), Int(iso_weekday), Int(start.count()), Int(end.count()),
+                  store::Bool(is_active), Int(ToStored(now)), Int(ToStored(now))})
+               ->Int(0);
+    return r;
+  });
+}
+
+Result<std::vector<RecurringAvailability>> Consultants::ListRecurring(std::int64_t consultant_id) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  return db_.Read([&](Tx& tx) {
+    std::vector<RecurringAvailability> out;
+    auto calendar = FindPersonalCalendar(tx, consultant_id);
+    if (!calendar) return out;
+    for (const auto& row : tx.Query(
+             "SELECT id, iso_weekday, start_second, end_second, is_active FROM weekly_rules "
+             "WHERE calendar_id = ? AND is_closed = 0 ORDER BY iso_weekday, start_second, id",
+             {Int(calendar->id)})) {
+      out.push_back({row.Int(0), consultant_id, static_cast<int>(row.Int(1)) - 1, TimeOfDay{row.Int(2)},
+                     TimeOfDay{row.Int(3)}, row.Bool(4)});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<FreeSlot>> Consultants::FreeTime(std::optional<std::int64_t> consultant_id, Date first, Date last,
+                                                    Instant now) {
+  if (last < first) return InvalidArgument("end_date must not be before start_date.", "end_date");
+  if (date::sys_days{last} - date::sys_days{first} >= date::days{kMaxConsultantViewDays}) {
+    return InvalidArgument("The range must not exceed " + std::to_string(kMaxConsultantViewDays) + " days.",
+                           "end_date");
+  }
+  if (consultant_id) {
+    if (auto c = FindConsultant(*consultant_id); !c.ok()) return c.error();
+  }
+  return db_.Read([&](Tx& tx) -> Result<std::vector<FreeSlot>> {
+    std::vector<std::int64_t> ids;
+    if (consultant_id) {
+      ids.push_back(*consultant_id);
+    } else {
+      for (const auto& row : tx.Query(
+               "SELECT a.id FROM accounts a JOIN calendars c ON c.owner_account_id = a.id AND c.kind = 'personal' "
+               "WHERE a.role = 'coach' AND a.is_active = 1 ORDER BY a.id")) {
+        ids.push_back(row.Int(0));
+      }
+    }
+    std::vector<FreeSlot> out;
+    for (std::int64_t id : ids) {
+      auto calendar = FindPersonalCalendar(tx, id);
+      if (!calendar) continue;
+      auto slots = FreeSlotsOf(tx, id, *calendar, first, last, now);
+      if (!slots.ok()) return slots.error();
+      out.insert(out.end(), slots->begin(), slots->end());
+    }
+    std::sort(out.begin(), out.end(), [](const FreeSlot& a, const FreeSlot& b) {
+      return std::tie(a.date, a.start, a.consultant_id) < std::tie(b.date, b.start, b.consultant_id);
+    });
+    return out;
+  });
+}
+
+Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant now) {
+  if (auto c = FindConsultant(in.consultant_id); !c.ok()) return c.error();
+  auto user = accounts_.FindById(in.user_id);
+  if (!user.ok() || user->role != auth::Role::kClient || !user->is_active) {
+    return InvalidArgument("User " + std::to_string(in.user_id) + " does not exist.", "user");
+  }
+  if (in.end <= in.start) return InvalidArgument("end_time must be after start_time.", "end_time");
+  return db_.Write([&](Tx& tx) -> Result<Reservation> {
+    auto calendar = FindPersonalCalendar(tx, in.consultant_id);
+    if (!calendar) return InvalidArgument(kOutsideAvailability, "start_time");
+    LockCalendars(tx, {calendar->id});
+    Interval requested = LocalInterval(in.date, in.start, in.end, calendar->zone);
+
+    // The window the reservation lies in, so the booking names its availability.
+    std::optional<Occurrence> window;
+    if (auto row = tx.QueryOne(
+            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at <= ? AND end_at >= ? LIMIT 1",
+            {Int(calendar->id), Int(ToStored(requested.start)), Int(ToStored(requested.end))})) {
+      window = Occurrence{requested, false, row->Int(0)};
+    } else {
+      CalendarSnapshot snapshot = LoadSnapshot(tx, *calendar, requested);
+      std::vector<Occurrence> weekly;
+      AddWeeklyOccurrences(snapshot.weekly_rules, in.date, in.date, calendar->zone, weekly);
+      for (const Occurrence& o : weekly) {
+        if (o.interval.Contains(requested)) window = o;
+      }
+    }
+    if (!window) return InvalidArgument(kOutsideAvailability, "start_time");
+    if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
+                        " AND start_at < ? AND end_at > ? LIMIT 1",
+                    {Int(calendar->id), Int(ToStored(requested.end)), Int(ToStored(requested.start))})) {
+      return InvalidArgument("This time is already booked.", "start_time");
+    }
+
+    NewBooking booking;
+    booking.calendar_id = calendar->id;
+    booking.face = "consultant";
+    booking.interval = requested;
+    booking.status = "confirmed";
+    booking.client_account_id = in.user_id;
+    if (!window->recurring) booking.window_id = window->id;
+    OfferPolicy policy;
+    // Any part of a window may be reserved, to the second.
+    policy.query.step = seconds{1};
+    auto ref = BookIfOfferedInTx(tx, *calendar, booking, policy, now);
+    if (!ref.ok()) return ref.error();
+    Reservation r{ref->id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt};
+    (window->recurring ? r.recurring_id : r.availability_id) = window->id;
+    return r;
+  });
+}
+
+}  // namespace kairos::service

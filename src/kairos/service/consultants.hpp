@@ -1,0 +1,128 @@
+// Face 004's use cases. A consultant is a coach account with its own personal calendar; a
+// user is a client account; neither can log in. Consultants offer one-off windows and
+// weekly recurring windows, both kept in the consultant's time zone; free time and
+// reservations go through the shared engine (LoadSnapshot, BookIfOfferedInTx), so time
+// booked through any face is busy here and the other way round.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kairos/core/result.hpp"
+#include "kairos/core/time.hpp"
+#include "kairos/service/accounts.hpp"
+#include "kairos/store/database.hpp"
+
+namespace kairos::service {
+
+// The longest span, in local days, a free-time view may cover.
+inline constexpr int kMaxConsultantViewDays = 92;
+
+struct NewPerson {
+  std::string first_name;
+  std::string last_name;
+  std::string timezone = "UTC";
+};
+
+// A one-off window of availability, as the consultant entered it (local date and times).
+struct OneOffAvailability {
+  std::int64_t id = 0;
+  std::int64_t consultant_id = 0;
+  Date date{};
+  TimeOfDay start{};
+  TimeOfDay end{};
+  bool is_booked = false;  // a booking that holds capacity overlaps it
+};
+
+// A weekly window; day_of_week 0 = Monday ... 6 = Sunday.
+struct RecurringAvailability {
+  std::int64_t id = 0;
+  std::int64_t consultant_id = 0;
+  int day_of_week = 0;
+  TimeOfDay start{};
+  TimeOfDay end{};
+  bool is_active = true;
+};
+
+// Free time left in one window on one local date, in the consultant's time zone.
+struct FreeSlot {
+  std::int64_t consultant_id = 0;
+  std::string timezone;
+  Date date{};
+  TimeOfDay start{};
+  TimeOfDay end{};
+  bool recurring = false;      // from a weekly window (else a one-off window)
+  std::int64_t source_id = 0;  // the one-off or weekly window's id
+};
+
+struct ReservationRequest {
+  std::int64_t consultant_id = 0;
+  std::int64_t user_id = 0;
+  Date date{};
+  TimeOfDay start{};
+  TimeOfDay end{};
+};
+
+struct Reservation {
+  std::int64_t id = 0;
+  std::int64_t consultant_id = 0;
+  std::int64_t user_id = 0;
+  Date date{};
+  TimeOfDay start{};
+  TimeOfDay end{};
+  std::optional<std::int64_t> availability_id;  // set when booked in a one-off window
+  std::optional<std::int64_t> recurring_id;     // set when booked in a weekly window
+};
+
+class Consultants {
+ public:
+  Consultants(store::Database& db, Accounts& accounts);
+
+  // Creates a consultant (username "consultant-<id>") with its personal calendar in its
+  // time zone, or a user (username "user-<id>"). Names must be non-empty, without
+  // control characters; the time zone must be known.
+  Result<Account> CreateConsultant(const NewPerson& in, Instant now);
+  Result<Account> CreateUser(const NewPerson& in);
+
+  // The active coach account with that id, else NotFound("Consultant not found").
+  Result<Account> FindConsultant(std::int64_t id);
+
+  // Adds a one-off window on `date` from `start` to `end` (local). It must start in the
+  // future, end after it starts and overlap none of the consultant's other one-off windows
+  // or active weekly windows on that weekday (InvalidArgument otherwise).
+  Result<OneOffAvailability> AddAvailability(std::int64_t consultant_id, Date date, TimeOfDay start, TimeOfDay end,
+                                             Instant now);
+
+  // Deletes the consultant's one-off window; NotFound if it has no such window, and
+  // InvalidArgument if a booking (from any face) holds time in it.
+  Status DeleteAvailability(std::int64_t consultant_id, std::int64_t availability_id);
+
+  // Adds a weekly window. day_of_week is 0..6 and end must be after start. An active one
+  // must overlap none of the consultant's other active weekly windows on that day, nor a
+  // future one-off window on that weekday.
+  Result<RecurringAvailability> AddRecurring(std::int64_t consultant_id, int day_of_week, TimeOfDay start,
+                                             TimeOfDay end, bool is_active, Instant now);
+
+  // The consultant's weekly windows, active or not, by day and start.
+  Result<std::vector<RecurringAvailability>> ListRecurring(std::int64_t consultant_id);
+
+  // Free time on local dates [first, last] (each consultant's own zone) of one consultant,
+  // or of every consultant when none is given: each window's remainder after bookings
+  // from every face and blocked time, from `now` on, ordered by date, start, consultant.
+  // A range over kMaxConsultantViewDays days or ending before it starts is InvalidArgument.
+  Result<std::vector<FreeSlot>> FreeTime(std::optional<std::int64_t> consultant_id, Date first, Date last,
+                                         Instant now);
+
+  // Books a time inside one window if the engine offers it, in one write transaction.
+  // Unknown consultant: NotFound; unknown user, a time outside every window, already
+  // booked or in the past: InvalidArgument or Conflict naming why.
+  Result<Reservation> Reserve(const ReservationRequest& in, Instant now);
+
+ private:
+  store::Database& db_;
+  Accounts& accounts_;
+};
+
+}  // namespace kairos::service

@@ -1,0 +1,109 @@
+#include "kairos/service/consultants.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "kairos/auth/crypto.hpp"
+#include "kairos/store/migrations.hpp"
+#include "kairos/store/sqlite/sqlite_database.hpp"
+
+namespace kairos::service {
+namespace {
+
+using namespace std::chrono_literals;
+
+Date D(std::string_view s) { return *ParseDate(s); }
+TimeOfDay H(int hours, int minutes = 0) { return std::chrono::hours(hours) + std::chrono::minutes(minutes); }
+
+class ConsultantsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("kairos-consultants-" + auth::NewUuid());
+    db_ = store::OpenSqlite((dir_ / "k.db").string());
+    store::Migrate(*db_);
+    accounts_ = std::make_unique<Accounts>(*db_, hasher_, AccountsOptions{});
+    consultants_ = std::make_unique<Consultants>(*db_, *accounts_);
+  }
+  void TearDown() override {
+    consultants_.reset();
+    accounts_.reset();
+    db_->Close();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::int64_t Consultant(const std::string& tz = "UTC") {
+    auto a = consultants_->CreateConsultant({"Ada", "Lovelace", tz}, now_);
+    EXPECT_TRUE(a.ok()) << a.error().message;
+    return a->id;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Database> db_;
+  auth::PasswordHasher hasher_{{1, 8192}, 2};
+  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<Consultants> consultants_;
+  Instant now_ = *ParseInstant("2030-01-01T00:00:00Z");
+};
+
+TEST_F(ConsultantsTest, AccountsWithoutLoginGetGeneratedUniqueNames) {
+  // Someone signed up elsewhere with the name the next consultant would get.
+  auto squatter = accounts_->Create({.username = "consultant-2", .email = "s@example.com", .password = "password1"});
+  ASSERT_TRUE(squatter.ok());
+  auto c = consultants_->CreateConsultant({"Ada", "Lovelace", "Europe/London"}, now_);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->id, 2);
+  EXPECT_EQ(c->username.rfind("consultant-2-", 0), 0u) << c->username;
+  EXPECT_EQ(c->role, auth::Role::kCoach);
+  auto u = consultants_->CreateUser({"Grace", "Hopper", "UTC"});
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->username, "user-3");
+  EXPECT_EQ(u->role, auth::Role::kClient);
+  EXPECT_FALSE(accounts_->Login(u->username, "", "127.0.0.1").ok());
+  EXPECT_EQ(consultants_->FindConsultant(u->id).error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(consultants_->CreateUser({"", "Hopper", "UTC"}).ok());
+  EXPECT_FALSE(consultants_->CreateUser({"Grace", "Hopper", "Nowhere/City"}).ok());
+  EXPECT_EQ(accounts_->CreateWithoutLogin("admin", {.role = auth::Role::kAdmin}).error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_F(ConsultantsTest, FreeTimeSplitsWindowsAroundReservations) {
+  std::int64_t id = Consultant("America/New_York");
+  auto user = consultants_->CreateUser({"Grace", "Hopper", "UTC"});
+  ASSERT_TRUE(user.ok());
+  auto window = consultants_->AddAvailability(id, D("2030-03-05"), H(9), H(12), now_);
+  ASSERT_TRUE(window.ok()) << window.error().message;
+  auto weekly = consultants_->AddRecurring(id, 1, H(14), H(15), true, now_);  // Tuesdays
+  ASSERT_TRUE(weekly.ok()) << weekly.error().message;
+
+  auto booked = consultants_->Reserve({id, user->id, D("2030-03-05"), H(10), H(10, 30)}, now_);
+  ASSERT_TRUE(booked.ok()) << booked.error().message;
+  EXPECT_EQ(booked->availability_id, window->id);
+
+  auto slots = consultants_->FreeTime(id, D("2030-03-05"), D("2030-03-05"), now_);
+  ASSERT_TRUE(slots.ok());
+  ASSERT_EQ(slots->size(), 3u);
+  EXPECT_EQ((*slots)[0].end, H(10));
+  EXPECT_EQ((*slots)[1].start, H(10, 30));
+  EXPECT_EQ((*slots)[1].source_id, window->id);
+  EXPECT_TRUE((*slots)[2].recurring);
+  EXPECT_EQ((*slots)[2].source_id, weekly->id);
+
+  EXPECT_FALSE(consultants_->Reserve({id, user->id, D("2030-03-05"), H(10), H(10, 30)}, now_).ok());
+  EXPECT_EQ(consultants_->DeleteAvailability(id, window->id).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(consultants_->FreeTime(id, D("2030-01-01"), D("2030-04-03"), now_).error().field, "end_date");
+  EXPECT_TRUE(consultants_->FreeTime(id, D("2030-01-01"), D("2030-04-02"), now_).ok());
+}
+
+TEST_F(ConsultantsTest, ViewsStartFromNow) {
+  std::int64_t id = Consultant();
+  ASSERT_TRUE(consultants_->AddAvailability(id, D("2030-01-02"), H(9), H(11), now_).ok());
+  auto slots = consultants_->FreeTime(id, D("2030-01-02"), D("2030-01-02"), *ParseInstant("2030-01-02T10:00:00Z"));
+  ASSERT_TRUE(slots.ok());
+  ASSERT_EQ(slots->size(), 1u);
+  EXPECT_EQ((*slots)[0].start, H(10));
+  EXPECT_EQ((*slots)[0].end, H(11));
+}
+
+}  // namespace
+}  // namespace kairos::service

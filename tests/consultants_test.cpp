@@ -1,0 +1,607 @@
+// Face 004 over HTTP: consultants and users, one-off and weekly availability, the free
+// time views, reservations (conflicts and a race on real sockets), deletion, the
+// authentication setting and bad input. Errors are {"error": "..."} with 400 or 404.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <ctime>
+#include <thread>
+
+#include "support/accounts.hpp"
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+
+namespace kairos::testing {
+namespace {
+
+using nlohmann::json;
+
+// UTC seconds of a UTC civil time.
+std::int64_t Epoch(int y, int mo, int d, int h, int mi) {
+  std::tm t{};
+  t.tm_year = y - 1900;
+  t.tm_mon = mo - 1;
+  t.tm_mday = d;
+  t.tm_hour = h;
+  t.tm_min = mi;
+  return static_cast<std::int64_t>(timegm(&t));
+}
+
+class ConsultantsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new ServerProcess(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static ServerProcess* server_;
+
+  HttpClient c_{server_->port()};
+
+  // A 400 or 404 in this face's shape whose message mentions `needle`.
+  static void ExpectError(const HttpResponse& r, int status, const std::string& needle) {
+    EXPECT_EQ(r.status, status) << r.body;
+    auto body = r.Json();
+    ASSERT_TRUE(body.is_object() && body.contains("error") && body["error"].is_string()) << r.body;
+    EXPECT_EQ(body.size(), 1u) << r.body;
+    EXPECT_NE(body["error"].get<std::string>().find(needle), std::string::npos) << r.body;
+  }
+
+  std::int64_t NewConsultant(const std::string& timezone = "UTC") {
+    auto r = c_.Post("/consultant/", {{"first_name", "Test"}, {"last_name", "Consultant"}, {"timezone", timezone}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json()["id"].get<std::int64_t>();
+  }
+  std::int64_t NewUser() {
+    auto r = c_.Post("/user/", {{"first_name", "Jane"}, {"last_name", "Smith"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json()["id"].get<std::int64_t>();
+  }
+  std::int64_t AddOneOff(std::int64_t consultant, const std::string& day, const std::string& start,
+                         const std::string& end) {
+    auto r = c_.Post("/consultants/" + std::to_string(consultant) + "/availabilities/",
+                     {{"date", day}, {"start_time", start}, {"end_time", end}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.Json()["id"].get<std::int64_t>() : 0;
+  }
+  std::int64_t AddWeekly(std::int64_t consultant, int day_of_week, const std::string& start, const std::string& end) {
+    auto r = c_.Post("/consultant/" + std::to_string(consultant) + "/recurring/",
+                     {{"day_of_week", day_of_week}, {"start_time", start}, {"end_time", end}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.Json()["id"].get<std::int64_t>() : 0;
+  }
+  json Slots(std::int64_t consultant, const std::string& from, const std::string& to) {
+    auto r = c_.Get("/consultant/" + std::to_string(consultant) + "/availability/?start_date=" + from +
+                    "&end_date=" + to);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json();
+  }
+  HttpResponse Reserve(std::int64_t consultant, std::int64_t user, const std::string& day, const std::string& start,
+                       const std::string& end) {
+    return c_.Post("/consultant/" + std::to_string(consultant) + "/reserve/",
+                   {{"user", user}, {"date", day}, {"start_time", start}, {"end_time", end}});
+  }
+};
+ServerProcess* ConsultantsTest::server_ = nullptr;
+
+TEST_F(ConsultantsTest, CreatesAndShowsConsultantsAndUsers) {
+  auto r = c_.Post("/consultant/", {{"first_name", "John"}, {"last_name", "Doe"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto consultant = r.Json();
+  std::int64_t id = consultant["id"].get<std::int64_t>();
+  EXPECT_EQ(consultant, json({{"id", id},
+                              {"username", "consultant-" + std::to_string(id)},
+                              {"first_name", "John"},
+                              {"last_name", "Doe"},
+                              {"timezone", "UTC"}}));
+  auto got = c_.Get("/consultant/" + std::to_string(id) + "/");
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.Json(), consultant);
+
+  auto u = c_.Post("/user/", {{"first_name", "Jane"}, {"last_name", "Smith"}, {"timezone", "Europe/Paris"}});
+  ASSERT_EQ(u.status, 201) << u.body;
+  std::int64_t user = u.Json()["id"].get<std::int64_t>();
+  EXPECT_EQ(u.Json()["username"], "user-" + std::to_string(user));
+  EXPECT_EQ(u.Json()["timezone"], "Europe/Paris");
+  ExpectError(c_.Get("/consultant/" + std::to_string(user) + "/"), 404, "Consultant not found");
+
+  // Neither can log in: they have no password.
+  EXPECT_EQ(c_.Post("/api/user/login/", {{"username", "consultant-" + std::to_string(id)}, {"password", ""}}).status,
+            400);
+}
+
+TEST_F(ConsultantsTest, UnknownAndMalformedIdsAre404) {
+  ExpectError(c_.Get("/consultant/999999/"), 404, "not found");
+  ExpectError(c_.Get("/consultant/abc/"), 404, "Not found");
+  ExpectError(c_.Get("/consultant/-1/"), 404, "Not found");
+  ExpectError(c_.Get("/consultant/99999999999999999999999/"), 404, "Not found");
+  ExpectError(c_.Get("/consultant/1.5/availability/"), 404, "Not found");
+  ExpectError(c_.Post("/consultants/abc/availabilities/", json::object()), 404, "Not found");
+  ExpectError(c_.Post("/consultants/999999/availabilities/",
+                      {{"date", "2030-01-01"}, {"start_time", "09:00"}, {"end_time", "10:00"}}),
+              404, "Consultant not found");
+  ExpectError(c_.Get("/consultant/999999/availability/"), 404, "Consultant not found");
+  ExpectError(c_.Delete("/consultant/999999/availability/?availability_id=1"), 404, "Consultant not found");
+  ExpectError(c_.Post("/consultant/999999/recurring/",
+                      {{"day_of_week", 0}, {"start_time", "09:00"}, {"end_time", "10:00"}}),
+              404, "Consultant not found");
+  ExpectError(c_.Get("/consultant/999999/recurring/"), 404, "Consultant not found");
+  ExpectError(c_.Post("/consultant/999999/reserve/",
+                      {{"user", 1}, {"date", "2030-01-01"}, {"start_time", "09:00"}, {"end_time", "10:00"}}),
+              404, "Consultant not found");
+  ExpectError(c_.Get("/availabilities/monthly/?year=2030&month=1&consultant=999999"), 404, "Consultant not found");
+  ExpectError(c_.Get("/availabilities/timerange/?start_date=2030-01-01&end_date=2030-01-02&consultant=999999"), 404,
+              "Consultant not found");
+  ExpectError(c_.Get("/consultant/"), 405, "not allowed");
+}
+
+TEST_F(ConsultantsTest, PersonBodiesAreValidated) {
+  for (const char* path : {"/consultant/", "/user/"}) {
+    ExpectError(c_.Request("POST", path, "{not json"), 400, "not valid JSON");
+    ExpectError(c_.Request("POST", path, ""), 400, "empty");
+    ExpectError(c_.Request("POST", path, "[1]"), 400, "JSON object");
+    ExpectError(c_.Post(path, {{"last_name", "Doe"}}), 400, "first_name is required");
+    ExpectError(c_.Post(path, {{"first_name", "John"}}), 400, "last_name is required");
+    ExpectError(c_.Post(path, {{"first_name", 5}, {"last_name", "Doe"}}), 400, "first_name must be a string");
+    ExpectError(c_.Post(path, {{"first_name", nullptr}, {"last_name", "Doe"}}), 400, "first_name");
+    ExpectError(c_.Post(path, {{"first_name", "  "}, {"last_name", "Doe"}}), 400, "first_name may not be blank");
+    ExpectError(c_.Post(path, {{"first_name", std::string(51, 'a')}, {"last_name", "Doe"}}), 400, "at most 50");
+    ExpectError(c_.Post(path, {{"first_name", "a\nb"}, {"last_name", "Doe"}}), 400, "control characters");
+    ExpectError(c_.Post(path, {{"first_name", std::string("a\0b", 3)}, {"last_name", "Doe"}}), 400,
+                "control characters");
+    ExpectError(c_.Post(path, {{"first_name", "John"}, {"last_name", "Doe"}, {"password", "x"}}), 400, "password");
+    ExpectError(c_.Post(path, {{"first_name", "John"}, {"last_name", "Doe"}, {"timezone", "Mars/Olympus"}}), 400,
+                "Unknown time zone");
+    ExpectError(c_.Post(path, {{"first_name", "John"}, {"last_name", "Doe"}, {"timezone", 3}}), 400, "timezone");
+  }
+  auto fifty = c_.Post("/consultant/", {{"first_name", std::string(50, 'a')}, {"last_name", "é"}});
+  EXPECT_EQ(fifty.status, 201) << fifty.body;
+  // Hostile strings are stored and shown back as plain text.
+  for (std::string hostile : {"Robert'); DROP TABLE accounts;--", "<script>alert(1)</script>", "\"quoted\" \\ back",
+                              "名前 ✓ 🙂", "%00%27 OR 1=1"}) {
+    auto r = c_.Post("/consultant/", {{"first_name", hostile}, {"last_name", hostile}});
+    ASSERT_EQ(r.status, 201) << hostile << r.body;
+    auto got = c_.Get("/consultant/" + std::to_string(r.Json()["id"].get<std::int64_t>()) + "/");
+    EXPECT_EQ(got.Json()["first_name"], hostile);
+    EXPECT_EQ(got.Json()["last_name"], hostile);
+  }
+  EXPECT_EQ(c_.Get("/healthz").status, 200);
+}
+
+TEST_F(ConsultantsTest, OneOffAvailabilityIsValidatedAndListed) {
+  std::int64_t id = NewConsultant("America/New_York");
+  std::string path = "/consultants/" + std::to_string(id) + "/availabilities/";
+  auto r = c_.Post(path, {{"date", "2030-03-05"}, {"start_time", "09:00:00"}, {"end_time", "10:00:00"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::int64_t first = r.Json()["id"].get<std::int64_t>();
+  EXPECT_EQ(r.Json(), json({{"id", first},
+                            {"consultant", id},
+                            {"date", "2030-03-05"},
+                            {"start_time", "09:00:00"},
+                            {"end_time", "10:00:00"},
+                            {"is_booked", false}}));
+  // Touching is not overlapping; HH:MM is accepted too.
+  std::int64_t second = AddOneOff(id, "2030-03-05", "10:00", "11:30");
+
+  ExpectError(c_.Post(path, {{"date", "2030-03-05"}, {"start_time", "09:30"}, {"end_time", "10:30"}}), 400,
+              "overlaps availability");
+  ExpectError(c_.Post(path, {{"date", "2030-03-05"}, {"start_time", "08:00"}, {"end_time", "12:00"}}), 400,
+              "overlaps availability");
+  ExpectError(c_.Post(path, {{"date", "2020-01-06"}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400,
+              "must start in the future");
+  ExpectError(c_.Post(path, {{"date", "2030-03-06"}, {"start_time", "10:00"}, {"end_time", "09:00"}}), 400,
+              "end_time must be after start_time");
+  ExpectError(c_.Post(path, {{"date", "2030-03-06"}, {"start_time", "10:00"}, {"end_time", "10:00"}}), 400,
+              "end_time must be after start_time");
+  ExpectError(c_.Post(path, {{"date", "2025-02-30"}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400, "date");
+  ExpectError(c_.Post(path, {{"date", "2030-13-01"}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400, "date");
+  ExpectError(c_.Post(path, {{"date", "2030-03-06"}, {"start_time", "24:30"}, {"end_time", "25:00"}}), 400,
+              "start_time");
+  ExpectError(c_.Post(path, {{"date", "2030-03-06"}, {"start_time", "09:00"}, {"end_time", "24:00"}}), 400,
+              "end_time");
+  ExpectError(c_.Post(path, {{"date", "2030-03-06"}, {"start_time", "9am"}, {"end_time", "10:00"}}), 400,
+              "start_time");
+  ExpectError(c_.Post(path, {{"date", 20300306}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400,
+              "date must be a string");
+  ExpectError(c_.Post(path, {{"start_time", "09:00"}, {"end_time", "10:00"}}), 400, "date is required");
+  ExpectError(
+      c_.Post(path, {{"date", "2030-03-06"}, {"start_time", "09:00"}, {"end_time", "10:00"}, {"is_booked", true}}), 400,
+      "is_booked");
+  ExpectError(c_.Request("POST", path, "{\"date\": "), 400, "not valid JSON");
+
+  auto slots = Slots(id, "2030-03-01", "2030-03-31");
+  ASSERT_EQ(slots.size(), 2u) << slots;
+  EXPECT_EQ(slots[0], json({{"consultant", id},
+                            {"date", "2030-03-05"},
+                            {"start_time", "09:00:00"},
+                            {"end_time", "10:00:00"},
+                            {"timezone", "America/New_York"},
+                            {"source", "one_off"},
+                            {"availability", first},
+                            {"recurring", nullptr}}));
+  EXPECT_EQ(slots[1]["availability"], second);
+  EXPECT_EQ(slots[1]["start_time"], "10:00:00");
+  EXPECT_EQ(slots[1]["end_time"], "11:30:00");
+  EXPECT_TRUE(Slots(id, "2030-03-06", "2030-03-31").empty());
+
+  // The default range is the next 31 days, which these dates lie beyond.
+  auto none = c_.Get("/consultant/" + std::to_string(id) + "/availability/");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_EQ(none.Json(), json::array());
+  std::string base = "/consultant/" + std::to_string(id) + "/availability/";
+  ExpectError(c_.Get(base + "?start_date=2030-03-10&end_date=2030-03-01"), 400, "before start_date");
+  ExpectError(c_.Get(base + "?start_date=2030-01-01&end_date=2030-04-03"), 400, "92 days");
+  EXPECT_EQ(c_.Get(base + "?start_date=2030-01-01&end_date=2030-04-02").status, 200) << "92 days is allowed";
+  ExpectError(c_.Get(base + "?start_date=2030-02-30"), 400, "start_date");
+  ExpectError(c_.Get(base + "?end_date=tomorrow"), 400, "end_date");
+}
+
+TEST_F(ConsultantsTest, WeeklyAvailabilityStaysLocalAcrossDst) {
+  std::int64_t id = NewConsultant("America/New_York");
+  std::string path = "/consultant/" + std::to_string(id) + "/recurring/";
+  auto r = c_.Post(path, {{"day_of_week", 0}, {"start_time", "09:00"}, {"end_time", "11:00"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::int64_t monday = r.Json()["id"].get<std::int64_t>();
+  EXPECT_EQ(r.Json(), json({{"id", monday},
+                            {"consultant", id},
+                            {"day_of_week", 0},
+                            {"start_time", "09:00:00"},
+                            {"end_time", "11:00:00"},
+                            {"is_active", true}}));
+  auto inactive =
+      c_.Post(path, {{"day_of_week", 6}, {"start_time", "10:00"}, {"end_time", "12:00"}, {"is_active", false}});
+  ASSERT_EQ(inactive.status, 201) << inactive.body;
+  EXPECT_EQ(inactive.Json()["is_active"], false);
+
+  auto list = c_.Get(path);
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.Json().size(), 2u);
+  EXPECT_EQ(list.Json()[0]["id"], monday);
+  EXPECT_EQ(list.Json()[1]["day_of_week"], 6);
+
+  // New York springs forward on Sunday 2030-03-10: both Mondays read 09:00-11:00 local.
+  auto view = c_.Get("/availabilities/timerange/?start_date=2030-03-04&end_date=2030-03-17&consultant=" +
+                     std::to_string(id));
+  ASSERT_EQ(view.status, 200) << view.body;
+  auto days = view.Json()["days"];
+  ASSERT_EQ(days.size(), 14u) << days;
+  for (const char* day : {"2030-03-04", "2030-03-11"}) {
+    ASSERT_EQ(days[day].size(), 1u) << day << days;
+    EXPECT_EQ(days[day][0]["start_time"], "09:00:00");
+    EXPECT_EQ(days[day][0]["end_time"], "11:00:00");
+    EXPECT_EQ(days[day][0]["source"], "recurring");
+    EXPECT_EQ(days[day][0]["recurring"], monday);
+    EXPECT_EQ(days[day][0]["availability"], nullptr);
+  }
+  EXPECT_TRUE(days["2030-03-10"].empty()) << "the inactive Sunday pattern offers nothing";
+
+  // The instants differ by the offset change: 14:00Z before, 13:00Z after.
+  std::int64_t user = NewUser();
+  auto before = Reserve(id, user, "2030-03-04", "09:00", "10:00");
+  auto after = Reserve(id, user, "2030-03-11", "09:00", "10:00");
+  ASSERT_EQ(before.status, 201) << before.body;
+  ASSERT_EQ(after.status, 201) << after.body;
+  EXPECT_EQ(after.Json()["recurring"], monday);
+  EXPECT_EQ(after.Json()["availability"], nullptr);
+  auto start_of = [&](const HttpResponse& b) {
+    return QuerySql(server_->db_path(),
+                    "SELECT start_at FROM bookings WHERE id = " + std::to_string(b.Json()["id"].get<std::int64_t>()));
+  };
+  EXPECT_EQ(start_of(before), std::to_string(Epoch(2030, 3, 4, 14, 0)));
+  EXPECT_EQ(start_of(after), std::to_string(Epoch(2030, 3, 11, 13, 0)));
+}
+
+TEST_F(ConsultantsTest, WeeklyAvailabilityIsValidated) {
+  std::int64_t id = NewConsultant();
+  std::string path = "/consultant/" + std::to_string(id) + "/recurring/";
+  AddWeekly(id, 2, "13:00", "15:00");  // Wednesdays
+  ExpectError(c_.Post(path, {{"day_of_week", 7}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400,
+              "day_of_week must be between 0 (Monday) and 6 (Sunday)");
+  ExpectError(c_.Post(path, {{"day_of_week", -1}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400,
+              "day_of_week must be between");
+  ExpectError(c_.Post(path, {{"day_of_week", "0"}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400,
+              "day_of_week");
+  ExpectError(c_.Post(path, {{"day_of_week", 1.5}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400,
+              "day_of_week");
+  ExpectError(c_.Post(path, {{"day_of_week", true}, {"start_time", "09:00"}, {"end_time", "10:00"}}), 400,
+              "day_of_week");
+  ExpectError(c_.Post(path, {{"day_of_week", 1}, {"start_time", "10:00"}, {"end_time", "09:00"}}), 400,
+              "end_time must be after start_time");
+  ExpectError(c_.Post(path, {{"day_of_week", 1}, {"start_time", "24:30"}, {"end_time", "23:00"}}), 400,
+              "start_time");
+  ExpectError(c_.Post(path, {{"day_of_week", 1}, {"start_time", "09:00"}, {"end_time", "10:00"}, {"is_active", "yes"}}),
+              400, "is_active must be a boolean");
+  ExpectError(c_.Post(path, {{"day_of_week", 1}, {"start_time", "09:00"}, {"end_time", "10:00"}, {"every", 2}}), 400,
+              "every");
+  ExpectError(c_.Post(path, {{"day_of_week", 2}, {"start_time", "14:00"}, {"end_time", "16:00"}}), 400,
+              "overlaps recurring availability");
+  // An inactive pattern may overlap; a different weekday is free.
+  AddWeekly(id, 3, "13:00", "15:00");
+  EXPECT_EQ(c_.Post(path, {{"day_of_week", 2}, {"start_time", "14:00"}, {"end_time", "16:00"}, {"is_active", false}})
+                .status,
+            201);
+
+  // One-off windows and weekly ones may not overlap, whichever comes first (2030-05-01 is a Wednesday).
+  ExpectError(c_.Post("/consultants/" + std::to_string(id) + "/availabilities/",
+                      {{"date", "2030-05-01"}, {"start_time", "14:30"}, {"end_time", "16:00"}}),
+              400, "overlaps recurring availability");
+  AddOneOff(id, "2030-05-05", "09:00", "10:00");  // a Sunday
+  ExpectError(c_.Post(path, {{"day_of_week", 6}, {"start_time", "08:00"}, {"end_time", "09:30"}}), 400,
+              "overlaps availability");
+}
+
+TEST_F(ConsultantsTest, ReservationsMatchOfferedTimeAndConflict) {
+  std::int64_t id = NewConsultant();
+  std::int64_t user = NewUser();
+  std::int64_t window = AddOneOff(id, "2030-04-02", "09:00", "10:00");
+  std::int64_t weekly = AddWeekly(id, 2, "13:00", "17:00");  // Wednesdays
+
+  auto r = Reserve(id, user, "2030-04-02", "09:00:00", "10:00:00");
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::int64_t booking = r.Json()["id"].get<std::int64_t>();
+  EXPECT_EQ(r.Json(), json({{"id", booking},
+                            {"consultant", id},
+                            {"user", user},
+                            {"date", "2030-04-02"},
+                            {"start_time", "09:00:00"},
+                            {"end_time", "10:00:00"},
+                            {"availability", window},
+                            {"recurring", nullptr}}));
+  ExpectError(Reserve(id, user, "2030-04-02", "09:00", "10:00"), 400, "already booked");
+  ExpectError(Reserve(id, user, "2030-04-02", "09:30", "10:00"), 400, "already booked");
+  EXPECT_TRUE(Slots(id, "2030-04-02", "2030-04-02").empty());
+
+  // Part of a weekly window: the rest stays offered, in two pieces.
+  auto part = Reserve(id, user, "2030-04-03", "14:00", "15:00");
+  ASSERT_EQ(part.status, 201) << part.body;
+  EXPECT_EQ(part.Json()["recurring"], weekly);
+  EXPECT_EQ(part.Json()["availability"], nullptr);
+  auto slots = Slots(id, "2030-04-03", "2030-04-03");
+  ASSERT_EQ(slots.size(), 2u) << slots;
+  EXPECT_EQ(slots[0]["start_time"], "13:00:00");
+  EXPECT_EQ(slots[0]["end_time"], "14:00:00");
+  EXPECT_EQ(slots[1]["start_time"], "15:00:00");
+  EXPECT_EQ(slots[1]["end_time"], "17:00:00");
+  EXPECT_EQ(slots[1]["recurring"], weekly);
+  ExpectError(Reserve(id, user, "2030-04-03", "13:30", "14:30"), 400, "already booked");
+
+  ExpectError(Reserve(id, user, "2030-04-03", "16:00", "17:30"), 400, "not within the consultant's availability");
+  ExpectError(Reserve(id, user, "2030-04-04", "13:00", "14:00"), 400, "not within the consultant's availability");
+  ExpectError(Reserve(id, 999999, "2030-04-03", "15:00", "16:00"), 400, "User 999999 does not exist");
+  // A consultant is not a user.
+  ExpectError(Reserve(id, id, "2030-04-03", "15:00", "16:00"), 400, "does not exist");
+  ExpectError(Reserve(id, user, "2030-04-03", "16:00", "15:00"), 400, "end_time must be after start_time");
+  ExpectError(Reserve(id, user, "2030-04-31", "15:00", "16:00"), 400, "date");
+  std::string path = "/consultant/" + std::to_string(id) + "/reserve/";
+  ExpectError(c_.Post(path, {{"user", "1"}, {"date", "2030-04-03"}, {"start_time", "15:00"}, {"end_time", "16:00"}}),
+              400, "user must be an integer");
+  ExpectError(c_.Post(path, {{"date", "2030-04-03"}, {"start_time", "15:00"}, {"end_time", "16:00"}}), 400,
+              "user is required");
+  ExpectError(c_.Post(path, {{"user", user},
+                             {"date", "2030-04-03"},
+                             {"start_time", "15:00"},
+                             {"end_time", "16:00"},
+                             {"availability", window}}),
+              400, "availability");
+  ExpectError(c_.Request("POST", path, "null"), 400, "JSON object");
+
+  // Past weekly occurrences are not offered (2020-01-01 was a Wednesday).
+  ExpectError(Reserve(id, user, "2020-01-01", "13:00", "14:00"), 400, "past");
+}
+
+TEST_F(ConsultantsTest, BookingsFromOtherFacesAreBusy) {
+  std::int64_t id = NewConsultant();
+  std::int64_t user = NewUser();
+  AddOneOff(id, "2030-06-03", "09:00", "12:00");
+  std::string calendar = QuerySql(server_->db_path(), "SELECT id FROM calendars WHERE owner_account_id = " +
+                                                          std::to_string(id) + " AND kind = 'personal'");
+  ASSERT_FALSE(calendar.empty());
+  ExecSql(server_->db_path(),
+          "INSERT INTO bookings (uuid, calendar_id, face, start_at, end_at, units, status, created_at, updated_at) "
+          "VALUES ('other-face-booking', " + calendar + ", 'coach', " + std::to_string(Epoch(2030, 6, 3, 10, 0)) +
+              ", " + std::to_string(Epoch(2030, 6, 3, 11, 0)) + ", 1, 'confirmed', 0, 0)");
+  auto slots = Slots(id, "2030-06-03", "2030-06-03");
+  ASSERT_EQ(slots.size(), 2u) << slots;
+  EXPECT_EQ(slots[0]["end_time"], "10:00:00");
+  EXPECT_EQ(slots[1]["start_time"], "11:00:00");
+  ExpectError(Reserve(id, user, "2030-06-03", "10:30", "11:30"), 400, "already booked");
+  EXPECT_EQ(Reserve(id, user, "2030-06-03", "11:00", "12:00").status, 201);
+}
+
+TEST_F(ConsultantsTest, DeletesUnbookedOneOffAvailability) {
+  std::int64_t id = NewConsultant();
+  std::int64_t other = NewConsultant();
+  std::int64_t user = NewUser();
+  std::int64_t a = AddOneOff(id, "2030-07-01", "09:00", "10:00");
+  std::int64_t b = AddOneOff(id, "2030-07-02", "09:00", "10:00");
+  std::int64_t booked = AddOneOff(id, "2030-07-03", "09:00", "10:00");
+  ASSERT_EQ(Reserve(id, user, "2030-07-03", "09:00", "10:00").status, 201);
+  std::string path = "/consultant/" + std::to_string(id) + "/availability/";
+
+  ExpectError(c_.Delete(path), 400, "availability_id is required");
+  ExpectError(c_.Delete(path + "?availability_id=abc"), 400, "availability_id must be an integer");
+  ExpectError(c_.Request("DELETE", path, "{\"availability_id\": \"1\"}"), 400, "availability_id");
+  ExpectError(c_.Request("DELETE", path, "{\"id\": 1}"), 400, "id");
+  ExpectError(c_.Request("DELETE", path, "{oops"), 400, "not valid JSON");
+  ExpectError(c_.Request("DELETE", path + "?availability_id=" + std::to_string(a),
+                         json({{"availability_id", b}}).dump()),
+              400, "differs");
+  ExpectError(c_.Delete("/consultant/" + std::to_string(other) + "/availability/?availability_id=" + std::to_string(a)),
+              404, "Availability not found");
+  ExpectError(c_.Delete(path + "?availability_id=999999"), 404, "Availability not found");
+  ExpectError(c_.Delete(path + "?availability_id=" + std::to_string(booked)), 400, "is booked");
+
+  EXPECT_EQ(c_.Delete(path + "?availability_id=" + std::to_string(a)).status, 204);
+  EXPECT_EQ(c_.Request("DELETE", path, json({{"availability_id", b}}).dump()).status, 204);
+  ExpectError(c_.Delete(path + "?availability_id=" + std::to_string(a)), 404, "Availability not found");
+  EXPECT_TRUE(Slots(id, "2030-07-01", "2030-07-03").empty());
+  // The freed time can be offered again.
+  AddOneOff(id, "2030-07-01", "09:00", "10:00");
+}
+
+TEST_F(ConsultantsTest, DateMonthlyAndTimeRangeViewsCoverEveryConsultant) {
+  std::int64_t tokyo = NewConsultant("Asia/Tokyo");
+  std::int64_t paris = NewConsultant("Europe/Paris");
+  std::int64_t window = AddOneOff(tokyo, "2031-05-06", "09:00", "10:00");
+  std::int64_t weekly = AddWeekly(paris, 1, "18:00", "19:00");  // Tuesdays; 2031-05-06 is one
+
+  auto r = c_.Get("/consultants/availabilities/2031-05-06/");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json mine = json::array();
+  for (const auto& s : r.Json()) {
+    if (s["consultant"] == tokyo || s["consultant"] == paris) mine.push_back(s);
+  }
+  ASSERT_EQ(mine.size(), 2u) << r.body;
+  EXPECT_EQ(mine[0]["consultant"], tokyo);
+  EXPECT_EQ(mine[0]["availability"], window);
+  EXPECT_EQ(mine[0]["timezone"], "Asia/Tokyo");
+  EXPECT_EQ(mine[1]["consultant"], paris);
+  EXPECT_EQ(mine[1]["recurring"], weekly);
+  EXPECT_EQ(mine[1]["start_time"], "18:00:00");
+  ExpectError(c_.Get("/consultants/availabilities/2025-02-30/"), 400, "date");
+  ExpectError(c_.Get("/consultants/availabilities/today/"), 404, "Not found");
+
+  auto month = c_.Get("/availabilities/monthly/?year=2031&month=5&consultant=" + std::to_string(paris));
+  ASSERT_EQ(month.status, 200) << month.body;
+  auto m = month.Json();
+  EXPECT_EQ(m["year"], 2031);
+  EXPECT_EQ(m["month"], 5);
+  EXPECT_EQ(m["consultant"], paris);
+  ASSERT_EQ(m["days"].size(), 31u);
+  int tuesdays = 0;
+  for (const auto& [day, slots] : m["days"].items()) {
+    for (const auto& s : slots) {
+      EXPECT_EQ(s["consultant"], paris);
+      EXPECT_EQ(s["date"], day);
+      ++tuesdays;
+    }
+  }
+  EXPECT_EQ(tuesdays, 4) << "May 2031 has four Tuesdays";
+  auto all = c_.Get("/availabilities/monthly/?year=2031&month=5").Json();
+  EXPECT_EQ(all["consultant"], nullptr);
+  bool tokyo_listed = false;
+  for (const auto& s : all["days"]["2031-05-06"]) tokyo_listed |= s["consultant"] == tokyo;
+  EXPECT_TRUE(tokyo_listed);
+  auto february = c_.Get("/availabilities/monthly/?year=2032&month=2").Json();
+  EXPECT_EQ(february["days"].size(), 29u) << "2032 is a leap year";
+  EXPECT_EQ(c_.Get("/availabilities/monthly/").status, 200) << "defaults to the current month";
+  ExpectError(c_.Get("/availabilities/monthly/?year=2031&month=13"), 400, "month");
+  ExpectError(c_.Get("/availabilities/monthly/?year=2031&month=0"), 400, "month");
+  ExpectError(c_.Get("/availabilities/monthly/?year=abc&month=1"), 400, "year must be an integer");
+  ExpectError(c_.Get("/availabilities/monthly/?year=2031&month=1&consultant=x"), 400, "consultant");
+
+  auto range = c_.Get("/availabilities/timerange/?start_date=2031-05-06&end_date=2031-05-13");
+  ASSERT_EQ(range.status, 200) << range.body;
+  EXPECT_EQ(range.Json()["start_date"], "2031-05-06");
+  EXPECT_EQ(range.Json()["end_date"], "2031-05-13");
+  EXPECT_EQ(range.Json()["days"].size(), 8u);
+  ExpectError(c_.Get("/availabilities/timerange/?start_date=2031-05-06"), 400, "end_date is required");
+  ExpectError(c_.Get("/availabilities/timerange/?end_date=2031-05-06"), 400, "start_date is required");
+  ExpectError(c_.Get("/availabilities/timerange/?start_date=2031-05-06&end_date=2031-05-05"), 400, "before");
+  ExpectError(c_.Get("/availabilities/timerange/?start_date=2031-01-01&end_date=2031-12-31"), 400, "92 days");
+  ExpectError(c_.Get("/availabilities/timerange/?start_date=2031-02-29&end_date=2031-03-01"), 400, "start_date");
+}
+
+TEST_F(ConsultantsTest, ConcurrentReservationsOfOneSlotYieldExactlyOneBooking) {
+  std::int64_t id = NewConsultant();
+  std::int64_t user = NewUser();
+  AddOneOff(id, "2030-08-01", "09:00", "10:00");
+  constexpr int kThreads = 32;
+  std::atomic<int> created{0};
+  std::atomic<int> refused{0};
+  std::atomic<int> other{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      HttpClient client(server_->port());
+      client.Connect();
+      while (!go.load()) std::this_thread::yield();
+      auto r = client.Post("/consultant/" + std::to_string(id) + "/reserve/",
+                           {{"user", user}, {"date", "2030-08-01"}, {"start_time", "09:00"}, {"end_time", "10:00"}});
+      (r.status == 201 ? created : r.status == 400 ? refused : other)++;
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM bookings b JOIN calendars c ON c.id = b.calendar_id "
+                                         "WHERE c.owner_account_id = " + std::to_string(id)),
+            "1");
+}
+
+TEST_F(ConsultantsTest, OpenApiListsEveryRouteAsPublic) {
+  auto doc = c_.Get("/openapi.json").Json();
+  const std::vector<std::pair<std::string, std::string>> operations = {
+      {"/consultant/", "post"},
+      {"/consultant/{id}/", "get"},
+      {"/user/", "post"},
+      {"/consultants/{id}/availabilities/", "post"},
+      {"/consultant/{id}/availability/", "get"},
+      {"/consultants/availabilities/{date}/", "get"},
+      {"/consultant/{id}/availability/", "delete"},
+      {"/consultant/{id}/recurring/", "post"},
+      {"/consultant/{id}/recurring/", "get"},
+      {"/consultant/{id}/reserve/", "post"},
+      {"/availabilities/monthly/", "get"},
+      {"/availabilities/timerange/", "get"}};
+  for (const auto& [path, method] : operations) {
+    ASSERT_TRUE(doc["paths"].contains(path) && doc["paths"][path].contains(method)) << method << " " << path;
+    const auto& op = doc["paths"][path][method];
+    EXPECT_FALSE(op["summary"].get<std::string>().empty());
+    EXPECT_TRUE(op["security"].empty()) << path << " is public by default";
+  }
+  std::vector<std::string> names;
+  for (const auto& p : doc["paths"]["/availabilities/timerange/"]["get"]["parameters"]) names.push_back(p["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"start_date", "end_date", "consultant"}));
+}
+
+TEST(ConsultantsAuthSetting, RequireAuthNeedsCredentialsOnEveryRoute) {
+  ServerProcess server({.args = {"--consultants-require-auth"}});
+  HttpClient c(server.port());
+  const std::vector<std::pair<std::string, std::string>> operations = {
+      {"POST", "/consultant/"},
+      {"GET", "/consultant/1/"},
+      {"POST", "/user/"},
+      {"POST", "/consultants/1/availabilities/"},
+      {"GET", "/consultant/1/availability/"},
+      {"GET", "/consultants/availabilities/2030-01-01/"},
+      {"DELETE", "/consultant/1/availability/"},
+      {"POST", "/consultant/1/recurring/"},
+      {"GET", "/consultant/1/recurring/"},
+      {"POST", "/consultant/1/reserve/"},
+      {"GET", "/availabilities/monthly/"},
+      {"GET", "/availabilities/timerange/"}};
+  for (const auto& [method, path] : operations) {
+    auto r = c.Request(method, path, method == "POST" ? "{}" : "");
+    EXPECT_EQ(r.status, 401) << method << " " << path << r.body;
+    EXPECT_TRUE(r.Json().contains("error")) << r.body;
+    Headers forged = {{"Authorization", "Bearer nonsense"}};
+    EXPECT_EQ(c.Request(method, path, method == "POST" ? "{}" : "", forged).status, 401);
+  }
+
+  auto caller = SignUpAndLogin(c, "consultantadmin");
+  auto r = c.Post("/consultant/", {{"first_name", "John"}, {"last_name", "Doe"}}, BearerAuth(caller));
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::int64_t id = r.Json()["id"].get<std::int64_t>();
+  EXPECT_EQ(c.Get("/consultant/" + std::to_string(id) + "/", TokenAuth(caller)).status, 200);
+  auto u = c.Post("/user/", {{"first_name", "Jane"}, {"last_name", "Smith"}}, BearerAuth(caller));
+  ASSERT_EQ(u.status, 201) << u.body;
+  auto a = c.Post("/consultants/" + std::to_string(id) + "/availabilities/",
+                  {{"date", "2030-09-02"}, {"start_time", "09:00"}, {"end_time", "10:00"}}, BearerAuth(caller));
+  ASSERT_EQ(a.status, 201) << a.body;
+  auto booked = c.Post("/consultant/" + std::to_string(id) + "/reserve/",
+                       {{"user", u.Json()["id"]},
+                        {"date", "2030-09-02"},
+                        {"start_time", "09:00"},
+                        {"end_time", "10:00"}},
+                       BearerAuth(caller));
+  EXPECT_EQ(booked.status, 201) << booked.body;
+  auto doc = c.Get("/openapi.json").Json();
+  EXPECT_FALSE(doc["paths"]["/consultant/{id}/reserve/"]["post"]["security"].empty());
+}
+
+}  // namespace
+}  // namespace kairos::testing
