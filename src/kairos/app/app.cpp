@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "kairos/api/coach/booking_routes.hpp"
 #include "kairos/api/consultants/consultant_routes.hpp"
 #include "kairos/api/meetings/account_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
@@ -92,6 +93,7 @@ int Serve(const Config& config) {
   api::meetings::RegisterAccountRoutes(router, accounts, {.secure_cookies = config.secure_cookies});
   api::consultants::RegisterConsultantRoutes(router, *db, accounts,
                                              {.require_auth = config.consultants_require_auth});
+  api::coach::RegisterBookingRoutes(router, *db, accounts);
 
   http::ServerOptions options;
   options.host = listen->host;

@@ -167,6 +167,14 @@ Dispatched Router::Dispatch(Request& request) const {
   Match(*found, parts, &request);
 
   bool has_credentials = request.HasHeader("authorization") || request.Cookie("sessionid").has_value();
+  if (route.access == Access::kAuthenticated && !has_credentials) {
+    // Each face's framework words a missing credential its own way.
+    Response r = ErrorResponse(route.style, Unauthenticated(route.style == ErrorStyle::kDetail
+                                                                ? "Not authenticated"
+                                                                : "Authentication credentials were not provided."));
+    r.SetHeader("WWW-Authenticate", "Bearer");
+    return {std::move(r), &route};
+  }
   if (authenticator_ && (route.access == Access::kAuthenticated || has_credentials)) {
     auto principal = authenticator_(request);
     if (principal.ok()) {
@@ -177,9 +185,9 @@ Dispatched Router::Dispatch(Request& request) const {
       return {std::move(r), &route};
     }
   } else if (route.access == Access::kAuthenticated) {
-    Response r = ErrorResponse(route.style, Unauthenticated("Not authenticated"));
-    r.SetHeader("WWW-Authenticate", "Bearer");
-    return {std::move(r), &route};
+    // Wiring bug: an authenticated route on a router nobody gave an authenticator.
+    if (on_exception) on_exception(request, "authenticated route without an authenticator");
+    return {ErrorResponse(route.style, Error{ErrorCode::kInternal, "Internal server error.", {}}), &route};
   }
 
   try {

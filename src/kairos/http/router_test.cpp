@@ -86,7 +86,11 @@ TEST_F(RouterTest, AuthenticatedRoutesNeedTheAuthenticator) {
   auto r = Make(Method::kGet, "/private");
   auto d = router_.Dispatch(r);
   EXPECT_EQ(d.response.status, 401);
-  EXPECT_EQ(d.response.body, R"({"error":"Not authenticated"})");
+  EXPECT_EQ(d.response.body, R"({"error":"Authentication credentials were not provided."})");
+  EXPECT_EQ(d.response.Header("WWW-Authenticate"), "Bearer");
+  router_.Add({Method::kGet, "/private-detail", Access::kAuthenticated, ErrorStyle::kDetail, "x", "s", {}, Echo("p")});
+  auto fastapi = Make(Method::kGet, "/private-detail");
+  EXPECT_EQ(router_.Dispatch(fastapi).response.body, R"({"detail":"Not authenticated"})");
 
   router_.SetAuthenticator([](const Request& req) -> Result<auth::Principal> {
     if (req.Header("authorization") == "Token good") return auth::Principal{7, "u", auth::Role::kCoach};

@@ -173,6 +173,15 @@ CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval 
   return s;
 }
 
+bool DefinesAvailability(store::Tx& tx, const Calendar& calendar) {
+  auto row = tx.QueryOne(
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM weekly_rules WHERE calendar_id = ? AND is_active = 1 AND "
+      "is_closed = 0) OR EXISTS (SELECT 1 FROM availability_windows WHERE calendar_id = ?) OR EXISTS (SELECT 1 "
+      "FROM slots WHERE calendar_id = ? AND status = 'available') THEN 1 ELSE 0 END",
+      {Int(calendar.id), Int(calendar.id), Int(calendar.id)});
+  return row && row->Int(0) != 0;
+}
+
 void LockCalendars(store::Tx& tx, std::vector<std::int64_t> calendar_ids) {
   if (tx.dialect() == store::Dialect::kSqlite) return;
   std::sort(calendar_ids.begin(), calendar_ids.end());

@@ -67,6 +67,12 @@ Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now);
 CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range,
                               std::chrono::seconds margin = std::chrono::seconds{0});
 
+// True when the calendar defines availability anywhere in time: an active weekly rule,
+// a one-off window or an available slot. A snapshot sees only its range, so faces with a
+// fallback for calendars that define none (kDefaultRulesIfNone) decide it here, once for
+// listing and booking alike.
+bool DefinesAvailability(store::Tx& tx, const Calendar& calendar);
+
 // Takes the calendars' write locks in id order, so writers that touch several calendars
 // cannot deadlock. A SQLite write transaction is already exclusive (BEGIN IMMEDIATE);
 // PostgreSQL locks the calendar rows.

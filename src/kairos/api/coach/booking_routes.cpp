@@ -1,0 +1,251 @@
+#include "kairos/api/coach/booking_routes.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <limits>
+#include <memory>
+
+#include "kairos/api/json_body.hpp"
+#include "kairos/auth/policy.hpp"
+#include "kairos/service/coach_bookings.hpp"
+
+namespace kairos::api::coach {
+namespace {
+
+using http::Access;
+using http::ErrorStyle;
+using http::Method;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+using service::CoachBookings;
+using service::CoachSession;
+
+constexpr ErrorStyle kStyle = ErrorStyle::kDetail;
+constexpr const char* kTag = "coach bookings (001)";
+constexpr std::size_t kMaxIdLength = 64;
+
+Response Fail(const Error& error) { return http::ErrorResponse(kStyle, error); }
+
+Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// UUIDs compare as stored (lower case); other text is passed on and simply matches nothing.
+std::string NormalizedId(std::string id) {
+  if (http::IsUuid(id)) {
+    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
+  }
+  return id;
+}
+
+json Nullable(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+std::int64_t Minutes(const Interval& i) {
+  return std::chrono::duration_cast<std::chrono::minutes>(i.length()).count();
+}
+
+// The create response: the fields the document shows for it.
+json CreatedJson(const CoachSession& s) {
+  return {{"id", s.uuid},
+          {"client_id", s.client ? json(s.client->uuid) : json(nullptr)},
+          {"coach_id", s.coach.uuid},
+          {"session_datetime", FormatUtc(s.interval.start)},
+          {"duration_minutes", Minutes(s.interval)},
+          {"status", service::SessionStatusName(s.status)},
+          {"payment_id", Nullable(s.payment_id)},
+          {"meeting_link", Nullable(s.meeting_link)},
+          {"notes", Nullable(s.notes)},
+          {"created_at", FormatUtc(s.created_at)},
+          {"updated_at", FormatUtc(s.updated_at)}};
+}
+
+// Everywhere else: the detail shape, with the parties' names and emails.
+json DetailJson(const CoachSession& s) {
+  json j = CreatedJson(s);
+  j["client_name"] = s.client ? json(s.client->name) : json(nullptr);
+  j["client_email"] = s.client ? json(s.client->email) : json(nullptr);
+  j["coach_name"] = s.coach.name;
+  j["coach_email"] = s.coach.email;
+  return j;
+}
+
+// A query integer. Digits too many for 64 bits read as the largest value, so the
+// service's range check names the limits instead of a parse failure.
+Result<std::optional<std::int64_t>> IntQuery(const Request& req, std::string_view name, const std::string& message) {
+  auto text = req.Query(name);
+  if (!text) return std::optional<std::int64_t>();
+  std::string_view s = *text;
+  bool negative = !s.empty() && s.front() == '-';
+  std::string_view digits = negative ? s.substr(1) : s;
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return InvalidArgument(message, std::string(name));
+  }
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec == std::errc::result_out_of_range) value = std::numeric_limits<std::int64_t>::max();
+  return std::optional<std::int64_t>(negative ? -value : value);
+}
+
+// The parser's message, prefixed with the field it concerns.
+Error Named(std::string_view field, Error error) {
+  error.message = std::string(field) + ": " + error.message;
+  return error;
+}
+
+// "2025-11-15T14:00:00Z", "2025-11-15T19:30:00+05:30", or a plain date meaning its UTC midnight.
+Result<Instant> DateQuery(const Request& req, std::string_view name) {
+  auto text = req.Query(name);
+  if (!text) return InvalidArgument(std::string(name) + " is required", std::string(name));
+  if (text->size() == 10) {
+    auto day = ParseDate(*text, name);
+    if (!day.ok()) return Named(name, day.error());
+    return Instant{date::sys_days{*day}};
+  }
+  auto instant = ParseInstant(*text, name);
+  if (!instant.ok()) return Named(name, instant.error());
+  return instant;
+}
+
+Response Create(CoachBookings& bookings, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body) return Fail(body.error());
+  auto coach_id = body->RequiredString("coach_id", kMaxIdLength);
+  if (!coach_id) return Fail(coach_id.error());
+  auto when = body->RequiredString("session_datetime", kMaxIdLength);
+  if (!when) return Fail(when.error());
+  auto duration = body->OptionalInt("duration_minutes");
+  if (!duration) return Fail(duration.error());
+  std::optional<std::string> notes;
+  if (const json* raw = body->Raw("notes"); raw != nullptr && !raw->is_null()) {
+    auto text = body->OptionalString("notes", kMaxTextLength);
+    if (!text) return Fail(text.error());
+    notes = std::move(*text);
+  }
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  if (!http::IsUuid(*coach_id)) return Fail(InvalidArgument("coach_id must be a valid UUID", "coach_id"));
+  auto start = ParseInstant(*when, "session_datetime");
+  if (!start) return Fail(Named("session_datetime", start.error()));
+
+  service::NewCoachSession in;
+  in.coach_uuid = NormalizedId(std::move(*coach_id));
+  in.start = *start;
+  // Lengths beyond any session are clamped into the refused range without overflowing.
+  if (*duration) in.length = std::chrono::minutes(std::clamp<std::int64_t>(**duration, -1, 1'000'000));
+  in.notes = std::move(notes);
+  auto session = bookings.Create(auth::Caller(req), in, Now());
+  if (!session) return Fail(session.error());
+  return http::JsonResponse(201, CreatedJson(*session));
+}
+
+Response Get(CoachBookings& bookings, Request& req) {
+  auto session = bookings.Get(auth::Caller(req), NormalizedId(req.Param("booking_id")));
+  if (!session) return Fail(session.error());
+  return http::JsonResponse(200, DetailJson(*session));
+}
+
+Response List(CoachBookings& bookings, Request& req, bool as_coach) {
+  service::SessionListQuery query;
+  auto skip = IntQuery(req, "skip", "skip must be a non-negative integer");
+  if (!skip) return Fail(skip.error());
+  if (*skip) query.skip = **skip;
+  auto limit = IntQuery(req, "limit", "limit must be between 1 and 100");
+  if (!limit) return Fail(limit.error());
+  if (*limit) query.limit = **limit;
+  if (auto status = req.Query("status")) {
+    auto parsed = service::ParseSessionStatus(*status);
+    if (!parsed) return Fail(parsed.error());
+    query.status = *parsed;
+  }
+  const auth::Principal& caller = auth::Caller(req);
+  auto page = as_coach ? bookings.ListForCoach(caller, NormalizedId(req.Param("coach_id")), query)
+                       : bookings.ListForClient(caller, NormalizedId(req.Param("client_id")), query);
+  if (!page) return Fail(page.error());
+  json items = json::array();
+  for (const auto& s : page->sessions) items.push_back(DetailJson(s));
+  return http::JsonResponse(200, {{"bookings", items}, {"total", page->total}, {"skip", page->skip},
+                                  {"limit", page->limit}});
+}
+
+Response ChangeStatus(CoachBookings& bookings, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body) return Fail(body.error());
+  auto status = body->RequiredString("status", kMaxIdLength);
+  if (!status) return Fail(status.error());
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  auto to = service::ParseSessionStatus(*status);
+  if (!to) return Fail(to.error());
+  auto session = bookings.ChangeStatus(auth::Caller(req), NormalizedId(req.Param("booking_id")), *to, Now());
+  if (!session) return Fail(session.error());
+  return http::JsonResponse(200, DetailJson(*session));
+}
+
+Response Cancel(CoachBookings& bookings, Request& req) {
+  auto done = bookings.Cancel(auth::Caller(req), NormalizedId(req.Param("booking_id")), Now());
+  if (!done) return Fail(done.error());
+  return http::EmptyResponse(204);
+}
+
+Response Availability(CoachBookings& bookings, Request& req) {
+  service::AvailabilityQuery query;
+  auto start = DateQuery(req, "start_date");
+  if (!start) return Fail(start.error());
+  auto end = DateQuery(req, "end_date");
+  if (!end) return Fail(end.error());
+  query.range = {*start, *end};
+  auto duration = IntQuery(req, "duration_minutes", "Duration must be between 15 and 480 minutes");
+  if (!duration) return Fail(duration.error());
+  if (*duration) query.length = std::chrono::minutes(std::clamp<std::int64_t>(**duration, -1, 1'000'000));
+  auto step = IntQuery(req, "step_minutes", "step_minutes must be a multiple of 30 between 30 and 480");
+  if (!step) return Fail(step.error());
+  if (*step) query.step = std::chrono::minutes(std::clamp<std::int64_t>(**step, -1, 1'000'000));
+
+  std::string coach_id = NormalizedId(req.Param("coach_id"));
+  auto slots = bookings.Availability(coach_id, query, Now());
+  if (!slots) return Fail(slots.error());
+  json items = json::array();
+  for (const Interval& i : *slots) {
+    items.push_back({{"start", FormatUtc(i.start)}, {"end", FormatUtc(i.end)}, {"duration_minutes", Minutes(i)}});
+  }
+  return http::JsonResponse(200, {{"coach_id", coach_id}, {"available_slots", items}});
+}
+
+}  // namespace
+
+void RegisterBookingRoutes(http::Router& router, store::Database& db, service::Accounts& accounts) {
+  auto bookings = std::make_shared<CoachBookings>(db, accounts);
+  const std::vector<http::QueryParam> page_params = {
+      {"skip", "Records to skip (default 0)."},
+      {"limit", "Records to return, 1-100 (default 20)."},
+      {"status", "Only bookings with this status: pending, confirmed, completed or cancelled."}};
+
+  router.SetPrefixStyle("/booking", kStyle);
+  router.Add({Method::kPost, "/booking", Access::kAuthenticated, kStyle, kTag,
+              "Book a coaching session (clients only): coach_id, session_datetime, duration_minutes (15-480, "
+              "default 60), notes. Starts pending.",
+              {}, [bookings](Request& req) { return Create(*bookings, req); }});
+  router.Add({Method::kGet, "/booking/{booking_id}", Access::kAuthenticated, kStyle, kTag,
+              "A booking with the parties' names and emails (its client, its coach or an admin).", {},
+              [bookings](Request& req) { return Get(*bookings, req); }});
+  router.Add({Method::kGet, "/booking/client/{client_id}", Access::kAuthenticated, kStyle, kTag,
+              "A client's bookings, latest session first (the client or an admin).", page_params,
+              [bookings](Request& req) { return List(*bookings, req, false); }});
+  router.Add({Method::kGet, "/booking/coach/{coach_id}", Access::kAuthenticated, kStyle, kTag,
+              "A coach's bookings, latest session first (the coach or an admin).", page_params,
+              [bookings](Request& req) { return List(*bookings, req, true); }});
+  router.Add({Method::kPatch, "/booking/{booking_id}/status", Access::kAuthenticated, kStyle, kTag,
+              "Change a booking's status: the coach or an admin confirms and completes; any party cancels.", {},
+              [bookings](Request& req) { return ChangeStatus(*bookings, req); }});
+  router.Add({Method::kDelete, "/booking/{booking_id}", Access::kAuthenticated, kStyle, kTag,
+              "Cancel a pending or confirmed booking (its client, its coach or an admin).", {},
+              [bookings](Request& req) { return Cancel(*bookings, req); }});
+  router.Add({Method::kGet, "/booking/coach/{coach_id}/availability", Access::kPublic, kStyle, kTag,
+              "A coach's bookable slots: the coach's free time, or 09:00-17:00 Monday-Friday in the coach's time "
+              "zone when the coach defines no availability.",
+              {{"start_date", "Range start: ISO datetime with Z or offset, or YYYY-MM-DD (UTC midnight).", true},
+               {"end_date", "Range end, after start_date and at most 30 days later.", true},
+               {"duration_minutes", "Slot length, 15-480 (default 60)."},
+               {"step_minutes", "Minutes between slot starts, a multiple of 30 up to 480 (default 30)."}},
+              [bookings](Request& req) { return Availability(*bookings, req); }});
+}
+
+}  // namespace kairos::api::coach

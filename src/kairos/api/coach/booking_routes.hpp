@@ -1,0 +1,14 @@
+// Face 001 (coach bookings): the /booking routes — create, read, list, change status,
+// cancel, and a coach's availability. Errors are {"detail": "..."}.
+#pragma once
+
+#include "kairos/http/router.hpp"
+#include "kairos/service/accounts.hpp"
+#include "kairos/store/database.hpp"
+
+namespace kairos::api::coach {
+
+// Adds the routes; they keep references to `db` and `accounts`, which must outlive the router.
+void RegisterBookingRoutes(http::Router& router, store::Database& db, service::Accounts& accounts);
+
+}  // namespace kairos::api::coach
