@@ -8,6 +8,8 @@
 #include "kairos/api/coach/booking_routes.hpp"
 #include "kairos/api/consultants/consultant_routes.hpp"
 #include "kairos/api/meetings/account_routes.hpp"
+#include "kairos/api/meetings/availability_routes.hpp"
+#include "kairos/api/meetings/meeting_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
 #include "kairos/auth/authenticator.hpp"
 #include "kairos/auth/password_hasher.hpp"
@@ -91,6 +93,8 @@ int Serve(const Config& config) {
   };
   api::RegisterOpsRoutes(router, metrics, *db);
   api::meetings::RegisterAccountRoutes(router, accounts, {.secure_cookies = config.secure_cookies});
+  api::meetings::RegisterAvailabilityRoutes(router, *db, accounts);
+  api::meetings::RegisterMeetingRoutes(router, *db, accounts);
   api::consultants::RegisterConsultantRoutes(router, *db, accounts,
                                              {.require_auth = config.consultants_require_auth});
   api::coach::RegisterBookingRoutes(router, *db, accounts);

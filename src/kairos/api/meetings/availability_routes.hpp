@@ -1,0 +1,15 @@
+// Face 002 (meetings with participants): an account's hours under /api/user/ — block
+// hours of a day, and read any account's free hours of a day. Errors are
+// {"err_message": ["..."]}; answers are wrapped in {"response": ...}.
+#pragma once
+
+#include "kairos/http/router.hpp"
+#include "kairos/service/accounts.hpp"
+#include "kairos/store/database.hpp"
+
+namespace kairos::api::meetings {
+
+// Adds the routes; they keep references to `db` and `accounts`, which must outlive the router.
+void RegisterAvailabilityRoutes(http::Router& router, store::Database& db, service::Accounts& accounts);
+
+}  // namespace kairos::api::meetings

@@ -1,0 +1,406 @@
+#include "kairos/service/meetings.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "kairos/auth/crypto.hpp"
+#include "kairos/auth/policy.hpp"
+#include "kairos/service/calendars.hpp"
+
+namespace kairos::service {
+namespace {
+
+using namespace std::chrono_literals;
+using store::Int;
+using store::Text;
+
+// Meetings start on the hour of the organiser's zone, which is any whole minute of a
+// participant's zone (Asia/Kolkata is +05:30), so the check's grid is one minute.
+constexpr std::chrono::minutes kMeetingGrid{1};
+
+// A participant as this face sees one: the account and its email.
+struct Party {
+  std::int64_t id = 0;
+  std::string email;
+};
+
+std::string JoinHours(const std::vector<int>& hours) {
+  std::string out;
+  for (int h : hours) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(h);
+  }
+  return out;
+}
+
+// The stored "10,15,17"; anything else in the column (another writer's) is skipped, as
+// LoadSnapshot skips it.
+std::vector<int> SplitHours(std::string_view text) {
+  std::vector<int> hours;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string_view part = text.substr(0, comma);
+    int h = -1;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), h);
+    if (ec == std::errc() && end == part.data() + part.size() && h >= 0 && h < kHoursPerDay) hours.push_back(h);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return hours;
+}
+
+// The local hour h of `day` in `zone`; empty when a DST gap skips it.
+Interval LocalHour(Date day, int h, Zone zone) {
+  return {ToUtc(MakeLocal(day, std::chrono::hours(h)), zone), ToUtc(MakeLocal(day, std::chrono::hours(h + 1)), zone)};
+}
+
+Zone ZoneOrUtc(std::string_view name) {
+  auto zone = FindZone(name);
+  return zone.ok() ? *zone : *FindZone("UTC");
+}
+
+// Face 002's view of a calendar: a local day it defines nothing for is open all day.
+CalendarAvailability View(const CalendarSnapshot& snapshot) {
+  return snapshot.View(UndefinedTimePolicy::kOpenUndefinedDays);
+}
+
+// The hours of `day` the engine would book for an hour-long meeting.
+std::vector<int> AvailableHours(const CalendarSnapshot& snapshot, Date day) {
+  SlotQuery query;
+  query.step = kMeetingGrid;
+  // Availability describes the day, not what is still ahead of the clock.
+  query.now = LocalDayBounds(day, snapshot.calendar.zone).start;
+  std::vector<int> hours;
+  for (int h = 0; h < kHoursPerDay; ++h) {
+    Interval hour = LocalHour(day, h, snapshot.calendar.zone);
+    if (hour.empty()) continue;
+    query.duration = hour.length();
+    if (CheckBookable(View(snapshot), query, hour).ok()) hours.push_back(h);
+  }
+  return hours;
+}
+
+Account AccountSummary(store::Tx& tx, std::int64_t id) {
+  auto row = tx.QueryOne("SELECT id, uuid, username, email, timezone FROM accounts WHERE id = ?", {Int(id)});
+  if (!row) throw std::logic_error("account " + std::to_string(id) + " vanished");
+  Account a;
+  a.id = row->Int(0);
+  a.uuid = row->Text(1);
+  a.username = row->OptionalText(2).value_or("");
+  a.email = row->OptionalText(3).value_or("");
+  a.timezone = row->Text(4);
+  return a;
+}
+
+// The day as stored (or undefined) with its free hours, for an account's calendar.
+DayHours LoadDay(store::Tx& tx, const Account& account, Date day) {
+  DayHours out;
+  out.user = account;
+  out.day = day;
+  CalendarSnapshot snapshot;
+  if (auto calendar = FindPersonalCalendar(tx, account.id)) {
+    snapshot = LoadSnapshot(tx, *calendar, LocalDayBounds(day, calendar->zone));
+    auto row = tx.QueryOne(
+        "SELECT id, blocked_hours, created_at, updated_at FROM blocked_days WHERE calendar_id = ? AND local_date = ?",
+        {Int(calendar->id), Text(FormatDate(day))});
+    if (row) {
+      out.id = row->Int(0);
+      out.blocked = SplitHours(row->Text(1));
+      out.created_at = FromStored(row->Int(2));
+      out.updated_at = FromStored(row->Int(3));
+    }
+  } else {
+    // Nothing was ever booked or blocked: the account's own zone decides the hours.
+    snapshot.calendar.zone = ZoneOrUtc(account.timezone);
+  }
+  out.available = AvailableHours(snapshot, day);
+  return out;
+}
+
+Result<Party> ActiveParty(store::Tx& tx, const std::string& email) {
+  auto row = tx.QueryOne("SELECT id, email FROM accounts WHERE email_key = ? AND is_active = 1", {Text(CaseKey(email))});
+  if (!row) return InvalidArgument("User does not exist : " + email, "participants");
+  return Party{row->Int(0), row->Text(1)};
+}
+
+// The participants for these emails: each once, in the given order, the organiser last.
+Result<std::vector<Party>> ResolveParticipants(store::Tx& tx, const std::vector<std::string>& emails,
+                                               const Party& organiser) {
+  if (emails.size() > kMaxParticipants) {
+    return InvalidArgument("A meeting has at most " + std::to_string(kMaxParticipants) + " participants",
+                           "participants");
+  }
+  std::vector<Party> out;
+  for (const auto& email : emails) {
+    auto party = ActiveParty(tx, email);
+    if (!party.ok()) return party.error();
+    bool seen = party->id == organiser.id ||
+                std::any_of(out.begin(), out.end(), [&](const Party& p) { return p.id == party->id; });
+    if (!seen) out.push_back(std::move(*party));
+  }
+  out.push_back(organiser);
+  return out;
+}
+
+// Checks that every participant can take the hour, then books it on all their calendars.
+// The caller's write transaction makes it all or nothing.
+Status BookForAll(store::Tx& tx, std::int64_t meeting_id, std::int64_t organiser_id, const std::vector<Party>& parties,
+                  Interval interval, MeetingStatus status, bool check, Instant now) {
+  std::vector<Calendar> calendars;
+  std::vector<std::int64_t> ids;
+  for (const auto& p : parties) {
+    calendars.push_back(PersonalCalendar(tx, p.id, now));
+    ids.push_back(calendars.back().id);
+  }
+  LockCalendars(tx, ids);
+  if (check) {
+    SlotQuery query;
+    query.duration = kMeetingLength;
+    query.step = kMeetingGrid;
+    query.now = now;
+    Interval around{interval.start - 26h, interval.end + 26h};
+    for (std::size_t i = 0; i < parties.size(); ++i) {
+      CalendarSnapshot snapshot = LoadSnapshot(tx, calendars[i], around);
+      if (CheckBookable(View(snapshot), query, interval).ok()) continue;
+      bool booked = std::any_of(snapshot.bookings.begin(), snapshot.bookings.end(),
+                                [&](const Booking& b) { return b.interval.Overlaps(interval); });
+      if (booked) return InvalidArgument("Time slot is conflicting with another event for user : " + parties[i].email);
+      return InvalidArgument("Time slot is not available for user : " + parties[i].email);
+    }
+  }
+  for (const auto& calendar : calendars) {
+    NewBooking b;
+    b.calendar_id = calendar.id;
+    b.face = "meeting";
+    b.interval = interval;
+    b.status = std::string(MeetingStatusName(status));
+    b.client_account_id = organiser_id;
+    b.meeting_id = meeting_id;
+    InsertBooking(tx, b, now);
+  }
+  return {};
+}
+
+struct StoredMeeting {
+  Meeting meeting;
+  std::int64_t organiser_id = 0;
+  std::vector<Party> parties;
+};
+
+std::optional<StoredMeeting> LoadMeeting(store::Tx& tx, std::int64_t id, Zone viewer_zone) {
+  auto row = tx.QueryOne(
+      "SELECT m.id, m.organiser_account_id, o.email, m.title, m.description, m.start_at, m.end_at, m.status, "
+      "m.created_at, m.updated_at FROM meetings m JOIN accounts o ON o.id = m.organiser_account_id WHERE m.id = ?",
+      {Int(id)});
+  if (!row) return std::nullopt;
+  StoredMeeting s;
+  Meeting& m = s.meeting;
+  m.id = row->Int(0);
+  s.organiser_id = row->Int(1);
+  m.organiser = row->OptionalText(2).value_or("");
+  m.title = row->Text(3);
+  m.description = row->Text(4);
+  m.interval = {FromStored(row->Int(5)), FromStored(row->Int(6))};
+  m.time_slot = ToLocal(m.interval.start, viewer_zone);
+  m.status = row->Text(7) == "cancelled" ? MeetingStatus::kCancelled : MeetingStatus::kActive;
+  m.created_at = FromStored(row->Int(8));
+  m.updated_at = FromStored(row->Int(9));
+  for (const auto& p : tx.Query(
+           "SELECT a.id, a.email FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN accounts a ON a.id = "
+           "c.owner_account_id WHERE b.meeting_id = ? ORDER BY CASE WHEN a.id = ? THEN 1 ELSE 0 END, b.id",
+           {Int(id), Int(s.organiser_id)})) {
+    s.parties.push_back({p.Int(0), p.OptionalText(1).value_or("")});
+    m.participants.push_back(s.parties.back().email);
+  }
+  return s;
+}
+
+Zone CallerZone(store::Tx& tx, const auth::Principal& caller) {
+  return ZoneOrUtc(AccountSummary(tx, caller.account_id).timezone);
+}
+
+// The meeting's hour for a wall-clock start in the organiser's zone, which must be on
+// the hour.
+Result<Interval> MeetingHour(LocalDateTime start, Zone organiser_zone) {
+  if (TimeOfDayOf(start) % std::chrono::hours(1) != std::chrono::seconds(0)) {
+    return InvalidArgument("time_slot must be on the hour (HH:00:00)", "time_slot");
+  }
+  Instant utc = ToUtc(start, organiser_zone);
+  return Interval{utc, utc + kMeetingLength};
+}
+
+Status CheckFuture(Interval interval, Instant now) {
+  if (interval.start <= now) return InvalidArgument("time_slot must be in the future", "time_slot");
+  return {};
+}
+
+// Only the organiser (or an admin) changes a meeting; other participants may know it
+// exists, anyone else may not.
+Status MayChange(const auth::Principal& caller, const std::optional<StoredMeeting>& stored) {
+  if (!stored) return NotFound("Not found.");
+  if (auth::RequireSelfOrAdmin(caller, stored->organiser_id).ok()) return {};
+  bool participant = std::any_of(stored->parties.begin(), stored->parties.end(),
+                                 [&](const Party& p) { return p.id == caller.account_id; });
+  if (!participant) return NotFound("Not found.");
+  return Forbidden("You do not have permission to perform this action.");
+}
+
+bool SameParties(const std::vector<Party>& a, const std::vector<Party>& b) {
+  if (a.size() != b.size()) return false;
+  return std::all_of(a.begin(), a.end(), [&](const Party& p) {
+    return std::any_of(b.begin(), b.end(), [&](const Party& q) { return p.id == q.id; });
+  });
+}
+
+}  // namespace
+
+std::string_view MeetingStatusName(MeetingStatus status) {
+  return status == MeetingStatus::kActive ? "active" : "cancelled";
+}
+
+Result<MeetingStatus> ParseMeetingStatus(std::string_view name) {
+  if (name == "active") return MeetingStatus::kActive;
+  if (name == "cancelled") return MeetingStatus::kCancelled;
+  return InvalidArgument("status must be \"active\" or \"cancelled\"", "status");
+}
+
+Result<DayHours> Meetings::BlockHours(const auth::Principal& caller, Date day, std::vector<int> hours, Instant now) {
+  for (int h : hours) {
+    if (h < 0 || h >= kHoursPerDay) return InvalidArgument("blocked_slots must be hours from 0 to 23", "blocked_slots");
+  }
+  std::sort(hours.begin(), hours.end());
+  hours.erase(std::unique(hours.begin(), hours.end()), hours.end());
+  return db_.Write([&](store::Tx& tx) -> Result<DayHours> {
+    Account account = AccountSummary(tx, caller.account_id);
+    Calendar calendar = PersonalCalendar(tx, account.id, now);
+    LockCalendars(tx, {calendar.id});
+    CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, LocalDayBounds(day, calendar.zone));
+    for (int h : hours) {
+      Interval hour = LocalHour(day, h, calendar.zone);
+      bool booked = std::any_of(snapshot.bookings.begin(), snapshot.bookings.end(),
+                                [&](const Booking& b) { return b.interval.Overlaps(hour); });
+      if (booked) return InvalidArgument("There is already an event booked at time slot : " + std::to_string(h));
+    }
+    const std::string local_date = FormatDate(day);
+    std::int64_t changed = tx.Exec(
+        "UPDATE blocked_days SET blocked_hours = ?, updated_at = ? WHERE calendar_id = ? AND local_date = ?",
+        {Text(JoinHours(hours)), Int(ToStored(now)), Int(calendar.id), Text(local_date)});
+    if (changed == 0) {
+      tx.Exec(
+          "INSERT INTO blocked_days (calendar_id, local_date, blocked_hours, created_at, updated_at) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {Int(calendar.id), Text(local_date), Text(JoinHours(hours)), Int(ToStored(now)), Int(ToStored(now))});
+    }
+    return LoadDay(tx, account, day);
+  });
+}
+
+Result<DayHours> Meetings::Hours(const auth::Principal& caller, std::string_view email, Date day) {
+  std::int64_t account_id = caller.account_id;
+  if (!email.empty()) {
+    auto account = accounts_.FindByEmail(email);
+    if (!account.ok() || !account->is_active) return NotFound("User not found : " + std::string(email));
+    account_id = account->id;
+  }
+  return db_.Read([&](store::Tx& tx) -> Result<DayHours> { return LoadDay(tx, AccountSummary(tx, account_id), day); });
+}
+
+Result<Meeting> Meetings::Create(const auth::Principal& caller, const MeetingFields& in, Instant now) {
+  if (!in.title || !in.description || !in.time_slot || !in.participants) {
+    throw std::logic_error("Meetings::Create needs title, description, time_slot and participants");
+  }
+  return db_.Write([&](store::Tx& tx) -> Result<Meeting> {
+    Account organiser = AccountSummary(tx, caller.account_id);
+    Zone zone = ZoneOrUtc(organiser.timezone);
+    auto interval = MeetingHour(*in.time_slot, zone);
+    if (!interval.ok()) return interval.error();
+    if (auto s = CheckFuture(*interval, now); !s.ok()) return s.error();
+    auto parties = ResolveParticipants(tx, *in.participants, {organiser.id, organiser.email});
+    if (!parties.ok()) return parties.error();
+    std::int64_t id = tx.Query(
+                            "INSERT INTO meetings (uuid, organiser_account_id, title, description, start_at, end_at, "
+                            "status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                            {Text(auth::NewUuid()), Int(organiser.id), Text(*in.title), Text(*in.description),
+                             Int(ToStored(interval->start)), Int(ToStored(interval->end)),
+                             Text("active"), Int(ToStored(now)), Int(ToStored(now))})
+                          .at(0)
+                          .Int(0);
+    if (auto s = BookForAll(tx, id, organiser.id, *parties, *interval, MeetingStatus::kActive, true, now); !s.ok()) {
+      return s.error();
+    }
+    return LoadMeeting(tx, id, zone)->meeting;
+  });
+}
+
+Result<MeetingPage> Meetings::Upcoming(const auth::Principal& caller, PageRequest request, Instant now) {
+  return db_.Read([&](store::Tx& tx) -> Result<MeetingPage> {
+    const std::string mine =
+        " FROM meetings m WHERE m.end_at > ? AND EXISTS (SELECT 1 FROM bookings b JOIN calendars c ON c.id = "
+        "b.calendar_id WHERE b.meeting_id = m.id AND c.owner_account_id = ?)";
+    const store::Params params{Int(ToStored(now)), Int(caller.account_id)};
+    MeetingPage page;
+    page.count = tx.QueryOne("SELECT COUNT(*)" + mine, params)->Int(0);
+    page.pages = std::max<std::int64_t>(1, (page.count + kMeetingsPerPage - 1) / kMeetingsPerPage);
+    page.page = request.last ? page.pages : request.number;
+    if (page.page < 1 || page.page > page.pages) return NotFound("Invalid page.");
+    store::Params paged = params;
+    paged.push_back(Int(kMeetingsPerPage));
+    paged.push_back(Int((page.page - 1) * kMeetingsPerPage));
+    Zone zone = CallerZone(tx, caller);
+    for (const auto& row : tx.Query("SELECT m.id" + mine + " ORDER BY m.start_at, m.id LIMIT ? OFFSET ?", paged)) {
+      page.meetings.push_back(LoadMeeting(tx, row.Int(0), zone)->meeting);
+    }
+    return page;
+  });
+}
+
+Status Meetings::MayUpdate(const auth::Principal& caller, std::int64_t meeting_id) {
+  return db_.Read([&](store::Tx& tx) { return MayChange(caller, LoadMeeting(tx, meeting_id, ZoneOrUtc("UTC"))); });
+}
+
+Result<Meeting> Meetings::Update(const auth::Principal& caller, std::int64_t meeting_id, const MeetingFields& change,
+                                 Instant now) {
+  return db_.Write([&](store::Tx& tx) -> Result<Meeting> {
+    Zone caller_zone = CallerZone(tx, caller);
+    auto stored = LoadMeeting(tx, meeting_id, caller_zone);
+    if (auto s = MayChange(caller, stored); !s.ok()) return s.error();
+    const Meeting& old = stored->meeting;
+    Account organiser = AccountSummary(tx, stored->organiser_id);
+    Interval interval = old.interval;
+    if (change.time_slot) {
+      auto hour = MeetingHour(*change.time_slot, ZoneOrUtc(organiser.timezone));
+      if (!hour.ok()) return hour.error();
+      interval = *hour;
+    }
+    std::vector<Party> parties = stored->parties;
+    if (change.participants) {
+      auto resolved = ResolveParticipants(tx, *change.participants, {organiser.id, organiser.email});
+      if (!resolved.ok()) return resolved.error();
+      parties = std::move(*resolved);
+    }
+    MeetingStatus status = change.status.value_or(old.status);
+    // Edits that leave the booked time as it was (a title, or a cancellation) need no
+    // check; anything that takes time anew does.
+    bool takes_time = status == MeetingStatus::kActive &&
+                      (interval != old.interval || !SameParties(parties, stored->parties) ||
+                       old.status == MeetingStatus::kCancelled);
+    if (takes_time) {
+      if (auto s = CheckFuture(interval, now); !s.ok()) return s.error();
+    }
+    // The meeting's own bookings go first, so they never conflict with it; an error
+    // rolls the whole transaction back.
+    tx.Exec("DELETE FROM bookings WHERE meeting_id = ?", {Int(meeting_id)});
+    if (auto s = BookForAll(tx, meeting_id, organiser.id, parties, interval, status, takes_time, now); !s.ok()) {
+      return s.error();
+    }
+    tx.Exec(
+        "UPDATE meetings SET title = ?, description = ?, start_at = ?, end_at = ?, status = ?, updated_at = ? "
+        "WHERE id = ?",
+        {Text(change.title.value_or(old.title)), Text(change.description.value_or(old.description)),
+         Int(ToStored(interval.start)), Int(ToStored(interval.end)), Text(std::string(MeetingStatusName(status))),
+         Int(ToStored(now)), Int(meeting_id)});
+    return LoadMeeting(tx, meeting_id, caller_zone)->meeting;
+  });
+}
+
+}  // namespace kairos::service

@@ -1,0 +1,645 @@
+// Face 002 beyond sign-up and login, over HTTP: blocked and available hours, meetings
+// with participants (create, list a page at a time, replace, patch), both credential
+// schemes, time zones, busy time from other faces, and the all-or-nothing race.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "support/accounts.hpp"
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+
+namespace kairos::testing {
+namespace {
+
+using nlohmann::json;
+
+// A date `days` from today (UTC), "YYYY-MM-DD".
+std::string FutureDate(int days) {
+  auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  std::chrono::year_month_day d{today + std::chrono::days(days)};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+// Seconds since the epoch of a date at hh:mm UTC.
+std::int64_t EpochOf(const std::string& date, int hour, int minute) {
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  std::sscanf(date.c_str(), "%d-%u-%u", &y, &m, &d);
+  std::chrono::sys_days day{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+  return (day.time_since_epoch() + std::chrono::hours(hour) + std::chrono::minutes(minute)) / std::chrono::seconds(1);
+}
+
+std::string Slot(const std::string& date, int hour) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s %02d:00:00", date.c_str(), hour);
+  return buf;
+}
+
+std::vector<int> AllHoursBut(std::initializer_list<int> out) {
+  std::vector<int> hours;
+  for (int h = 0; h < 24; ++h) {
+    if (std::find(out.begin(), out.end(), h) == out.end()) hours.push_back(h);
+  }
+  return hours;
+}
+
+bool IsStamp(const json& v) {
+  if (!v.is_string()) return false;
+  const std::string s = v.get<std::string>();
+  int y, mo, d, h, mi, se;
+  char tail;
+  return s.size() == 19 && std::sscanf(s.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &tail) == 6;
+}
+
+class MeetingsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new ServerProcess(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static ServerProcess* server_;
+
+  // A fresh account whose name is unique across the suite's tests.
+  TestAccount NewAccount(HttpClient& c, const std::string& name, const json& extra = {}) {
+    static std::atomic<int> n{0};
+    return SignUpAndLogin(c, name + std::to_string(n++), extra);
+  }
+
+  static HttpResponse Block(HttpClient& c, const TestAccount& a, const std::string& date, const json& hours) {
+    return c.Post("/api/user/block_slots/", {{"date", date}, {"blocked_slots", hours}}, TokenAuth(a));
+  }
+  static HttpResponse Hours(HttpClient& c, const TestAccount& a, const std::string& date,
+                            const std::string& user = "") {
+    std::string target = "/api/user/get_available_slots/?date=" + date;
+    if (!user.empty()) target += "&user=" + UrlEncode(user);
+    return c.Get(target, TokenAuth(a));
+  }
+  static json Available(HttpClient& c, const TestAccount& a, const std::string& date) {
+    auto r = Hours(c, a, date);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json()["response"]["available_time_slots"];
+  }
+  static HttpResponse Book(HttpClient& c, const TestAccount& organiser, const std::string& time_slot,
+                           const std::vector<std::string>& participants, const std::string& title = "title") {
+    return c.Post("/api/event/",
+                  {{"title", title}, {"time_slot", time_slot}, {"description", "description"},
+                   {"participants", participants}},
+                  TokenAuth(organiser));
+  }
+  static std::int64_t BookOk(HttpClient& c, const TestAccount& organiser, const std::string& time_slot,
+                             const std::vector<std::string>& participants) {
+    auto r = Book(c, organiser, time_slot, participants);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.Json()["response"]["id"].get<std::int64_t>() : 0;
+  }
+
+  // A refusal in face 002's shape whose message contains `needle`.
+  static void ExpectError(const HttpResponse& r, int status, const std::string& needle) {
+    EXPECT_EQ(r.status, status) << r.body;
+    auto body = r.Json();
+    ASSERT_TRUE(body.contains("err_message") && body["err_message"].is_array()) << r.body;
+    EXPECT_NE(body["err_message"][0].get<std::string>().find(needle), std::string::npos)
+        << "wanted \"" << needle << "\" in " << r.body;
+  }
+
+  static std::string CalendarOf(const TestAccount& a) {
+    return QuerySql(server_->db_path(),
+                    "SELECT id FROM calendars WHERE kind = 'personal' AND owner_account_id = " + std::to_string(a.id));
+  }
+};
+ServerProcess* MeetingsTest::server_ = nullptr;
+
+TEST_F(MeetingsTest, BlockSlotsAsDocumented) {
+  HttpClient c(server_->port());
+  auto a = NewAccount(c, "blocker");
+  const std::string date = FutureDate(30);
+  auto r = Block(c, a, date, {10, 15, 17});
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto body = r.Json();
+  ASSERT_EQ(body.size(), 1u);
+  auto day = body["response"];
+  EXPECT_EQ(day.size(), 7u) << r.body;
+  EXPECT_TRUE(day["id"].is_number_integer());
+  EXPECT_EQ(day["user"], json({{"id", a.id}, {"username", a.username}, {"email", a.email}}));
+  EXPECT_EQ(day["date"], date);
+  EXPECT_EQ(day["blocked_slots"], json({10, 15, 17}));
+  EXPECT_EQ(day["available_time_slots"], json(AllHoursBut({10, 15, 17})));
+  EXPECT_TRUE(IsStamp(day["created"])) << day["created"];
+  EXPECT_TRUE(IsStamp(day["modified"]));
+
+  auto read = Hours(c, a, date);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(read.Json(), body) << "the read answers what the write did";
+
+  // A second post replaces the day: duplicates dropped, sorted, same row.
+  auto again = Block(c, a, date, {3, 3, 1});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Json()["response"]["blocked_slots"], json({1, 3}));
+  EXPECT_EQ(again.Json()["response"]["id"], day["id"]);
+  EXPECT_EQ(again.Json()["response"]["created"], day["created"]);
+  auto cleared = Block(c, a, date, json::array());
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.Json()["response"]["blocked_slots"], json::array());
+  EXPECT_EQ(cleared.Json()["response"]["available_time_slots"].size(), 24u);
+  EXPECT_EQ(cleared.Json()["response"]["id"], day["id"]);
+
+  // Past days may be blocked too; other days are untouched.
+  EXPECT_EQ(Block(c, a, "2020-04-25", {0}).status, 200);
+  EXPECT_EQ(Available(c, a, FutureDate(31)).size(), 24u);
+}
+
+TEST_F(MeetingsTest, UndefinedDaysAreFullyAvailableAndAnyUserCanBeRead) {
+  HttpClient c(server_->port());
+  auto a = NewAccount(c, "reader");
+  auto b = NewAccount(c, "readee");
+  const std::string date = FutureDate(20);
+  auto r = Hours(c, a, date);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto day = r.Json()["response"];
+  EXPECT_TRUE(day["id"].is_null());
+  EXPECT_TRUE(day["created"].is_null());
+  EXPECT_TRUE(day["modified"].is_null());
+  EXPECT_EQ(day["blocked_slots"], json::array());
+  EXPECT_EQ(day["available_time_slots"], json(AllHoursBut({})));
+  EXPECT_EQ(day["user"]["id"], a.id);
+
+  ASSERT_EQ(Block(c, b, date, {9}).status, 200);
+  auto other = Hours(c, a, date, b.email);
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_EQ(other.Json()["response"]["user"]["email"], b.email);
+  EXPECT_EQ(other.Json()["response"]["blocked_slots"], json({9}));
+  auto upper = Hours(c, a, date, "READEE" + b.email.substr(6));
+  EXPECT_EQ(upper.status, 200) << "emails match ignoring case: " << upper.body;
+
+  ExpectError(Hours(c, a, date, "nobody@example.com"), 404, "User not found : nobody@example.com");
+  ExpectError(c.Get("/api/user/get_available_slots/", TokenAuth(a)), 400, "date is required");
+  ExpectError(Hours(c, a, "2030-02-30"), 400, "date must be a valid date, YYYY-MM-DD");
+  ExpectError(Hours(c, a, "25-04-2030"), 400, "date must be a valid date");
+  ExpectError(Hours(c, a, "2030-04-25T00:00"), 400, "date must be a valid date");
+}
+
+TEST_F(MeetingsTest, BlockSlotsRefusesBadInput) {
+  HttpClient c(server_->port());
+  auto a = NewAccount(c, "badblock");
+  const std::string date = FutureDate(10);
+  const std::string hours_msg = "blocked_slots must be a list of hours from 0 to 23";
+  ExpectError(Block(c, a, date, {24}), 400, hours_msg);
+  ExpectError(Block(c, a, date, {-1}), 400, hours_msg);
+  ExpectError(Block(c, a, date, {1.5}), 400, hours_msg);
+  ExpectError(Block(c, a, date, {"10"}), 400, hours_msg);
+  ExpectError(Block(c, a, date, {true}), 400, hours_msg);
+  ExpectError(Block(c, a, date, {nullptr}), 400, hours_msg);
+  ExpectError(Block(c, a, date, 10), 400, hours_msg);
+  ExpectError(Block(c, a, date, json::array({json::array({1})})), 400, hours_msg);
+  ExpectError(Block(c, a, date, json(std::vector<int>(241, 1))), 400, "too many");
+  ExpectError(Block(c, a, "2030-02-30", {1}), 400, "date must be a valid date, YYYY-MM-DD");
+  ExpectError(Block(c, a, "2030-13-01", {1}), 400, "date must be a valid date");
+  ExpectError(Block(c, a, "tomorrow", {1}), 400, "date must be a valid date");
+  ExpectError(c.Post("/api/user/block_slots/", {{"date", 20300101}, {"blocked_slots", {1}}}, TokenAuth(a)), 400,
+              "date must be a string");
+  ExpectError(Block(c, a, date, {18446744073709551615ULL}), 400, hours_msg);
+  ExpectError(c.Post("/api/user/block_slots/", {{"date", date}}, TokenAuth(a)), 400, "blocked_slots is required");
+  ExpectError(c.Post("/api/user/block_slots/", {{"blocked_slots", {1}}}, TokenAuth(a)), 400, "date is required");
+  ExpectError(c.Post("/api/user/block_slots/", {{"date", date}, {"blocked_slots", {1}}, {"user", 2}}, TokenAuth(a)),
+              400, "Unknown field: user");
+  ExpectError(c.Request("POST", "/api/user/block_slots/", "{\"date\": ", TokenAuth(a)), 400, "not valid JSON");
+  ExpectError(c.Request("POST", "/api/user/block_slots/", "[1]", TokenAuth(a)), 400, "JSON object");
+  EXPECT_EQ(Available(c, a, date).size(), 24u) << "nothing refused was stored";
+}
+
+TEST_F(MeetingsTest, BlockingAnHourThatHoldsAnEventBlocksNothing) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "org");
+  auto guest = NewAccount(c, "guest");
+  const std::string date = FutureDate(40);
+  BookOk(c, organiser, Slot(date, 15), {guest.email});
+  for (const auto* who : {&organiser, &guest}) {
+    ExpectError(Block(c, *who, date, {10, 15, 17}), 400, "There is already an event booked at time slot : 15");
+    auto day = Hours(c, *who, date).Json()["response"];
+    EXPECT_TRUE(day["id"].is_null()) << "nothing was blocked";
+    EXPECT_EQ(day["blocked_slots"], json::array());
+    EXPECT_EQ(day["available_time_slots"], json(AllHoursBut({15})));
+  }
+  EXPECT_EQ(Block(c, guest, date, {10, 17}).status, 200);
+}
+
+TEST_F(MeetingsTest, CreateMeetingAsDocumented) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "test10");
+  auto p1 = NewAccount(c, "test");
+  auto p2 = NewAccount(c, "xyz");
+  const std::string date = FutureDate(50);
+  auto r = Book(c, organiser, Slot(date, 14), {p1.email, p2.email});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto body = r.Json();
+  ASSERT_EQ(body.size(), 1u);
+  auto m = body["response"];
+  EXPECT_EQ(m.size(), 9u) << r.body;
+  EXPECT_TRUE(m["id"].is_number_integer());
+  EXPECT_EQ(m["participants"], json({p1.email, p2.email, organiser.email}));
+  EXPECT_EQ(m["organiser"], organiser.email);
+  EXPECT_TRUE(IsStamp(m["created"]));
+  EXPECT_EQ(m["modified"], m["created"]);
+  EXPECT_EQ(m["title"], "title");
+  EXPECT_EQ(m["description"], "description");
+  EXPECT_EQ(m["time_slot"], Slot(date, 14));
+  EXPECT_EQ(m["status"], "active");
+  for (const auto* who : {&organiser, &p1, &p2}) {
+    EXPECT_EQ(Available(c, *who, date), json(AllHoursBut({14}))) << who->username;
+  }
+  // The organiser named among the participants, and repeated emails, count once.
+  auto twice = Book(c, organiser, Slot(date, 16), {organiser.email, p1.email, p1.email});
+  ASSERT_EQ(twice.status, 201) << twice.body;
+  EXPECT_EQ(twice.Json()["response"]["participants"], json({p1.email, organiser.email}));
+  // A meeting with nobody else is the organiser's own.
+  auto alone = Book(c, organiser, Slot(date, 18), {});
+  ASSERT_EQ(alone.status, 201) << alone.body;
+  EXPECT_EQ(alone.Json()["response"]["participants"], json({organiser.email}));
+}
+
+TEST_F(MeetingsTest, MeetingsNeedEveryParticipantFreeAndWriteNothingOtherwise) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "morg");
+  auto free = NewAccount(c, "free");
+  auto blocked = NewAccount(c, "blocked");
+  auto busy = NewAccount(c, "busy");
+  auto other = NewAccount(c, "other");
+  const std::string date = FutureDate(60);
+  ASSERT_EQ(Block(c, blocked, date, {9}).status, 200);
+  BookOk(c, other, Slot(date, 9), {busy.email});
+
+  ExpectError(Book(c, organiser, Slot(date, 9), {free.email, blocked.email}), 400,
+              "Time slot is not available for user : " + blocked.email);
+  ExpectError(Book(c, organiser, Slot(date, 9), {free.email, busy.email}), 400,
+              "Time slot is conflicting with another event for user : " + busy.email);
+  ExpectError(Book(c, other, Slot(date, 9), {free.email}), 400,
+              "Time slot is conflicting with another event for user : " + other.email);
+  ASSERT_EQ(Block(c, organiser, date, {11}).status, 200);
+  ExpectError(Book(c, organiser, Slot(date, 11), {free.email}), 400,
+              "Time slot is not available for user : " + organiser.email);
+
+  for (const auto* who : {&organiser, &free}) {
+    auto list = c.Get("/api/event/", TokenAuth(*who)).Json();
+    EXPECT_EQ(list["count"], 0) << who->username << " is in no meeting: " << list;
+  }
+  EXPECT_EQ(Available(c, free, date).size(), 24u);
+  // Adjacent hours do not conflict.
+  BookOk(c, organiser, Slot(date, 10), {busy.email, blocked.email});
+  BookOk(c, organiser, Slot(date, 8), {busy.email, blocked.email});
+}
+
+TEST_F(MeetingsTest, MeetingsRefuseBadInput) {
+  HttpClient c(server_->port());
+  auto a = NewAccount(c, "badmeet");
+  auto b = NewAccount(c, "badguest");
+  const std::string date = FutureDate(70);
+  json ok = {{"title", "t"}, {"time_slot", Slot(date, 10)}, {"description", "d"}, {"participants", {b.email}}};
+  auto with = [&](const std::string& key, const json& value) {
+    json body = ok;
+    body[key] = value;
+    return c.Post("/api/event/", body, TokenAuth(a));
+  };
+  auto without = [&](const std::string& key) {
+    json body = ok;
+    body.erase(key);
+    return c.Post("/api/event/", body, TokenAuth(a));
+  };
+  ExpectError(with("participants", {"nobody@example.com"}), 400, "User does not exist : nobody@example.com");
+  ExpectError(with("participants", b.email), 400, "participants must be a list of emails");
+  ExpectError(with("participants", {1}), 400, "participants must be a list of emails");
+  ExpectError(with("participants", json(std::vector<std::string>(101, b.email))), 400, "at most 100");
+  ExpectError(with("time_slot", date + " 10:30:00"), 400, "time_slot must be on the hour");
+  ExpectError(with("time_slot", date + " 10:00:01"), 400, "time_slot must be on the hour");
+  ExpectError(with("time_slot", "2020-04-25 14:00:00"), 400, "time_slot must be in the future");
+  const std::string format = "time_slot must be a valid date and time, YYYY-MM-DD HH:MM:SS";
+  ExpectError(with("time_slot", "2031-02-30 10:00:00"), 400, format);
+  ExpectError(with("time_slot", date + " 24:00:00"), 400, format);
+  ExpectError(with("time_slot", date + " 10:00:00Z"), 400, format);
+  ExpectError(with("time_slot", "soon"), 400, format);
+  ExpectError(with("time_slot", 1700000000), 400, "time_slot must be a string");
+  ExpectError(with("title", 5), 400, "title must be a string");
+  ExpectError(with("title", "   "), 400, "title may not be blank");
+  ExpectError(with("title", std::string(256, 't')), 400, "title must be at most 255 characters");
+  ExpectError(with("description", nullptr), 400, "description may not be null");
+  ExpectError(with("status", "active"), 400, "Unknown field: status");
+  ExpectError(with("organiser", b.email), 400, "Unknown field: organiser");
+  for (const std::string field : {"title", "time_slot", "description", "participants"}) {
+    ExpectError(without(field), 400, field + " is required");
+  }
+  ExpectError(c.Request("POST", "/api/event/", "{\"title\": \"x\",", TokenAuth(a)), 400, "not valid JSON");
+  ExpectError(c.Request("POST", "/api/event/", "", TokenAuth(a)), 400, "empty");
+  EXPECT_EQ(c.Get("/api/event/", TokenAuth(a)).Json()["count"], 0) << "nothing refused was stored";
+
+  // Hostile text is stored and returned verbatim, and harms nothing.
+  const std::string hostile = "<script>alert(1)</script>'; DROP TABLE meetings; -- \"\\ \xF0\x9F\x93\x85";
+  auto r = with("title", hostile);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json()["response"]["title"], hostile);
+  EXPECT_EQ(c.Get("/api/event/", TokenAuth(b)).Json()["results"][0]["title"], hostile);
+}
+
+TEST_F(MeetingsTest, BookingsOfOtherFacesAreBusyHere) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "xorg");
+  auto coach = NewAccount(c, "xcoach");
+  const std::string date = FutureDate(80);
+  ASSERT_EQ(Block(c, coach, date, json::array()).status, 200) << "gives the coach a personal calendar";
+  const std::string calendar = CalendarOf(coach);
+  ASSERT_FALSE(calendar.empty());
+  // 13:30–14:30 UTC, as another face would book it.
+  ExecSql(server_->db_path(),
+          "INSERT INTO bookings (uuid, calendar_id, face, start_at, end_at, status, created_at, updated_at) VALUES "
+          "('x-face-booking', " + calendar + ", 'coach', " + std::to_string(EpochOf(date, 13, 30)) + ", " +
+              std::to_string(EpochOf(date, 14, 30)) + ", 'confirmed', 0, 0)");
+  EXPECT_EQ(Available(c, coach, date), json(AllHoursBut({13, 14})));
+  ExpectError(Block(c, coach, date, {14}), 400, "There is already an event booked at time slot : 14");
+  ExpectError(Book(c, organiser, Slot(date, 13), {coach.email}), 400,
+              "Time slot is conflicting with another event for user : " + coach.email);
+  ExpectError(Book(c, organiser, Slot(date, 14), {coach.email}), 400, "conflicting");
+  BookOk(c, organiser, Slot(date, 15), {coach.email});
+  // A cancelled booking of another face holds nothing.
+  ExecSql(server_->db_path(), "UPDATE bookings SET status = 'cancelled' WHERE uuid = 'x-face-booking'");
+  BookOk(c, organiser, Slot(date, 13), {coach.email});
+}
+
+TEST_F(MeetingsTest, HoursAndTimeSlotsFollowEachAccountsTimeZone) {
+  HttpClient c(server_->port());
+  auto kolkata = NewAccount(c, "kolkata", {{"timezone", "Asia/Kolkata"}});
+  auto utc = NewAccount(c, "utc");
+  const std::string date = FutureDate(90);
+  ASSERT_EQ(Block(c, kolkata, date, {10}).status, 200);
+  // Kolkata's hour 10 is 04:30–05:30Z, so both UTC hours 4 and 5 touch it.
+  ExpectError(Book(c, utc, Slot(date, 4), {kolkata.email}), 400,
+              "Time slot is not available for user : " + kolkata.email);
+  ExpectError(Book(c, utc, Slot(date, 5), {kolkata.email}), 400, "not available");
+  std::int64_t id = BookOk(c, utc, Slot(date, 6), {kolkata.email});
+  // 06:00–07:00Z is 11:30–12:30 in Kolkata.
+  EXPECT_EQ(Available(c, kolkata, date), json(AllHoursBut({10, 11, 12})));
+  auto listed = c.Get("/api/event/", TokenAuth(kolkata)).Json()["results"][0];
+  EXPECT_EQ(listed["id"], id);
+  EXPECT_EQ(listed["time_slot"], date + " 11:30:00") << "shown on the reader's wall clock";
+
+  // A Kolkata organiser's time_slot is Kolkata time: its hour 14 is 08:30Z.
+  auto r = Book(c, kolkata, Slot(date, 14), {utc.email});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json()["response"]["time_slot"], Slot(date, 14));
+  std::string mid = std::to_string(r.Json()["response"]["id"].get<std::int64_t>());
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT start_at FROM meetings WHERE id = " + mid),
+            std::to_string(EpochOf(date, 8, 30)));
+  EXPECT_EQ(Available(c, utc, date), json(AllHoursBut({6, 8, 9}))) << "08:30-09:30Z touches two UTC hours";
+}
+
+TEST_F(MeetingsTest, UpdateWithPutAndPatch) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "uorg");
+  auto p1 = NewAccount(c, "up1");
+  auto p2 = NewAccount(c, "up2");
+  const std::string date = FutureDate(100);
+  std::int64_t id = BookOk(c, organiser, Slot(date, 14), {p1.email, p2.email});
+  const std::string path = "/api/event/" + std::to_string(id) + "/";
+
+  // PUT needs every field.
+  json full = {{"title", "new title"},
+               {"time_slot", Slot(date, 14)},
+               {"description", "new description"},
+               {"participants", {p1.email, organiser.email}},
+               {"status", "active"}};
+  for (const std::string field : {"title", "time_slot", "description", "participants", "status"}) {
+    json partial = full;
+    partial.erase(field);
+    ExpectError(c.Put(path, partial, TokenAuth(organiser)), 400, field + " is required");
+  }
+  auto put = c.Put(path, full, TokenAuth(organiser));
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto m = put.Json()["response"];
+  EXPECT_EQ(m["participants"], json({p1.email, organiser.email}));
+  EXPECT_EQ(m["title"], "new title");
+  EXPECT_EQ(m["description"], "new description");
+  EXPECT_EQ(m["time_slot"], Slot(date, 14));
+  EXPECT_EQ(m["status"], "active");
+  EXPECT_EQ(m["id"], id);
+  EXPECT_TRUE(IsStamp(m["modified"]));
+  EXPECT_EQ(Available(c, p2, date).size(), 24u) << "a removed participant is free again";
+  EXPECT_EQ(Available(c, p1, date), json(AllHoursBut({14})));
+
+  // PATCH one field; its own hour never conflicts with itself.
+  auto patch = c.Patch(path, {{"title", "only title"}}, TokenAuth(organiser));
+  ASSERT_EQ(patch.status, 200) << patch.body;
+  EXPECT_EQ(patch.Json()["response"]["title"], "only title");
+  EXPECT_EQ(patch.Json()["response"]["description"], "new description");
+  EXPECT_EQ(c.Patch(path, {{"time_slot", Slot(date, 14)}, {"participants", {p1.email, p2.email}}},
+                    TokenAuth(organiser))
+                .status,
+            200);
+  EXPECT_EQ(c.Patch(path, json::object(), TokenAuth(organiser)).status, 200);
+  auto moved = c.Patch(path, {{"time_slot", Slot(date, 15)}}, TokenAuth(organiser));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(Available(c, p2, date), json(AllHoursBut({15})));
+
+  // The same validations as creation, and nothing changes when they fail.
+  std::int64_t other = BookOk(c, p2, Slot(date, 16), {});
+  ExpectError(c.Patch(path, {{"time_slot", Slot(date, 16)}, {"title", "lost"}}, TokenAuth(organiser)), 400,
+              "Time slot is conflicting with another event for user : " + p2.email);
+  ASSERT_EQ(Block(c, p1, date, {17}).status, 200);
+  ExpectError(c.Patch(path, {{"time_slot", Slot(date, 17)}}, TokenAuth(organiser)), 400,
+              "Time slot is not available for user : " + p1.email);
+  ExpectError(c.Patch(path, {{"participants", {"ghost@example.com"}}}, TokenAuth(organiser)), 400,
+              "User does not exist : ghost@example.com");
+  ExpectError(c.Patch(path, {{"time_slot", "2020-04-25 14:00:00"}}, TokenAuth(organiser)), 400, "in the future");
+  ExpectError(c.Patch(path, {{"time_slot", Slot(date, 15).substr(0, 14) + "30:00"}}, TokenAuth(organiser)), 400,
+              "on the hour");
+  ExpectError(c.Patch(path, {{"status", "done"}}, TokenAuth(organiser)), 400, "status must be");
+  ExpectError(c.Patch(path, {{"status", nullptr}}, TokenAuth(organiser)), 400, "status may not be null");
+  ExpectError(c.Patch(path, {{"organiser", p1.email}}, TokenAuth(organiser)), 400, "Unknown field: organiser");
+  auto still = c.Get("/api/event/", TokenAuth(organiser)).Json()["results"][0];
+  EXPECT_EQ(still["title"], "only title");
+  EXPECT_EQ(still["time_slot"], Slot(date, 15));
+  EXPECT_EQ(still["participants"], json({p1.email, p2.email, organiser.email}));
+  EXPECT_EQ(Available(c, p2, date), json(AllHoursBut({15, 16})));
+  (void)other;
+}
+
+TEST_F(MeetingsTest, CancellingFreesTheHourForEveryone) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "corg");
+  auto guest = NewAccount(c, "cguest");
+  auto rival = NewAccount(c, "crival");
+  const std::string date = FutureDate(110);
+  std::int64_t id = BookOk(c, organiser, Slot(date, 9), {guest.email});
+  const std::string path = "/api/event/" + std::to_string(id) + "/";
+  auto r = c.Patch(path, {{"status", "cancelled"}}, TokenAuth(organiser));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["response"]["status"], "cancelled");
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT group_concat(status) FROM bookings WHERE meeting_id = " +
+                                             std::to_string(id)),
+            "cancelled,cancelled");
+  for (const auto* who : {&organiser, &guest}) EXPECT_EQ(Available(c, *who, date).size(), 24u);
+  EXPECT_EQ(c.Get("/api/event/", TokenAuth(guest)).Json()["results"][0]["status"], "cancelled")
+      << "participants still see the cancelled meeting";
+
+  // Reactivating takes the hour again, with the checks of creation.
+  BookOk(c, rival, Slot(date, 9), {guest.email});
+  ExpectError(c.Patch(path, {{"status", "active"}}, TokenAuth(organiser)), 400,
+              "Time slot is conflicting with another event for user : " + guest.email);
+  auto back = c.Patch(path, {{"status", "active"}, {"time_slot", Slot(date, 10)}}, TokenAuth(organiser));
+  ASSERT_EQ(back.status, 200) << back.body;
+  EXPECT_EQ(Available(c, guest, date), json(AllHoursBut({9, 10})));
+}
+
+TEST_F(MeetingsTest, OnlyTheOrganiserMayUpdate) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "oorg");
+  auto guest = NewAccount(c, "oguest");
+  auto stranger = NewAccount(c, "ostranger");
+  std::int64_t id = BookOk(c, organiser, Slot(FutureDate(120), 9), {guest.email});
+  const std::string path = "/api/event/" + std::to_string(id) + "/";
+  ExpectError(c.Patch(path, {{"title", "mine"}}, TokenAuth(guest)), 403,
+              "You do not have permission to perform this action.");
+  ExpectError(c.Patch(path, {{"status", "cancelled"}}, TokenAuth(stranger)), 404, "Not found.");
+  ExpectError(c.Put(path, {{"title", "x"}}, TokenAuth(stranger)), 404, "Not found.");
+  ExpectError(c.Patch("/api/event/999999/", {{"title", "x"}}, TokenAuth(organiser)), 404, "Not found.");
+  ExpectError(c.Patch("/api/event/99999999999999999999999/", {{"title", "x"}}, TokenAuth(organiser)), 404,
+              "Not found.");
+  ExpectError(c.Patch("/api/event/abc/", {{"title", "x"}}, TokenAuth(organiser)), 404, "Not found.");
+  EXPECT_EQ(c.Get("/api/event/", TokenAuth(stranger)).Json()["count"], 0) << "strangers do not see it";
+  EXPECT_EQ(c.Get("/api/event/", TokenAuth(guest)).Json()["results"][0]["title"], "title");
+  EXPECT_EQ(c.Request("DELETE", path, "", TokenAuth(organiser)).status, 405);
+}
+
+TEST_F(MeetingsTest, ListingPagesTenAtATime) {
+  HttpClient c(server_->port());
+  auto organiser = NewAccount(c, "porg");
+  auto guest = NewAccount(c, "pguest");
+  const Headers host = TokenAuth(organiser);
+  // Links are absolute, built from the Host header the client sent.
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/event/";
+  auto empty = c.Get("/api/event/", host);
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  EXPECT_EQ(empty.Json(), json({{"count", 0}, {"next", nullptr}, {"previous", nullptr}, {"results", json::array()}}));
+  ExpectError(c.Get("/api/event/?page=2", host), 404, "Invalid page.");
+
+  const std::string date = FutureDate(130);
+  // Booked out of order; listed by start.
+  for (int h = 10; h >= 1; --h) BookOk(c, organiser, Slot(date, h), {guest.email});
+  auto ten = c.Get("/api/event/", host).Json();
+  EXPECT_EQ(ten["count"], 10);
+  EXPECT_TRUE(ten["next"].is_null());
+  EXPECT_EQ(ten["results"].size(), 10u);
+  EXPECT_EQ(ten["results"][0]["time_slot"], Slot(date, 1));
+  EXPECT_EQ(ten["results"][9]["time_slot"], Slot(date, 10));
+
+  BookOk(c, organiser, Slot(date, 11), {});
+  auto first = c.Get("/api/event/", host).Json();
+  EXPECT_EQ(first["count"], 11);
+  EXPECT_EQ(first["next"], base + "?page=2");
+  EXPECT_TRUE(first["previous"].is_null());
+  auto second = c.Get("/api/event/?page=2", host).Json();
+  EXPECT_EQ(second["count"], 11);
+  EXPECT_TRUE(second["next"].is_null());
+  EXPECT_EQ(second["previous"], base);
+  ASSERT_EQ(second["results"].size(), 1u);
+  EXPECT_EQ(second["results"][0]["time_slot"], Slot(date, 11));
+  EXPECT_EQ(c.Get("/api/event/?page=last", host).Json(), second);
+  EXPECT_EQ(c.Get("/api/event/?page=1", host).Json(), first);
+  for (const std::string bad : {"999", "abc", "0", "-1", "", "1.5", "99999999999999999999"}) {
+    ExpectError(c.Get("/api/event/?page=" + bad, host), 404, "Invalid page.");
+  }
+  EXPECT_EQ(c.Get("/api/event/", TokenAuth(guest)).Json()["count"], 10) << "participants see theirs";
+
+  // Meetings that have ended are not listed.
+  ExecSql(server_->db_path(), "UPDATE meetings SET start_at = 1000, end_at = 4600 WHERE organiser_account_id = " +
+                                  std::to_string(organiser.id) + " AND title = 'title' AND start_at = " +
+                                  std::to_string(EpochOf(date, 11, 0)));
+  EXPECT_EQ(c.Get("/api/event/", host).Json()["count"], 10);
+}
+
+TEST_F(MeetingsTest, BothCredentialSchemesAndCsrf) {
+  HttpClient c(server_->port());
+  auto a = NewAccount(c, "sess");
+  auto b = NewAccount(c, "sessguest");
+  const std::string date = FutureDate(140);
+  json meeting = {{"title", "t"}, {"time_slot", Slot(date, 9)}, {"description", "d"}, {"participants", {b.email}}};
+  json block = {{"date", date}, {"blocked_slots", {1}}};
+
+  Headers wrong = SessionAuth(a);
+  wrong.emplace_back("X-CSRFToken", b.csrf_token);
+  for (const auto& headers : {SessionAuth(a), wrong}) {
+    ExpectError(c.Post("/api/event/", meeting, headers), 403, "CSRF Failed");
+    ExpectError(c.Post("/api/user/block_slots/", block, headers), 403, "CSRF Failed");
+  }
+  EXPECT_EQ(c.Get("/api/event/", TokenAuth(a)).Json()["count"], 0);
+  EXPECT_EQ(c.Get("/api/user/get_available_slots/?date=" + date, SessionAuth(a)).status, 200)
+      << "reads need only the cookie";
+
+  auto created = c.Post("/api/event/", meeting, SessionAuthWithCsrf(a));
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(c.Post("/api/user/block_slots/", block, SessionAuthWithCsrf(a)).status, 200);
+  const std::string path = "/api/event/" + std::to_string(created.Json()["response"]["id"].get<std::int64_t>()) + "/";
+  ExpectError(c.Patch(path, {{"title", "s"}}, SessionAuth(a)), 403, "CSRF Failed");
+  ExpectError(c.Put(path, meeting, wrong), 403, "CSRF Failed");
+  EXPECT_EQ(c.Patch(path, {{"title", "s"}}, SessionAuthWithCsrf(a)).status, 200);
+  EXPECT_EQ(c.Patch(path, {{"title", "t"}}, TokenAuth(a)).status, 200);
+  EXPECT_EQ(c.Get("/api/event/", SessionAuth(a)).Json()["count"], 1);
+
+  for (const std::string& target : {std::string("/api/event/"), "/api/user/get_available_slots/?date=" + date}) {
+    ExpectError(c.Get(target), 401, "");
+    ExpectError(c.Get(target, {{"Authorization", "Token nope"}}), 401, "");
+  }
+  ExpectError(c.Post("/api/event/", meeting), 401, "");
+}
+
+TEST_F(MeetingsTest, RacingMeetingsForOneParticipantsHourNeverBothSucceed) {
+  HttpClient setup(server_->port());
+  auto shared = NewAccount(setup, "shared");
+  constexpr int kThreads = 32;
+  std::vector<TestAccount> organisers;
+  for (int i = 0; i < kThreads; ++i) organisers.push_back(NewAccount(setup, "racer"));
+  const std::string date = FutureDate(150);
+
+  std::atomic<int> ready{0};
+  std::atomic<int> created{0};
+  std::atomic<int> conflicts{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient c(server_->port());
+      c.Connect();
+      ready.fetch_add(1);
+      while (ready.load() < kThreads) std::this_thread::yield();
+      auto r = Book(c, organisers[i], Slot(date, 12), {shared.email});
+      if (r.status == 201) {
+        created.fetch_add(1);
+      } else if (r.status == 400 && r.body.find("conflicting with another event for user : " + shared.email) !=
+                                        std::string::npos) {
+        conflicts.fetch_add(1);
+      } else {
+        other.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(conflicts.load(), kThreads - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM meetings WHERE start_at = " +
+                                             std::to_string(EpochOf(date, 12, 0))),
+            "1")
+      << "losers left no meeting row";
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM bookings WHERE face = 'meeting' AND start_at = " +
+                                             std::to_string(EpochOf(date, 12, 0))),
+            "2")
+      << "one booking for the winner and one for the shared participant";
+}
+
+}  // namespace
+}  // namespace kairos::testing
