@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "kairos/api/businesses/business_routes.hpp"
 #include "kairos/api/coach/booking_routes.hpp"
 #include "kairos/api/consultants/consultant_routes.hpp"
 #include "kairos/api/meetings/account_routes.hpp"
@@ -98,6 +99,7 @@ int Serve(const Config& config) {
   api::consultants::RegisterConsultantRoutes(router, *db, accounts,
                                              {.require_auth = config.consultants_require_auth});
   api::coach::RegisterBookingRoutes(router, *db, accounts);
+  api::businesses::RegisterBusinessRoutes(router, *db);
 
   http::ServerOptions options;
   options.host = listen->host;

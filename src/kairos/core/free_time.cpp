@@ -223,6 +223,34 @@ std::vector<Piece> CapacityPieces(const std::vector<Window>& windows) {
   return pieces;
 }
 
+// The windows' capacity, replaced by the overrides' wherever both lie.
+std::vector<Piece> OverriddenCapacity(const std::vector<Piece>& capacity, std::span<const OneOffWindow> overrides,
+                                      Interval range) {
+  if (overrides.empty()) return capacity;
+  std::vector<Window> stretches;
+  for (const OneOffWindow& o : overrides) {
+    if (o.interval.Overlaps(range)) stretches.push_back({o.interval, o.capacity, {WindowSource::kOneOff, o.id}});
+  }
+  std::sort(stretches.begin(), stretches.end(), WindowBefore);
+  std::vector<Piece> set = CapacityPieces(stretches);
+  std::vector<Piece> out;
+  std::size_t a = 0;
+  std::size_t b = 0;
+  Instant at = Instant::min();
+  while (true) {
+    int value = capacity[a].value == kOutside || set[b].value == kOutside ? capacity[a].value : set[b].value;
+    if (out.empty() || out.back().value != value) out.push_back({at, value});
+    Instant next = Instant::max();
+    if (a + 1 < capacity.size()) next = std::min(next, capacity[a + 1].start);
+    if (b + 1 < set.size()) next = std::min(next, set[b + 1].start);
+    if (next == Instant::max()) break;
+    at = next;
+    if (a + 1 < capacity.size() && capacity[a + 1].start == at) ++a;
+    if (b + 1 < set.size() && set[b + 1].start == at) ++b;
+  }
+  return out;
+}
+
 // Booked units over time, bookings widened by the buffers.
 std::vector<Piece> LoadPieces(std::span<const Booking> bookings, const SlotQuery& q) {
   std::vector<std::pair<Instant, int>> starts;
@@ -330,7 +358,8 @@ Result<Profile> BuildProfile(const CalendarAvailability& c, const SlotQuery& q) 
   if (!windows.ok()) return windows.error();
   Profile p;
   p.windows = std::move(*windows);
-  p.pieces = RemainingPieces(CapacityPieces(p.windows), LoadPieces(c.bookings, q), BlockedPieces(c, q.range));
+  p.pieces = RemainingPieces(OverriddenCapacity(CapacityPieces(p.windows), c.capacity_overrides, q.range),
+                             LoadPieces(c.bookings, q), BlockedPieces(c, q.range));
   p.limited_days = LimitedDays(c, q);
   return p;
 }

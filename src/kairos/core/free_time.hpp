@@ -103,6 +103,10 @@ struct CalendarAvailability {
   UndefinedTimePolicy undefined_time = UndefinedTimePolicy::kClosed;
   std::span<const WeeklyRule> default_rules;
   int open_day_capacity = 1;  // capacity of kOpenUndefinedDays windows
+  // Capacity set for a stretch of time (the largest where several overlap), replacing the
+  // windows' capacity there. They open no time and lay no grid, so a face can give its
+  // pre-made slots their own capacity inside opening hours without moving the slot grid.
+  std::span<const OneOffWindow> capacity_overrides;
 };
 
 // What slots to compute.

@@ -409,6 +409,35 @@ TEST(FreeTimeTest, OpeningHoursListEverySlotWithCapacity) {
   EXPECT_EQ(closed.error().message, "The requested time is outside the calendar's availability");
 }
 
+TEST(FreeTimeTest, CapacityOverridesSetCapacityWithoutMovingTheGrid) {
+  // Monday 09:00-12:00 at capacity 3; 09:00-10:00 lowered to 2, 10:30-11:30 raised to 5.
+  Zone zone = Z("UTC");
+  std::vector<WeeklyRule> rules{{1, hours{9}, hours{12}, {}, {}, 3, 1}};
+  std::vector<OneOffWindow> overrides{{{Utc("2024-01-15T09:00:00Z"), Utc("2024-01-15T10:00:00Z")}, 2, 7},
+                                      {{Utc("2024-01-15T10:30:00Z"), Utc("2024-01-15T11:30:00Z")}, 5, 8},
+                                      {{Utc("2024-01-15T13:00:00Z"), Utc("2024-01-15T14:00:00Z")}, 9, 9}};
+  CalendarAvailability cal{zone, rules};
+  cal.capacity_overrides = overrides;
+  SlotQuery q;
+  q.range = LocalDayBounds(D(2024, 1, 15), zone);
+  q.duration = minutes{60};
+  q.now = Utc("2024-01-01T00:00:00Z");
+  q.include_unavailable = true;
+  auto slots = FreeSlots(cal, q).value();
+  // The grid stays on the opening time; the override outside opening hours opens nothing.
+  ASSERT_EQ(slots.size(), 3u);
+  EXPECT_EQ(slots[0].interval.start, Utc("2024-01-15T09:00:00Z"));
+  EXPECT_EQ(slots[0].remaining_capacity, 2);
+  EXPECT_EQ(slots[1].remaining_capacity, 3);  // 10:00-11:00: the least over it is the default 3
+  EXPECT_EQ(slots[2].remaining_capacity, 3);  // 11:00-12:00: 5 until 11:30, then 3
+  q.duration = minutes{30};
+  auto halves = FreeSlots(cal, q).value();
+  ASSERT_EQ(halves.size(), 6u);
+  EXPECT_EQ(halves[3].remaining_capacity, 5);  // 10:30-11:00
+  EXPECT_TRUE(CheckBookable(cal, q, halves[3].interval).ok());
+  EXPECT_FALSE(CheckBookable(cal, q, {Utc("2024-01-15T13:00:00Z"), Utc("2024-01-15T13:30:00Z")}).ok());
+}
+
 TEST(FreeTimeTest, WeeklyNineStaysNineAcrossDst) {
   Zone zone = Z("America/New_York");
   std::vector<WeeklyRule> rules{{7, hours{9}, hours{10}, {}, {}, 1, 1}};  // Sundays

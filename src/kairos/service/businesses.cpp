@@ -1,0 +1,595 @@
+#include "kairos/service/businesses.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "kairos/auth/crypto.hpp"
+#include "kairos/auth/policy.hpp"
+#include "kairos/core/free_time.hpp"
+#include "kairos/service/calendars.hpp"
+
+namespace kairos::service {
+namespace {
+
+using namespace std::chrono_literals;
+using store::Int;
+using store::Text;
+
+constexpr std::string_view kExchangeColumns =
+    "SELECT id, uuid, owner_account_id, name, description, timezone, capacity, created_at, updated_at "
+    "FROM calendars WHERE kind = 'business'";
+
+constexpr std::string_view kBookingSelect =
+    "SELECT b.uuid, b.status, b.customer_name, b.customer_email, b.customer_phone, b.notes, b.created_at, "
+    "b.updated_at, u.uuid, u.username, u.first_name, u.last_name, c.id, c.uuid, c.name, s.uuid, s.start_at, "
+    "s.end_at, b.client_account_id, c.owner_account_id FROM bookings b JOIN calendars c ON c.id = b.calendar_id "
+    "LEFT JOIN accounts u ON u.id = b.client_account_id LEFT JOIN slots s ON s.id = b.slot_id "
+    "WHERE b.face = 'business'";
+
+// Whoever may see or act on a booking: its booker and the exchange's owner.
+struct StoredBooking {
+  ExchangeBooking booking;
+  std::int64_t calendar_id = 0;
+  std::optional<std::int64_t> booker_id;
+  std::int64_t owner_id = 0;
+};
+
+Error NotFoundError() { return NotFound("Not found."); }
+Error PermissionDenied() { return Forbidden("You do not have permission to perform this action."); }
+
+std::string Trim(const std::string& s) {
+  auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string DayName(int iso_weekday) { return std::string(WeekdayName(iso_weekday)); }
+
+Calendar CalendarOf(const Exchange& e) {
+  Calendar c;
+  c.id = e.id;
+  c.uuid = e.uuid;
+  c.owner_account_id = e.owner_account_id;
+  c.kind = "business";
+  c.name = e.business_name;
+  c.description = e.description;
+  c.timezone = e.timezone;
+  auto zone = FindZone(e.timezone);
+  c.zone = zone.ok() ? *zone : *FindZone("UTC");
+  c.capacity = e.default_capacity;
+  return c;
+}
+
+std::optional<Exchange> LoadExchangeWhere(store::Tx& tx, std::string_view where, store::Value key) {
+  auto row = tx.QueryOne(std::string(kExchangeColumns) + " AND " + std::string(where), {std::move(key)});
+  if (!row) return std::nullopt;
+  Exchange e;
+  e.id = row->Int(0);
+  e.uuid = row->Text(1);
+  e.owner_account_id = row->Int(2);
+  e.business_name = row->Text(3);
+  e.description = row->Text(4);
+  e.timezone = row->Text(5);
+  e.default_capacity = static_cast<int>(row->Int(6));
+  e.created_at = FromStored(row->Int(7));
+  e.updated_at = FromStored(row->Int(8));
+  for (const auto& h : tx.Query(
+           "SELECT uuid, iso_weekday, start_second, end_second, is_closed FROM weekly_rules WHERE calendar_id = ? "
+           "ORDER BY iso_weekday",
+           {Int(e.id)})) {
+    OpeningHours o;
+    o.uuid = h.Text(0);
+    o.day_of_week = static_cast<int>(h.Int(1));
+    o.is_closed = h.Bool(4);
+    if (!o.is_closed) {
+      o.open_time = TimeOfDay{h.Int(2)};
+      o.close_time = TimeOfDay{h.Int(3)};
+    }
+    e.operating_hours.push_back(o);
+  }
+  return e;
+}
+
+std::optional<Exchange> LoadExchange(store::Tx& tx, std::string_view uuid) {
+  return LoadExchangeWhere(tx, "uuid = ?", Text(std::string(uuid)));
+}
+
+// The hours of one weekday, when the exchange is open that day.
+std::optional<OpeningHours> OpenHoursOn(const Exchange& e, int iso_weekday) {
+  for (const OpeningHours& h : e.operating_hours) {
+    if (h.day_of_week == iso_weekday && !h.is_closed) return h;
+  }
+  return std::nullopt;
+}
+
+Status ValidateHours(const std::vector<OpeningHours>& hours) {
+  std::array<bool, 8> seen{};
+  for (const OpeningHours& h : hours) {
+    if (h.day_of_week < 1 || h.day_of_week > 7) {
+      return InvalidArgument("day_of_week must be between 1 (Monday) and 7 (Sunday).", "operating_hours");
+    }
+    std::string day = DayName(h.day_of_week);
+    if (seen[h.day_of_week]) {
+      return InvalidArgument(day + " is listed more than once; give one entry per day.", "operating_hours");
+    }
+    seen[h.day_of_week] = true;
+    if (h.is_closed) continue;
+    if (!h.open_time || !h.close_time) {
+      return InvalidArgument(day + ": open_time and close_time are required unless is_closed is true.",
+                             "operating_hours");
+    }
+    if (*h.close_time <= *h.open_time) {
+      return InvalidArgument(day + ": close_time must be after open_time.", "operating_hours");
+    }
+  }
+  return {};
+}
+
+Status ValidateExchange(const ExchangeInput& in, bool creating) {
+  if (creating && !in.business_name) return InvalidArgument("This field is required.", "business_name");
+  if (in.business_name && Trim(*in.business_name).empty()) {
+    return InvalidArgument("This field may not be blank.", "business_name");
+  }
+  if (in.timezone) {
+    auto zone = FindZone(*in.timezone, "timezone");
+    if (!zone.ok()) return zone.error();
+  }
+  if (in.default_capacity && (*in.default_capacity < 1 || *in.default_capacity > kMaxSlotCapacity)) {
+    return InvalidArgument("Ensure default_capacity is between 1 and " + std::to_string(kMaxSlotCapacity) + ".",
+                           "default_capacity");
+  }
+  if (in.operating_hours) return ValidateHours(*in.operating_hours);
+  return {};
+}
+
+void ReplaceHours(store::Tx& tx, std::int64_t calendar_id, const std::vector<OpeningHours>& hours, int capacity,
+                  Instant now) {
+  tx.Exec("DELETE FROM weekly_rules WHERE calendar_id = ?", {Int(calendar_id)});
+  for (const OpeningHours& h : hours) {
+    tx.Exec(
+        "INSERT INTO weekly_rules (uuid, calendar_id, iso_weekday, start_second, end_second, is_closed, capacity, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {Text(auth::NewUuid()), Int(calendar_id), Int(h.day_of_week), Int(h.is_closed ? 0 : h.open_time->count()),
+         Int(h.is_closed ? 0 : h.close_time->count()), store::Bool(h.is_closed), Int(capacity), Int(ToStored(now)),
+         Int(ToStored(now))});
+  }
+}
+
+// The engine's view of an exchange around a range: its opening hours at the default
+// capacity lay the slot grid, and its time slots set the capacity where they lie. Both
+// the day's listing and booking build it here, so they cannot disagree.
+struct ExchangeView {
+  CalendarSnapshot snapshot;
+  std::vector<OneOffWindow> slot_capacities;
+
+  CalendarAvailability View() const {
+    CalendarAvailability a = snapshot.View();
+    a.explicit_slots = {};
+    a.capacity_overrides = slot_capacities;
+    return a;
+  }
+};
+
+ExchangeView LoadView(store::Tx& tx, const Calendar& calendar, Interval range) {
+  ExchangeView v{LoadSnapshot(tx, calendar, range), {}};
+  // Hours are stored with the capacity they were written with; the default may have changed since.
+  for (WeeklyRule& r : v.snapshot.weekly_rules) r.capacity = calendar.capacity;
+  for (const ExplicitSlot& s : v.snapshot.explicit_slots) {
+    if (s.status == SlotStatus::kAvailable) v.slot_capacities.push_back({s.interval, s.capacity, s.id});
+  }
+  return v;
+}
+
+// What `interval` has left now, when the day's listing with that slot length lists it
+// at all (available or not); nullopt when it is off the listing's grid.
+std::optional<int> ListedRemaining(const CalendarAvailability& view, Interval interval, Instant now) {
+  SlotQuery q;
+  q.range = interval;
+  q.duration = interval.length();
+  q.now = now;
+  q.include_unavailable = true;
+  auto slots = FreeSlots(view, q);
+  if (!slots.ok()) return std::nullopt;
+  for (const Slot& s : *slots) {
+    if (s.interval == interval) return s.remaining_capacity;
+  }
+  return std::nullopt;
+}
+
+std::string DisplayName(const store::Row& row, std::size_t username_at) {
+  std::string name = Trim(row.OptionalText(username_at + 1).value_or("") + " " +
+                          row.OptionalText(username_at + 2).value_or(""));
+  return name.empty() ? row.OptionalText(username_at).value_or("") : name;
+}
+
+StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now) {
+  StoredBooking s;
+  ExchangeBooking& b = s.booking;
+  b.uuid = row.Text(0);
+  b.status = row.Text(1);
+  b.customer_name = row.OptionalText(2).value_or("");
+  b.customer_email = row.OptionalText(3).value_or("");
+  b.customer_phone = row.OptionalText(4);
+  b.notes = row.OptionalText(5);
+  b.created_at = FromStored(row.Int(6));
+  b.updated_at = FromStored(row.Int(7));
+  b.user_uuid = row.OptionalText(8);
+  if (b.user_uuid) b.user_name = DisplayName(row, 9);
+  s.calendar_id = row.Int(12);
+  b.exchange_uuid = row.Text(13);
+  b.exchange_name = row.Text(14);
+  s.booker_id = row.OptionalInt(18);
+  s.owner_id = row.Int(19);
+  if (auto slot_uuid = row.OptionalText(15)) {
+    auto calendar = FindCalendar(tx, s.calendar_id);
+    Interval interval{FromStored(row.Int(16)), FromStored(row.Int(17))};
+    LocalDateTime start = ToLocal(interval.start, calendar->zone);
+    LocalDateTime end = ToLocal(interval.end, calendar->zone);
+    ExchangeView view = LoadView(tx, *calendar, interval);
+    b.time_slot = TimeSlotDetails{*slot_uuid, DateOf(start), TimeOfDayOf(start), TimeOfDayOf(end),
+                                  ListedRemaining(view.View(), interval, now).value_or(0)};
+  }
+  return s;
+}
+
+std::optional<StoredBooking> LoadBooking(store::Tx& tx, std::string_view uuid, Instant now) {
+  auto row = tx.QueryOne(std::string(kBookingSelect) + " AND b.uuid = ?", {Text(std::string(uuid))});
+  if (!row) return std::nullopt;
+  return BookingFromRow(tx, *row, now);
+}
+
+bool MayActOn(const auth::Principal& caller, const StoredBooking& s) {
+  std::vector<std::int64_t> parties{s.owner_id};
+  if (s.booker_id) parties.push_back(*s.booker_id);
+  return auth::RequireAnyOf(caller, parties).ok();
+}
+
+Status CheckPage(const PageQuery& p) {
+  if (p.page < 1) return NotFound("Invalid page.");
+  if (p.page_size < 1 || p.page_size > kMaxExchangePageSize) {
+    return InvalidArgument("page_size must be between 1 and " + std::to_string(kMaxExchangePageSize) + ".",
+                           "page_size");
+  }
+  return {};
+}
+
+Status CheckSlotMinutes(std::int64_t minutes, std::string_view field) {
+  if (minutes < kMinSlotMinutes || minutes > kMaxSlotMinutes) {
+    return InvalidArgument("Ensure " + std::string(field) + " is between " + std::to_string(kMinSlotMinutes) +
+                               " and " + std::to_string(kMaxSlotMinutes) + " minutes.",
+                           std::string(field));
+  }
+  return {};
+}
+
+// A plausible address: one '@', a local part, a dotted domain, no spaces or controls.
+bool IsEmail(std::string_view s) {
+  auto at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) return false;
+  std::string_view domain = s.substr(at + 1);
+  auto dot = domain.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == domain.size() || domain.front() == '.') return false;
+  return std::none_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+}
+
+Status ValidateBookingFields(const NewExchangeBooking& in) {
+  if (Trim(in.customer_name).empty()) return InvalidArgument("This field may not be blank.", "customer_name");
+  if (!IsEmail(in.customer_email)) return InvalidArgument("Enter a valid email address.", "customer_email");
+  return {};
+}
+
+// The document's checks, in its order, against the day's opening hours; the engine then
+// decides the slot grid and capacity. `interval` is the requested local time in UTC.
+Status CheckAgainstHours(const Exchange& e, const NewExchangeBooking& in, Interval interval, Instant now) {
+  if (in.end_time <= in.start_time) return InvalidArgument("End time must be after start time.", "end_time");
+  if (interval.start < now) return InvalidArgument("Cannot book a time slot in the past.", "date");
+  int weekday = IsoWeekday(in.date);
+  auto hours = OpenHoursOn(e, weekday);
+  if (!hours) return InvalidArgument("Exchange is closed on " + DayName(weekday) + ".", "date");
+  if (in.start_time < *hours->open_time || in.end_time > *hours->close_time) {
+    return InvalidArgument("Time must be within business hours (" + FormatHourMinute(*hours->open_time) + " - " +
+                               FormatHourMinute(*hours->close_time) + ").",
+                           "start_time");
+  }
+  auto length = in.end_time - in.start_time;
+  if (length < std::chrono::minutes(kMinSlotMinutes) || length > std::chrono::minutes(kMaxSlotMinutes) ||
+      length % 60s != 0s) {
+    return InvalidArgument("A booking must last a whole number of minutes between " +
+                               std::to_string(kMinSlotMinutes) + " and " + std::to_string(kMaxSlotMinutes) + ".",
+                           "end_time");
+  }
+  return {};
+}
+
+Error OffGrid(const OpeningHours& hours, Interval interval) {
+  return InvalidArgument("Time must start on a " + std::to_string(interval.length() / 1min) + "-minute slot from " +
+                             FormatHourMinute(*hours.open_time) + " (as available_slots lists them).",
+                         "start_time");
+}
+
+// The time slot of exactly `interval`, created if there is none. A new slot takes the
+// largest capacity of the slots it overlaps, or the exchange's default, so creating it
+// does not change what the exchange offers.
+std::pair<std::int64_t, std::string> SlotFor(store::Tx& tx, const Calendar& calendar, Interval interval,
+                                             Instant now) {
+  auto existing = tx.QueryOne(
+      "SELECT id, uuid FROM slots WHERE calendar_id = ? AND start_at = ? AND end_at = ? AND status = 'available' "
+      "ORDER BY id LIMIT 1",
+      {Int(calendar.id), Int(ToStored(interval.start)), Int(ToStored(interval.end))});
+  if (existing) return {existing->Int(0), existing->Text(1)};
+  auto overlapping = tx.QueryOne(
+      "SELECT MAX(capacity) FROM slots WHERE calendar_id = ? AND start_at < ? AND end_at > ? AND status = "
+      "'available'",
+      {Int(calendar.id), Int(ToStored(interval.end)), Int(ToStored(interval.start))});
+  std::int64_t capacity = overlapping && !overlapping->IsNull(0) ? overlapping->Int(0) : calendar.capacity;
+  std::string uuid = auth::NewUuid();
+  auto rows = tx.Query(
+      "INSERT INTO slots (uuid, calendar_id, start_at, end_at, timezone, status, capacity, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, 'available', ?, ?, ?) RETURNING id",
+      {Text(uuid), Int(calendar.id), Int(ToStored(interval.start)), Int(ToStored(interval.end)),
+       Text(calendar.timezone), Int(capacity), Int(ToStored(now)), Int(ToStored(now))});
+  return {rows.at(0).Int(0), uuid};
+}
+
+}  // namespace
+
+Result<Exchange> Businesses::CreateExchange(const auth::Principal& caller, const ExchangeInput& in, Instant now) {
+  if (Status s = ValidateExchange(in, true); !s) return s.error();
+  return db_.Write([&](store::Tx& tx) -> Result<Exchange> {
+    std::string uuid = auth::NewUuid();
+    int capacity = static_cast<int>(in.default_capacity.value_or(1));
+    auto rows = tx.Query(
+        "INSERT INTO calendars (uuid, owner_account_id, kind, name, description, timezone, capacity, created_at, "
+        "updated_at) VALUES (?, ?, 'business', ?, ?, ?, ?, ?, ?) RETURNING id",
+        {Text(uuid), Int(caller.account_id), Text(Trim(*in.business_name)), Text(in.description.value_or("")),
+         Text(in.timezone.value_or("UTC")), Int(capacity), Int(ToStored(now)), Int(ToStored(now))});
+    if (in.operating_hours) ReplaceHours(tx, rows.at(0).Int(0), *in.operating_hours, capacity, now);
+    return *LoadExchange(tx, uuid);
+  });
+}
+
+Result<PageOf<Exchange>> Businesses::ListExchanges(const auth::Principal& caller, const PageQuery& page) {
+  if (Status s = CheckPage(page); !s) return s.error();
+  bool all = auth::IsAdmin(caller);
+  return db_.Read([&](store::Tx& tx) -> Result<PageOf<Exchange>> {
+    PageOf<Exchange> out;
+    std::string where = all ? "" : " AND owner_account_id = ?";
+    store::Params params;
+    if (!all) params.push_back(Int(caller.account_id));
+    out.count = tx.QueryOne("SELECT COUNT(*) FROM calendars WHERE kind = 'business'" + where, params)->Int(0);
+    if ((page.page - 1) * page.page_size >= out.count && page.page > 1) return NotFound("Invalid page.");
+    params.push_back(Int(page.page_size));
+    params.push_back(Int((page.page - 1) * page.page_size));
+    for (const auto& row : tx.Query("SELECT uuid FROM calendars WHERE kind = 'business'" + where +
+                                        " ORDER BY id LIMIT ? OFFSET ?",
+                                    params)) {
+      out.items.push_back(*LoadExchange(tx, row.Text(0)));
+    }
+    return out;
+  });
+}
+
+Result<Exchange> Businesses::GetExchange(const auth::Principal& caller, std::string_view uuid) {
+  return db_.Read([&](store::Tx& tx) -> Result<Exchange> {
+    auto e = LoadExchange(tx, uuid);
+    if (!e || !auth::RequireSelfOrAdmin(caller, e->owner_account_id)) return NotFoundError();
+    return *e;
+  });
+}
+
+Result<Exchange> Businesses::UpdateExchange(const auth::Principal& caller, std::string_view uuid,
+                                            const ExchangeInput& in, Instant now) {
+  return db_.Write([&](store::Tx& tx) -> Result<Exchange> {
+    auto e = LoadExchange(tx, uuid);
+    if (!e || !auth::RequireSelfOrAdmin(caller, e->owner_account_id)) return NotFoundError();
+    if (Status s = ValidateExchange(in, false); !s) return s.error();
+    LockCalendars(tx, {e->id});
+    int capacity = static_cast<int>(in.default_capacity.value_or(e->default_capacity));
+    tx.Exec(
+        "UPDATE calendars SET name = ?, description = ?, timezone = ?, capacity = ?, updated_at = ? WHERE id = ?",
+        {Text(in.business_name ? Trim(*in.business_name) : e->business_name),
+         Text(in.description.value_or(e->description)), Text(in.timezone.value_or(e->timezone)), Int(capacity),
+         Int(ToStored(now)), Int(e->id)});
+    if (in.operating_hours) ReplaceHours(tx, e->id, *in.operating_hours, capacity, now);
+    return *LoadExchange(tx, uuid);
+  });
+}
+
+Status Businesses::DeleteExchange(const auth::Principal& caller, std::string_view uuid) {
+  return db_.Write([&](store::Tx& tx) -> Status {
+    auto e = LoadExchange(tx, uuid);
+    if (!e || !auth::RequireSelfOrAdmin(caller, e->owner_account_id)) return NotFoundError();
+    tx.Exec("DELETE FROM calendars WHERE id = ?", {Int(e->id)});
+    return {};
+  });
+}
+
+Result<DayAvailability> Businesses::AvailableSlots(std::string_view exchange_uuid, std::optional<Date> date,
+                                                   std::int64_t slot_minutes, Instant now) {
+  if (Status s = CheckSlotMinutes(slot_minutes, "slot_duration"); !s) return s.error();
+  return db_.Read([&](store::Tx& tx) -> Result<DayAvailability> {
+    auto e = LoadExchange(tx, exchange_uuid);
+    if (!e) return InvalidArgument("Exchange not found.", "exchange");
+    Calendar calendar = CalendarOf(*e);
+    DayAvailability out;
+    out.exchange_uuid = e->uuid;
+    out.business_name = e->business_name;
+    out.date = date.value_or(LocalDate(now, calendar.zone));
+    out.day_of_week = IsoWeekday(out.date);
+    out.slot_minutes = static_cast<int>(slot_minutes);
+    if (!OpenHoursOn(*e, out.day_of_week)) {
+      out.closed_message = "Exchange is closed on " + DayName(out.day_of_week) + ".";
+      return out;
+    }
+    Interval day = LocalDayBounds(out.date, calendar.zone);
+    ExchangeView view = LoadView(tx, calendar, day);
+    SlotQuery q;
+    q.range = day;
+    q.duration = std::chrono::minutes(slot_minutes);
+    q.now = now;
+    q.include_unavailable = true;
+    auto slots = FreeSlots(view.View(), q);
+    if (!slots.ok()) return slots.error();
+    for (const Slot& s : *slots) {
+      out.slots.push_back({TimeOfDayOf(ToLocal(s.interval.start, calendar.zone)),
+                           TimeOfDayOf(ToLocal(s.interval.end, calendar.zone)), s.remaining_capacity >= 1,
+                           s.remaining_capacity});
+    }
+    return out;
+  });
+}
+
+Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const NewExchangeBooking& in, Instant now) {
+  if (Status s = ValidateBookingFields(in); !s) return s.error();
+  return db_.Write([&](store::Tx& tx) -> Result<ExchangeBooking> {
+    auto e = LoadExchange(tx, in.exchange_uuid);
+    if (!e) return InvalidArgument("Exchange not found.", "exchange");
+    Calendar calendar = CalendarOf(*e);
+    LockCalendars(tx, {calendar.id});
+    Interval interval{ToUtc(MakeLocal(in.date, in.start_time), calendar.zone),
+                      ToUtc(MakeLocal(in.date, in.end_time), calendar.zone)};
+    if (Status s = CheckAgainstHours(*e, in, interval, now); !s) return s.error();
+
+    Interval around{interval.start - 26h, interval.end + 26h};
+    ExchangeView view = LoadView(tx, calendar, around);
+    SlotQuery query;
+    query.now = now;
+    if (!CheckBookable(view.View(), query, interval).ok()) {
+      // Hours and the past are checked above: the engine refused for the slot grid (the
+      // listing lays slots of the booking's length from opening time) or for capacity.
+      if (!ListedRemaining(view.View(), interval, now)) return OffGrid(*OpenHoursOn(*e, IsoWeekday(in.date)), interval);
+      return InvalidArgument("This time slot has reached maximum capacity.", "time_slot");
+    }
+    auto [slot_id, slot_uuid] = SlotFor(tx, calendar, interval, now);
+    NewBooking booking;
+    booking.calendar_id = calendar.id;
+    booking.face = "business";
+    booking.interval = interval;
+    booking.client_account_id = caller.account_id;
+    booking.slot_id = slot_id;
+    booking.customer_name = Trim(in.customer_name);
+    booking.customer_email = in.customer_email;
+    booking.customer_phone = in.customer_phone;
+    booking.notes = in.notes;
+    BookingRef ref = InsertBooking(tx, booking, now);
+    return LoadBooking(tx, ref.uuid, now)->booking;
+  });
+}
+
+Result<PageOf<ExchangeBooking>> Businesses::ListBookings(const auth::Principal& caller, const BookingFilter& filter,
+                                                         Instant now) {
+  if (Status s = CheckPage(filter.page); !s) return s.error();
+  if (filter.status && !(*filter.status == "pending" || *filter.status == "confirmed" ||
+                         *filter.status == "completed" || *filter.status == "cancelled")) {
+    return InvalidArgument("Select a valid choice: pending, confirmed, completed or cancelled.", "status");
+  }
+  std::string where;
+  store::Params params;
+  if (!auth::IsAdmin(caller)) {
+    where += " AND (b.client_account_id = ? OR c.owner_account_id = ?)";
+    params.push_back(Int(caller.account_id));
+    params.push_back(Int(caller.account_id));
+  }
+  if (filter.exchange_uuid) {
+    where += " AND c.uuid = ?";
+    params.push_back(Text(*filter.exchange_uuid));
+  }
+  if (filter.status) {
+    where += " AND b.status = ?";
+    params.push_back(Text(*filter.status));
+  }
+  return db_.Read([&](store::Tx& tx) -> Result<PageOf<ExchangeBooking>> {
+    PageOf<ExchangeBooking> out;
+    out.count = tx.QueryOne("SELECT COUNT(*) FROM bookings b JOIN calendars c ON c.id = b.calendar_id "
+                            "WHERE b.face = 'business'" + where,
+                            params)
+                    ->Int(0);
+    const PageQuery& page = filter.page;
+    if ((page.page - 1) * page.page_size >= out.count && page.page > 1) return NotFound("Invalid page.");
+    store::Params paged = params;
+    paged.push_back(Int(page.page_size));
+    paged.push_back(Int((page.page - 1) * page.page_size));
+    for (const auto& row : tx.Query(std::string(kBookingSelect) + where +
+                                        " ORDER BY b.start_at DESC, b.id DESC LIMIT ? OFFSET ?",
+                                    paged)) {
+      out.items.push_back(BookingFromRow(tx, row, now).booking);
+    }
+    return out;
+  });
+}
+
+Result<ExchangeBooking> Businesses::GetBooking(const auth::Principal& caller, std::string_view uuid, Instant now) {
+  return db_.Read([&](store::Tx& tx) -> Result<ExchangeBooking> {
+    auto stored = LoadBooking(tx, uuid, now);
+    if (!stored || !MayActOn(caller, *stored)) return NotFoundError();
+    return stored->booking;
+  });
+}
+
+Result<ExchangeBooking> Businesses::CancelBooking(const auth::Principal& caller, std::string_view uuid, Instant now) {
+  return db_.Write([&](store::Tx& tx) -> Result<ExchangeBooking> {
+    auto stored = LoadBooking(tx, uuid, now);
+    if (!stored || !MayActOn(caller, *stored)) return NotFoundError();
+    if (!HoldsCapacity(stored->booking.status)) {
+      return InvalidArgument("Only pending or confirmed bookings can be cancelled; this one is " +
+                                 stored->booking.status + ".",
+                             "status");
+    }
+    LockCalendars(tx, {stored->calendar_id});
+    tx.Exec("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE uuid = ?",
+            {Int(ToStored(now)), Text(std::string(uuid))});
+    return LoadBooking(tx, uuid, now)->booking;
+  });
+}
+
+Result<GeneratedSlots> Businesses::GenerateSlots(const auth::Principal& caller, const SlotGeneration& in,
+                                                 Instant now) {
+  if (Status s = CheckSlotMinutes(in.slot_minutes, "slot_duration_minutes"); !s) return s.error();
+  if (in.max_capacity && (*in.max_capacity < 1 || *in.max_capacity > kMaxSlotCapacity)) {
+    return InvalidArgument("Ensure max_capacity is between 1 and " + std::to_string(kMaxSlotCapacity) + ".",
+                           "max_capacity");
+  }
+  date::sys_days first{in.start_date};
+  date::sys_days last{in.end_date};
+  if (last < first) return InvalidArgument("end_date must not be before start_date.", "end_date");
+  if (last - first >= date::days{kMaxGenerateDays}) {
+    return InvalidArgument("The range may span at most " + std::to_string(kMaxGenerateDays) + " days.", "end_date");
+  }
+  return db_.Write([&](store::Tx& tx) -> Result<GeneratedSlots> {
+    auto e = LoadExchange(tx, in.exchange_uuid);
+    if (!e) return InvalidArgument("Exchange not found.", "exchange_uuid");
+    if (!auth::RequireSelfOrAdmin(caller, e->owner_account_id)) return PermissionDenied();
+    Calendar calendar = CalendarOf(*e);
+    LockCalendars(tx, {calendar.id});
+    GeneratedSlots out;
+    out.max_capacity = static_cast<int>(in.max_capacity.value_or(e->default_capacity));
+    const std::chrono::minutes length(in.slot_minutes);
+    for (date::sys_days day = first; day <= last; day += date::days{1}) {
+      Date civil{day};
+      auto hours = OpenHoursOn(*e, IsoWeekday(civil));
+      if (!hours) continue;
+      for (TimeOfDay t = *hours->open_time; t + length <= *hours->close_time; t += length) {
+        Interval slot{ToUtc(MakeLocal(civil, t), calendar.zone), ToUtc(MakeLocal(civil, t + length), calendar.zone)};
+        if (slot.start < now || slot.empty()) continue;
+        std::int64_t changed = tx.Exec(
+            "UPDATE slots SET capacity = ?, updated_at = ? WHERE calendar_id = ? AND start_at = ? AND end_at = ? "
+            "AND status = 'available'",
+            {Int(out.max_capacity), Int(ToStored(now)), Int(calendar.id), Int(ToStored(slot.start)),
+             Int(ToStored(slot.end))});
+        if (changed > 0) {
+          ++out.updated;
+          continue;
+        }
+        tx.Exec(
+            "INSERT INTO slots (uuid, calendar_id, start_at, end_at, timezone, status, capacity, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, 'available', ?, ?, ?)",
+            {Text(auth::NewUuid()), Int(calendar.id), Int(ToStored(slot.start)), Int(ToStored(slot.end)),
+             Text(calendar.timezone), Int(out.max_capacity), Int(ToStored(now)), Int(ToStored(now))});
+        ++out.created;
+      }
+    }
+    return out;
+  });
+}
+
+}  // namespace kairos::service
