@@ -3,9 +3,11 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "kairos/api/businesses/business_routes.hpp"
+#include "kairos/api/calendar/calendar_routes.hpp"
 #include "kairos/api/coach/booking_routes.hpp"
 #include "kairos/api/consultants/consultant_routes.hpp"
 #include "kairos/api/meetings/account_routes.hpp"
@@ -16,6 +18,7 @@
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
+#include "kairos/service/calendar_sync.hpp"
 #include "kairos/store/migrations.hpp"
 #include "kairos/store/sqlite/sqlite_database.hpp"
 
@@ -52,6 +55,37 @@ service::AccountsOptions AccountsOptionsFrom(const Config& config) {
   return o;
 }
 
+// The calendar integration's settings: the operator's values over the providers' defaults.
+service::CalendarSyncOptions CalendarSyncOptionsFrom(const Config& config) {
+  service::CalendarSyncOptions o;
+  o.redirect_uris = config.calendar_redirect_uris;
+  auto set = [](std::string& field, const std::string& value) {
+    if (!value.empty()) field = value;
+  };
+  set(o.google.client_id, config.google_client_id);
+  set(o.google.client_secret, config.google_client_secret);
+  set(o.google.authorize_url, config.google_auth_url);
+  set(o.google.token_url, config.google_token_url);
+  set(o.google.api_url, config.google_api_url);
+  set(o.outlook.client_id, config.outlook_client_id);
+  set(o.outlook.client_secret, config.outlook_client_secret);
+  set(o.outlook.authorize_url, config.outlook_auth_url);
+  set(o.outlook.token_url, config.outlook_token_url);
+  set(o.outlook.api_url, config.outlook_api_url);
+  return o;
+}
+
+// The key that seals calendar credentials: configured, or kept in a file beside the database.
+Result<service::SecretBox> OpenCalendarKey(const Config& config) {
+  if (!config.calendar_key.empty()) return service::SecretBox::FromHexKey(config.calendar_key);
+  std::string path = config.calendar_key_file;
+  if (path.empty()) {
+    std::string db = config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db;
+    path = (std::filesystem::path(db).parent_path() / "calendar.key").string();
+  }
+  return service::SecretBox::FromKeyFile(path);
+}
+
 // A database URL may carry a password; logs show it without.
 std::string RedactedDb(const std::string& db) {
   auto scheme = db.find("://");
@@ -86,6 +120,21 @@ int Serve(const Config& config) {
   }
   service::Accounts accounts(*db, *hasher, AccountsOptionsFrom(config));
 
+  std::optional<Result<service::SecretBox>> calendar_key;
+  try {
+    calendar_key.emplace(OpenCalendarKey(config));
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  if (!calendar_key->ok()) {
+    spdlog::error("{}", calendar_key->error().message);
+    return 2;
+  }
+  auto calendar_http = service::MakeCurlFetcher(std::chrono::milliseconds(config.calendar_http_timeout_ms));
+  service::CalendarSync calendar_sync(*db, **calendar_key, *calendar_http, CalendarSyncOptionsFrom(config));
+  service::CalendarFeeds calendar_feeds(*db);
+
   http::Metrics metrics;
   http::Router router;
   router.SetAuthenticator(auth::MakeAuthenticator(accounts));
@@ -98,7 +147,10 @@ int Serve(const Config& config) {
   api::meetings::RegisterMeetingRoutes(router, *db, accounts);
   api::consultants::RegisterConsultantRoutes(router, *db, accounts,
                                              {.require_auth = config.consultants_require_auth});
-  api::coach::RegisterBookingRoutes(router, *db, accounts);
+  api::coach::RegisterBookingRoutes(router, *db, accounts, [&calendar_sync](std::string_view id, Instant now) {
+    calendar_sync.CancelExternalEvents(id, now);
+  });
+  api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds);
   api::businesses::RegisterBusinessRoutes(router, *db);
 
   http::ServerOptions options;

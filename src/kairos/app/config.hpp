@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kairos/core/result.hpp"
 
@@ -36,6 +37,22 @@ struct Config {
   int hash_concurrency = 2;                         // password hashes computed at once
   bool secure_cookies = false;                      // mark session cookies Secure (HTTPS)
   bool consultants_require_auth = false;            // face 004 needs credentials (its document: none)
+
+  // Calendar integration. Empty provider URLs mean the provider's public endpoints.
+  std::vector<std::string> calendar_redirect_uris;  // OAuth redirect URIs allowed, exactly
+  std::string calendar_key;                         // 64 hex characters; wins over the key file
+  std::string calendar_key_file;                    // empty: calendar.key beside the database
+  int calendar_http_timeout_ms = 10'000;            // each outgoing request to a provider
+  std::string google_client_id;
+  std::string google_client_secret;
+  std::string google_auth_url;
+  std::string google_token_url;
+  std::string google_api_url;
+  std::string outlook_client_id;
+  std::string outlook_client_secret;
+  std::string outlook_auth_url;
+  std::string outlook_token_url;
+  std::string outlook_api_url;
 };
 
 struct ListenAddress {

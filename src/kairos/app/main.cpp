@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <iostream>
+#include <tuple>
 
 #include "kairos/app/app.hpp"
 #include "kairos/app/user_commands.hpp"
@@ -119,6 +121,40 @@ int main(int argc, char** argv) {
                   "Require a token or session on the consultant routes (face 004 documents none)")
       ->envname("KAIROS_CONSULTANTS_REQUIRE_AUTH")
       ->capture_default_str();
+
+  serve->add_option("--calendar-redirect-uris", config.calendar_redirect_uris,
+                    "OAuth redirect URIs the calendar integration accepts, exactly (comma-separated)")
+      ->envname("KAIROS_CALENDAR_REDIRECT_URIS")
+      ->delimiter(',');
+  serve->add_option("--calendar-key", config.calendar_key,
+                    "Key sealing stored calendar credentials: 64 hex characters (default: the key file)")
+      ->envname("KAIROS_CALENDAR_KEY");
+  serve->add_option("--calendar-key-file", config.calendar_key_file,
+                    "File holding that key, created with mode 0600 when missing (default: calendar.key beside the "
+                    "database)")
+      ->envname("KAIROS_CALENDAR_KEY_FILE");
+  serve->add_option("--calendar-http-timeout-ms", config.calendar_http_timeout_ms,
+                    "Time allowed for each request to a calendar provider (then 502)")
+      ->envname("KAIROS_CALENDAR_HTTP_TIMEOUT_MS")
+      ->check(CLI::Range(100, 600'000))
+      ->capture_default_str();
+  for (auto [flag, field, what] : {
+           std::tuple{"google-client-id", &config.google_client_id, "Google OAuth client id"},
+           std::tuple{"google-client-secret", &config.google_client_secret, "Google OAuth client secret"},
+           std::tuple{"google-auth-url", &config.google_auth_url, "Google authorization endpoint (default: Google's)"},
+           std::tuple{"google-token-url", &config.google_token_url, "Google token endpoint (default: Google's)"},
+           std::tuple{"google-api-url", &config.google_api_url, "Google Calendar API v3 base URL (default: Google's)"},
+           std::tuple{"outlook-client-id", &config.outlook_client_id, "Microsoft OAuth client (application) id"},
+           std::tuple{"outlook-client-secret", &config.outlook_client_secret, "Microsoft OAuth client secret"},
+           std::tuple{"outlook-auth-url", &config.outlook_auth_url,
+                      "Microsoft authorization endpoint (default: the common tenant's)"},
+           std::tuple{"outlook-token-url", &config.outlook_token_url,
+                      "Microsoft token endpoint (default: the common tenant's)"},
+           std::tuple{"outlook-api-url", &config.outlook_api_url, "Microsoft Graph base URL (default: v1.0)"}}) {
+    std::string env = std::string("KAIROS_") + flag;
+    for (char& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    serve->add_option(std::string("--") + flag, *field, what)->envname(env);
+  }
 
   // Each subcommand binds its own Config: CLI11 applies environment variables to the
   // options of every subcommand, invoked or not, so a shared binding could overwrite a flag.

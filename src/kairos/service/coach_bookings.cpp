@@ -234,7 +234,7 @@ Result<SessionPage> CoachBookings::List(const auth::Principal& caller, std::stri
 
 Result<CoachSession> CoachBookings::ChangeStatus(const auth::Principal& caller, std::string_view booking_uuid,
                                                  SessionStatus to, Instant now) {
-  return db_.Write([&](store::Tx& tx) -> Result<CoachSession> {
+  auto changed = db_.Write([&](store::Tx& tx) -> Result<CoachSession> {
     auto stored = LoadSession(tx, booking_uuid);
     if (!stored) return BookingNotFound();
     if (!auth::RequireAnyOf(caller, stored->Parties())) return Forbidden("Unauthorized to update this booking");
@@ -258,10 +258,12 @@ Result<CoachSession> CoachBookings::ChangeStatus(const auth::Principal& caller, 
     s.updated_at = now;
     return s;
   });
+  if (changed.ok() && to == SessionStatus::kCancelled && on_cancelled_) on_cancelled_(booking_uuid, now);
+  return changed;
 }
 
 Status CoachBookings::Cancel(const auth::Principal& caller, std::string_view booking_uuid, Instant now) {
-  return db_.Write([&](store::Tx& tx) -> Status {
+  Status done = db_.Write([&](store::Tx& tx) -> Status {
     auto stored = LoadSession(tx, booking_uuid);
     if (!stored) return BookingNotFound();
     if (!auth::RequireAnyOf(caller, stored->Parties())) return Forbidden("Unauthorized to cancel this booking");
@@ -272,6 +274,8 @@ Status CoachBookings::Cancel(const auth::Principal& caller, std::string_view boo
             {Int(ToStored(now)), Int(stored->id)});
     return {};
   });
+  if (done.ok() && on_cancelled_) on_cancelled_(booking_uuid, now);
+  return done;
 }
 
 Result<std::vector<Interval>> CoachBookings::Availability(std::string_view coach_uuid, const AvailabilityQuery& query,

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,9 +87,14 @@ struct AvailabilityQuery {
   std::chrono::minutes step = kSessionStep;
 };
 
+// Told of each session cancelled (by Cancel or ChangeStatus), after the commit: calendar
+// integration cancels the session's external events.
+using SessionCancelledListener = std::function<void(std::string_view booking_uuid, Instant now)>;
+
 class CoachBookings {
  public:
-  CoachBookings(store::Database& db, Accounts& accounts) : db_(db), accounts_(accounts) {}
+  CoachBookings(store::Database& db, Accounts& accounts, SessionCancelledListener on_cancelled = {})
+      : db_(db), accounts_(accounts), on_cancelled_(std::move(on_cancelled)) {}
 
   // Books a pending session for the calling client if the coach's availability (at the
   // default step) offers exactly that time. Forbidden for non-clients; NotFound("Coach
@@ -128,6 +134,7 @@ class CoachBookings {
 
   store::Database& db_;
   Accounts& accounts_;
+  SessionCancelledListener on_cancelled_;
 };
 
 }  // namespace kairos::service

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "kairos/store/calendar_schema.hpp"
+#include "kairos/store/calendar_sync_schema.hpp"
 
 namespace kairos::store {
 namespace {
@@ -93,6 +94,7 @@ const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kAll = {
       {1, "accounts and authentication", kAccountsSqlite, kAccountsPostgres},
       CalendarsMigration(),
+      CalendarSyncMigration(),
   };
   return kAll;
 }

@@ -211,8 +211,9 @@ Response Availability(CoachBookings& bookings, Request& req) {
 
 }  // namespace
 
-void RegisterBookingRoutes(http::Router& router, store::Database& db, service::Accounts& accounts) {
-  auto bookings = std::make_shared<CoachBookings>(db, accounts);
+void RegisterBookingRoutes(http::Router& router, store::Database& db, service::Accounts& accounts,
+                           service::SessionCancelledListener on_cancelled) {
+  auto bookings = std::make_shared<CoachBookings>(db, accounts, std::move(on_cancelled));
   const std::vector<http::QueryParam> page_params = {
       {"skip", "Records to skip (default 0)."},
       {"limit", "Records to return, 1-100 (default 20)."},

@@ -1,0 +1,164 @@
+#include "kairos/service/calendar_sync_feeds.hpp"
+
+#include "kairos/auth/crypto.hpp"
+#include "kairos/service/calendars.hpp"
+
+namespace kairos::service {
+namespace {
+
+using store::Int;
+using store::Text;
+
+constexpr std::string_view kBookingColumns =
+    "SELECT b.id, b.uuid, b.face, b.start_at, b.end_at, b.status, b.notes, b.meeting_link, b.created_at, "
+    "b.updated_at, c.name, m.title, cl.id, cl.username, cl.email, cl.first_name, cl.last_name, ow.id, ow.username, "
+    "ow.email, ow.first_name, ow.last_name "
+    "FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN accounts ow ON ow.id = c.owner_account_id "
+    "LEFT JOIN accounts cl ON cl.id = b.client_account_id LEFT JOIN meetings m ON m.id = b.meeting_id";
+
+std::string Trim(std::string s) {
+  auto first = s.find_first_not_of(' ');
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(' ') - first + 1);
+}
+
+// The party whose columns start at `at`: id, username, email, first_name, last_name.
+BookingParty PartyAt(const store::Row& row, std::size_t at) {
+  BookingParty p;
+  p.id = row.Int(at);
+  p.name = Trim(row.OptionalText(at + 3).value_or("") + " " + row.OptionalText(at + 4).value_or(""));
+  if (p.name.empty()) p.name = row.OptionalText(at + 1).value_or("");
+  p.email = row.OptionalText(at + 2).value_or("");
+  return p;
+}
+
+BookingView ViewFromRow(const store::Row& row) {
+  BookingView b;
+  b.id = row.Int(0);
+  b.uuid = row.Text(1);
+  b.face = row.Text(2);
+  b.interval = {FromStored(row.Int(3)), FromStored(row.Int(4))};
+  b.status = row.Text(5);
+  b.notes = row.OptionalText(6);
+  b.meeting_link = row.OptionalText(7);
+  b.created_at = FromStored(row.Int(8));
+  b.updated_at = FromStored(row.Int(9));
+  b.calendar_name = row.Text(10);
+  b.meeting_title = row.OptionalText(11);
+  if (!row.IsNull(12)) b.client = PartyAt(row, 12);
+  b.owner = PartyAt(row, 17);
+  return b;
+}
+
+std::string Summary(const BookingView& b) {
+  if (b.face == "coach") {
+    return "Coaching session: " + (b.client ? b.client->name : std::string("(deleted client)")) + " with " +
+           b.owner.name;
+  }
+  if (b.face == "consultant") return "Consultation with " + b.owner.name;
+  if (b.meeting_title && !b.meeting_title->empty()) return *b.meeting_title;
+  if (!b.calendar_name.empty()) return b.calendar_name;
+  return "Booking with " + b.owner.name;
+}
+
+IcalStatus StatusOf(std::string_view stored) {
+  if (stored == "pending") return IcalStatus::kTentative;
+  if (stored == "cancelled") return IcalStatus::kCancelled;
+  return IcalStatus::kConfirmed;
+}
+
+std::int64_t ChangeSequence(Instant created, Instant updated) {
+  return std::max<std::int64_t>(0, (updated - created).count());
+}
+
+}  // namespace
+
+std::optional<BookingView> LoadBookingView(store::Tx& tx, std::string_view booking_uuid) {
+  auto row = tx.QueryOne(std::string(kBookingColumns) + " WHERE b.uuid = ?", {Text(std::string(booking_uuid))});
+  if (!row) return std::nullopt;
+  return ViewFromRow(*row);
+}
+
+std::string BookingUid(const BookingView& b) { return b.uuid + "@kairos"; }
+
+IcalEvent BookingEvent(const BookingView& b, Instant now, std::optional<std::int64_t> sequence) {
+  IcalEvent e;
+  e.uid = BookingUid(b);
+  e.stamp = now;
+  e.interval = b.interval;
+  e.sequence = sequence.value_or(ChangeSequence(b.created_at, b.updated_at));
+  e.status = StatusOf(b.status);
+  e.summary = Summary(b);
+  e.description = b.notes.value_or("");
+  e.url = b.meeting_link.value_or("");
+  return e;
+}
+
+std::string CalendarFeeds::RotateToken(const auth::Principal& caller, Instant now) {
+  std::string token = auth::RandomSecret();
+  db_.Write([&](store::Tx& tx) {
+    tx.Exec("DELETE FROM calendar_feed_tokens WHERE account_id = ?", {Int(caller.account_id)});
+    tx.Exec("INSERT INTO calendar_feed_tokens (account_id, token_digest, created_at) VALUES (?, ?, ?)",
+            {Int(caller.account_id), Text(auth::SecretDigest(token)), Int(ToStored(now))});
+  });
+  return token;
+}
+
+Status CalendarFeeds::RevokeToken(const auth::Principal& caller) {
+  return db_.Write([&](store::Tx& tx) -> Status {
+    if (tx.Exec("DELETE FROM calendar_feed_tokens WHERE account_id = ?", {Int(caller.account_id)}) == 0) {
+      return NotFound("No feed token");
+    }
+    return {};
+  });
+}
+
+Result<std::string> CalendarFeeds::Feed(std::string_view token, Instant now) {
+  if (!auth::LooksLikeSecret(token)) return NotFound("Feed not found");
+  return db_.Read([&](store::Tx& tx) -> Result<std::string> {
+    auto owner = tx.QueryOne(
+        "SELECT a.id, a.username FROM calendar_feed_tokens f JOIN accounts a ON a.id = f.account_id "
+        "WHERE f.token_digest = ? AND a.is_active = 1",
+        {Text(auth::SecretDigest(token))});
+    if (!owner) return NotFound("Feed not found");
+    std::int64_t account = owner->Int(0);
+    std::int64_t since = ToStored(now - kFeedHistory);
+    std::vector<IcalEvent> events;
+    // A meeting's bookings (one per participant) are shown once, as the meeting below.
+    for (const auto& row : tx.Query(std::string(kBookingColumns) +
+                                        " WHERE b.meeting_id IS NULL AND (b.client_account_id = ? OR "
+                                        "c.owner_account_id = ?) AND b.end_at >= ? ORDER BY b.start_at, b.id",
+                                    {Int(account), Int(account), Int(since)})) {
+      events.push_back(BookingEvent(ViewFromRow(row), now));
+    }
+    for (const auto& row : tx.Query(
+             "SELECT m.uuid, m.title, m.description, m.start_at, m.end_at, m.status, m.created_at, m.updated_at "
+             "FROM meetings m WHERE m.end_at >= ? AND (m.organiser_account_id = ? OR EXISTS (SELECT 1 FROM bookings "
+             "b JOIN calendars c ON c.id = b.calendar_id WHERE b.meeting_id = m.id AND c.owner_account_id = ?)) "
+             "ORDER BY m.start_at, m.id",
+             {Int(since), Int(account), Int(account)})) {
+      IcalEvent e;
+      e.uid = "meeting-" + row.Text(0) + "@kairos";
+      e.stamp = now;
+      e.interval = {FromStored(row.Int(3)), FromStored(row.Int(4))};
+      e.status = row.Text(5) == "cancelled" ? IcalStatus::kCancelled : IcalStatus::kConfirmed;
+      e.sequence = ChangeSequence(FromStored(row.Int(6)), FromStored(row.Int(7)));
+      e.summary = row.Text(1).empty() ? "Meeting" : row.Text(1);
+      e.description = row.Text(2);
+      events.push_back(std::move(e));
+    }
+    return IcalCalendar(events, "Kairos: " + owner->OptionalText(1).value_or("bookings"));
+  });
+}
+
+Result<std::string> CalendarFeeds::BookingIcs(const auth::Principal& caller, std::string_view booking_uuid,
+                                              Instant now) {
+  return db_.Read([&](store::Tx& tx) -> Result<std::string> {
+    auto booking = LoadBookingView(tx, booking_uuid);
+    if (!booking) return NotFound("Booking not found");
+    if (!booking->IsParty(caller.account_id)) return Forbidden("Unauthorized to view this booking");
+    return IcalCalendar({BookingEvent(*booking, now)});
+  });
+}
+
+}  // namespace kairos::service

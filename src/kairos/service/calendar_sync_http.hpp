@@ -1,0 +1,46 @@
+// Outgoing HTTP for calendar integration, behind a small interface so the services can
+// be tested with a fake and only calendar_sync_http.cpp includes libcurl.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kairos/core/result.hpp"
+
+namespace kairos::service {
+
+struct OutgoingRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // HTTP Basic credentials (CalDAV); sent only when username is set.
+  std::string username;
+  std::string password;
+};
+
+struct OutgoingResponse {
+  int status = 0;
+  std::string body;
+};
+
+class HttpFetcher {
+ public:
+  virtual ~HttpFetcher() = default;
+  // Sends the request and returns whatever status the peer answered. A peer that cannot
+  // be reached, or does not answer within the timeout, is kBadGateway naming `peer`
+  // (the URL is left out: it may carry secrets).
+  virtual Result<OutgoingResponse> Fetch(const OutgoingRequest& request, const std::string& peer) = 0;
+};
+
+// A libcurl fetcher: one easy handle per request, redirects not followed, the whole
+// exchange bounded by `timeout`.
+std::unique_ptr<HttpFetcher> MakeCurlFetcher(std::chrono::milliseconds timeout);
+
+// "a=1&b=x%20y" from pairs (application/x-www-form-urlencoded bodies and queries).
+std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& pairs);
+
+}  // namespace kairos::service
