@@ -14,6 +14,7 @@
 #include "kairos/api/meetings/availability_routes.hpp"
 #include "kairos/api/meetings/meeting_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
+#include "kairos/api/time_slots/time_slot_routes.hpp"
 #include "kairos/auth/authenticator.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
@@ -152,6 +153,7 @@ int Serve(const Config& config) {
   });
   api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds);
   api::businesses::RegisterBusinessRoutes(router, *db);
+  api::time_slots::RegisterTimeSlotRoutes(router, *db);
 
   http::ServerOptions options;
   options.host = listen->host;

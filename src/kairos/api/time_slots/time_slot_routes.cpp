@@ -1,0 +1,396 @@
+#include "kairos/api/time_slots/time_slot_routes.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <limits>
+#include <memory>
+
+#include "kairos/api/json_body.hpp"
+#include "kairos/auth/policy.hpp"
+#include "kairos/service/time_slots.hpp"
+
+namespace kairos::api::time_slots {
+namespace {
+
+using http::Access;
+using http::ErrorStyle;
+using http::Method;
+using http::Request;
+using http::Response;
+using nlohmann::json;
+using service::TimeSlot;
+using service::TimeSlots;
+using service::TimeSlotStatus;
+
+constexpr ErrorStyle kStyle = ErrorStyle::kDetail;
+constexpr const char* kTag = "personal time slots (000)";
+constexpr std::size_t kMaxShortText = 64;   // zones, dates, times, statuses, patterns
+constexpr std::size_t kMaxTitleLength = 255;  // the document's VARCHAR(255)
+
+// The document answers every rule it lists, overlaps included, with 400.
+Response Fail(const Error& error) {
+  return http::ErrorResponse(kStyle, error, error.code == ErrorCode::kConflict ? 400 : 0);
+}
+
+Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// UUIDs compare as stored (lower case); other text is passed on and simply matches nothing.
+std::string NormalizedId(std::string id) {
+  if (http::IsUuid(id)) {
+    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
+  }
+  return id;
+}
+
+json Nullable(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+// The document's slot shape, plus where a slot belongs in a recurring series.
+json SlotJson(const TimeSlot& s) {
+  return {{"id", s.uuid},
+          {"user_id", s.owner_uuid},
+          {"start_time", FormatUtc(s.interval.start)},
+          {"end_time", FormatUtc(s.interval.end)},
+          {"timezone", s.timezone},
+          {"title", Nullable(s.title)},
+          {"description", Nullable(s.description)},
+          {"status", service::TimeSlotStatusName(s.status)},
+          {"is_recurring", s.is_recurring},
+          {"recurring_pattern",
+           s.recurring_pattern ? json(service::RepeatPatternName(*s.recurring_pattern)) : json(nullptr)},
+          {"recurring_end_date", s.recurring_end_date ? json(FormatDate(*s.recurring_end_date)) : json(nullptr)},
+          {"series_id", Nullable(s.series_uuid)},
+          {"duration_minutes", std::chrono::duration_cast<std::chrono::minutes>(s.interval.length()).count()},
+          {"start_time_local", FormatLocalWithOffset(s.interval.start, s.zone)},
+          {"end_time_local", FormatLocalWithOffset(s.interval.end, s.zone)},
+          {"timezone_offset", FormatOffset(UtcOffset(s.interval.start, s.zone))},
+          {"created_at", FormatUtc(s.created_at)},
+          {"updated_at", FormatUtc(s.updated_at)}};
+}
+
+json SlotsJson(const std::vector<TimeSlot>& slots) {
+  json items = json::array();
+  for (const auto& s : slots) items.push_back(SlotJson(s));
+  return items;
+}
+
+// The parser's message, prefixed with the field it concerns.
+Error Named(std::string_view field, Error error) {
+  error.message = std::string(field) + ": " + error.message;
+  return error;
+}
+
+// A string field that may also be null or absent (both nullopt). NUL characters are
+// refused: PostgreSQL cannot store them and would cut the text short.
+Result<std::optional<std::string>> NullableString(JsonBody& body, std::string_view name, std::size_t max_length) {
+  if (const json* raw = body.Raw(name); raw == nullptr || raw->is_null()) return std::optional<std::string>();
+  auto text = body.OptionalString(name, max_length);
+  if (text && *text && (*text)->find('\0') != std::string::npos) {
+    return InvalidArgument(std::string(name) + " must not contain NUL characters", std::string(name));
+  }
+  return text;
+}
+
+// A field parsed from a string by `parse`, or nullopt when null or absent.
+template <class T, class Parse>
+Result<std::optional<T>> NullableParsed(JsonBody& body, std::string_view name, Parse parse) {
+  auto text = NullableString(body, name, kMaxShortText);
+  if (!text) return text.error();
+  if (!*text) return std::optional<T>();
+  Result<T> parsed = parse(**text);
+  if (!parsed) return Named(name, parsed.error());
+  return std::optional<T>(*parsed);
+}
+
+template <class T, class Parse>
+Result<T> RequiredParsed(JsonBody& body, std::string_view name, Parse parse) {
+  auto text = body.RequiredString(name, kMaxShortText);
+  if (!text) return text.error();
+  Result<T> parsed = parse(*text);
+  if (!parsed) return Named(name, parsed.error());
+  return parsed;
+}
+
+// "YYYY-MM-DD", or a local date-time whose date is taken.
+Result<Date> ParseEndDate(std::string_view text) {
+  if (text.size() == 10) return ParseDate(text, "recurring_end_date");
+  auto local = ParseLocalDateTime(text, "recurring_end_date");
+  if (!local) return local.error();
+  return DateOf(*local);
+}
+
+// A query integer. Digits too many for 64 bits read as the largest value, so the
+// service's range check names the limits instead of a parse failure.
+Result<std::optional<std::int64_t>> IntQuery(const Request& req, std::string_view name, const std::string& message) {
+  auto text = req.Query(name);
+  if (!text) return std::optional<std::int64_t>();
+  std::string_view s = *text;
+  bool negative = !s.empty() && s.front() == '-';
+  std::string_view digits = negative ? s.substr(1) : s;
+  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return InvalidArgument(message, std::string(name));
+  }
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec == std::errc::result_out_of_range) value = std::numeric_limits<std::int64_t>::max();
+  return std::optional<std::int64_t>(negative ? -value : value);
+}
+
+Result<std::optional<Date>> DateQuery(const Request& req, std::string_view name) {
+  auto text = req.Query(name);
+  if (!text) return std::optional<Date>();
+  auto day = ParseDate(*text, name);
+  if (!day) return Named(name, day.error());
+  return std::optional<Date>(*day);
+}
+
+Response Create(TimeSlots& slots, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body) return Fail(body.error());
+  service::NewTimeSlot in;
+  auto start = RequiredParsed<LocalDateTime>(*body, "start_time",
+                                             [](std::string_view t) { return ParseLocalDateTime(t, "start_time"); });
+  if (!start) return Fail(start.error());
+  auto end = RequiredParsed<LocalDateTime>(*body, "end_time",
+                                           [](std::string_view t) { return ParseLocalDateTime(t, "end_time"); });
+  if (!end) return Fail(end.error());
+  auto timezone = NullableString(*body, "timezone", kMaxShortText);
+  if (!timezone) return Fail(timezone.error());
+  auto title = NullableString(*body, "title", kMaxTitleLength);
+  if (!title) return Fail(title.error());
+  auto description = NullableString(*body, "description", kMaxTextLength);
+  if (!description) return Fail(description.error());
+  std::optional<bool> recurring;
+  if (const json* raw = body->Raw("is_recurring"); raw != nullptr && !raw->is_null()) {
+    auto flag = body->OptionalBool("is_recurring");
+    if (!flag) return Fail(flag.error());
+    recurring = *flag;
+  }
+  auto pattern = NullableParsed<RepeatPattern>(*body, "recurring_pattern",
+                                               [](std::string_view t) { return ParseRepeatPattern(t); });
+  if (!pattern) return Fail(pattern.error());
+  auto end_date = NullableParsed<Date>(*body, "recurring_end_date", ParseEndDate);
+  if (!end_date) return Fail(end_date.error());
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+
+  in.start = *start;
+  in.end = *end;
+  if (*timezone) in.timezone = std::move(**timezone);
+  in.title = std::move(*title);
+  in.description = std::move(*description);
+  in.is_recurring = recurring.value_or(false);
+  in.recurring_pattern = *pattern;
+  in.recurring_end_date = *end_date;
+  auto created = slots.Create(auth::Caller(req), in, Now());
+  if (!created) return Fail(created.error());
+  json out = SlotJson(created->first);
+  if (created->first.is_recurring) out["occurrences_created"] = created->occurrences;
+  return http::JsonResponse(200, out);
+}
+
+Response CreateBulk(TimeSlots& slots, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body) return Fail(body.error());
+  service::BulkTimeSlots in;
+  auto start_date =
+      RequiredParsed<Date>(*body, "start_date", [](std::string_view t) { return ParseDate(t, "start_date"); });
+  if (!start_date) return Fail(start_date.error());
+  auto end_date = RequiredParsed<Date>(*body, "end_date", [](std::string_view t) { return ParseDate(t, "end_date"); });
+  if (!end_date) return Fail(end_date.error());
+  auto start_time = RequiredParsed<TimeOfDay>(*body, "start_time",
+                                              [](std::string_view t) { return ParseTimeOfDay(t, "start_time"); });
+  if (!start_time) return Fail(start_time.error());
+  auto end_time =
+      RequiredParsed<TimeOfDay>(*body, "end_time", [](std::string_view t) { return ParseTimeOfDay(t, "end_time"); });
+  if (!end_time) return Fail(end_time.error());
+  auto timezone = NullableString(*body, "timezone", kMaxShortText);
+  if (!timezone) return Fail(timezone.error());
+  if (const json* days = body->Raw("days_of_week"); days != nullptr && !days->is_null()) {
+    const Error bad = InvalidArgument("days_of_week must be an array of integers from 0 (Monday) to 6 (Sunday)",
+                                      "days_of_week");
+    if (!days->is_array()) return Fail(bad);
+    std::vector<int> list;
+    for (const json& d : *days) {
+      if (!d.is_number_integer()) return Fail(bad);
+      // Values beyond a weekday are refused by the service; clamp so none overflows an int.
+      list.push_back(static_cast<int>(std::clamp<std::int64_t>(d.get<std::int64_t>(), -1, 7)));
+    }
+    in.days_of_week = std::move(list);
+  }
+  auto title = NullableString(*body, "title", kMaxTitleLength);
+  if (!title) return Fail(title.error());
+  auto description = NullableString(*body, "description", kMaxTextLength);
+  if (!description) return Fail(description.error());
+  std::optional<std::int64_t> duration;
+  if (const json* raw = body->Raw("slot_duration_minutes"); raw != nullptr && !raw->is_null()) {
+    auto minutes = body->OptionalInt("slot_duration_minutes");
+    if (!minutes) return Fail(minutes.error());
+    duration = *minutes;
+  }
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+
+  in.start_date = *start_date;
+  in.end_date = *end_date;
+  in.start_time = *start_time;
+  in.end_time = *end_time;
+  if (*timezone) in.timezone = std::move(**timezone);
+  in.title = std::move(*title);
+  in.description = std::move(*description);
+  if (duration) in.duration = std::chrono::minutes(std::clamp<std::int64_t>(*duration, -1, 1'000'000));
+  auto created = slots.CreateBulk(auth::Caller(req), in, Now());
+  if (!created) return Fail(created.error());
+  return http::JsonResponse(
+      200, {{"success", true},
+            {"message", "Successfully created " + std::to_string(created->size()) + " time slots"},
+            {"slots_created", created->size()},
+            {"slots", SlotsJson(*created)},
+            {"date_range", {{"start", FormatDate(in.start_date)}, {"end", FormatDate(in.end_date)}}},
+            {"timezone", in.timezone}});
+}
+
+Response List(TimeSlots& slots, Request& req) {
+  service::TimeSlotFilter filter;
+  auto start = DateQuery(req, "start_date");
+  if (!start) return Fail(start.error());
+  filter.start_date = *start;
+  auto end = DateQuery(req, "end_date");
+  if (!end) return Fail(end.error());
+  filter.end_date = *end;
+  if (auto status = req.Query("status")) {
+    auto parsed = service::ParseTimeSlotStatus(*status);
+    if (!parsed) return Fail(parsed.error());
+    filter.status = *parsed;
+  }
+  auto limit = IntQuery(req, "limit", "limit must be between 1 and 100");
+  if (!limit) return Fail(limit.error());
+  if (*limit) filter.limit = **limit;
+  auto offset = IntQuery(req, "offset", "offset must be a non-negative integer");
+  if (!offset) return Fail(offset.error());
+  if (*offset) filter.offset = **offset;
+  auto page = slots.List(auth::Caller(req), filter);
+  if (!page) return Fail(page.error());
+  Response r = http::JsonResponse(200, SlotsJson(page->slots));
+  r.SetHeader("X-Total-Count", std::to_string(page->total));
+  return r;
+}
+
+Response Summary(TimeSlots& slots, Request& req) {
+  auto s = slots.Summary(auth::Caller(req), Now());
+  if (!s) return Fail(s.error());
+  return http::JsonResponse(
+      200, {{"total_slots", s->total_slots},
+            {"available_slots", s->available_slots},
+            {"booked_slots", s->booked_slots},
+            {"blocked_slots", s->blocked_slots},
+            {"upcoming_slots", s->upcoming_slots},
+            {"next_available_slot", s->next_available_slot ? SlotJson(*s->next_available_slot) : json(nullptr)},
+            {"recent_slots", SlotsJson(s->recent_slots)}});
+}
+
+Response Upcoming(TimeSlots& slots, Request& req) {
+  auto limit = IntQuery(req, "limit", "limit must be between 1 and 50");
+  if (!limit) return Fail(limit.error());
+  auto found = slots.Upcoming(auth::Caller(req), limit->value_or(service::kDefaultUpcomingLimit), Now());
+  if (!found) return Fail(found.error());
+  return http::JsonResponse(200, SlotsJson(*found));
+}
+
+Response Get(TimeSlots& slots, Request& req) {
+  auto slot = slots.Get(auth::Caller(req), NormalizedId(req.Param("slot_id")));
+  if (!slot) return Fail(slot.error());
+  return http::JsonResponse(200, SlotJson(*slot));
+}
+
+Response Update(TimeSlots& slots, Request& req) {
+  auto body = JsonBody::Parse(req.body);
+  if (!body) return Fail(body.error());
+  for (std::string_view fixed : {"start_time", "end_time", "timezone"}) {
+    if (body->Has(fixed)) {
+      return Fail(InvalidArgument("Only title, description and status can be updated; to move a time slot, delete "
+                                  "it and create another",
+                                  std::string(fixed)));
+    }
+  }
+  service::TimeSlotChanges changes;
+  if (body->Has("title")) {
+    auto title = NullableString(*body, "title", kMaxTitleLength);
+    if (!title) return Fail(title.error());
+    changes.title = std::move(*title);
+  }
+  if (body->Has("description")) {
+    auto description = NullableString(*body, "description", kMaxTextLength);
+    if (!description) return Fail(description.error());
+    changes.description = std::move(*description);
+  }
+  auto status = NullableParsed<TimeSlotStatus>(*body, "status",
+                                               [](std::string_view t) { return service::ParseTimeSlotStatus(t); });
+  if (!status) return Fail(status.error());
+  changes.status = *status;
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  auto slot = slots.Update(auth::Caller(req), NormalizedId(req.Param("slot_id")), changes, Now());
+  if (!slot) return Fail(slot.error());
+  return http::JsonResponse(200, SlotJson(*slot));
+}
+
+Response Delete(TimeSlots& slots, Request& req) {
+  auto done = slots.Delete(auth::Caller(req), NormalizedId(req.Param("slot_id")));
+  if (!done) return Fail(done.error());
+  return http::JsonResponse(200, {{"success", true}, {"message", "Time slot deleted successfully"}});
+}
+
+Response ChangeStatus(TimeSlots& slots, Request& req, TimeSlotStatus to) {
+  auto slot = slots.ChangeStatus(auth::Caller(req), NormalizedId(req.Param("slot_id")), to, Now());
+  if (!slot) return Fail(slot.error());
+  return http::JsonResponse(200, SlotJson(*slot));
+}
+
+}  // namespace
+
+void RegisterTimeSlotRoutes(http::Router& router, store::Database& db) {
+  auto slots = std::make_shared<TimeSlots>(db);
+  auto route = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
+                   http::Handler handler) {
+    router.Add({method, std::move(pattern), Access::kAuthenticated, kStyle, kTag, std::move(summary),
+                std::move(query), std::move(handler)});
+  };
+
+  router.SetPrefixStyle("/users/time-slots", kStyle);
+  route(Method::kPost, "/users/time-slots/",
+        "Create a time slot (or a recurring series) from local start_time/end_time in a time zone; the duration "
+        "must be 15, 30, 45, 60, 90 or 120 minutes and may not overlap your other slots.",
+        {}, [slots](Request& req) { return Create(*slots, req); });
+  route(Method::kPost, "/users/time-slots/bulk",
+        "Create slots of slot_duration_minutes (default 45) between start_time and end_time on the chosen "
+        "days_of_week (0 = Monday; default every day) of a date range of at most 90 days: all or none.",
+        {}, [slots](Request& req) { return CreateBulk(*slots, req); });
+  route(Method::kGet, "/users/time-slots/", "Your time slots by start time (total in X-Total-Count).",
+        {{"start_date", "Only slots starting on or after this local date (YYYY-MM-DD)."},
+         {"end_date", "Only slots starting on or before this local date (YYYY-MM-DD)."},
+         {"status", "Only slots with this status: available, booked, blocked or cancelled."},
+         {"limit", "Slots to return, 1-100 (default 50)."},
+         {"offset", "Slots to skip, 0 or more (default 0)."}},
+        [slots](Request& req) { return List(*slots, req); });
+  route(Method::kGet, "/users/time-slots/summary",
+        "Counts of your slots by status, upcoming available slots, the next available slot and the 5 last created.", {},
+        [slots](Request& req) { return Summary(*slots, req); });
+  route(Method::kGet, "/users/time-slots/available/upcoming",
+        "Your available slots that start after now, soonest first.",
+        {{"limit", "Slots to return, 1-50 (default 10)."}},
+        [slots](Request& req) { return Upcoming(*slots, req); });
+  route(Method::kGet, "/users/time-slots/{slot_id}", "One of your time slots.", {},
+        [slots](Request& req) { return Get(*slots, req); });
+  route(Method::kPut, "/users/time-slots/{slot_id}",
+        "Change a slot's title, description or status (same transitions as book, block and unblock, or cancelled).",
+        {}, [slots](Request& req) { return Update(*slots, req); });
+  route(Method::kDelete, "/users/time-slots/{slot_id}", "Delete one of your time slots (one occurrence of a series).",
+        {}, [slots](Request& req) { return Delete(*slots, req); });
+  route(Method::kPost, "/users/time-slots/{slot_id}/book",
+        "Book an available slot that has not started and whose time no booking holds.", {},
+        [slots](Request& req) { return ChangeStatus(*slots, req, TimeSlotStatus::kBooked); });
+  route(Method::kPost, "/users/time-slots/{slot_id}/block", "Block an available slot.", {},
+        [slots](Request& req) { return ChangeStatus(*slots, req, TimeSlotStatus::kBlocked); });
+  route(Method::kPost, "/users/time-slots/{slot_id}/unblock", "Make a blocked slot available again.", {},
+        [slots](Request& req) { return ChangeStatus(*slots, req, TimeSlotStatus::kAvailable); });
+}
+
+}  // namespace kairos::api::time_slots
