@@ -73,6 +73,13 @@ Status ValidateName(std::string_view value, const char* field) {
 
 }  // namespace
 
+std::string DisplayName(std::string_view first_name, std::string_view last_name, std::string_view username) {
+  std::string name = std::string(first_name) + " " + std::string(last_name);
+  auto first = name.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return std::string(username);
+  return name.substr(first, name.find_last_not_of(" \t\r\n") - first + 1);
+}
+
 std::string CaseKey(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

@@ -122,4 +122,8 @@ Status ValidatePassword(std::string_view password);
 // The case-insensitive key a username or email is unique by (ASCII letters folded).
 std::string CaseKey(std::string_view s);
 
+// How an account is named to others: "first last" without surrounding blanks, or the
+// username when both names are blank.
+std::string DisplayName(std::string_view first_name, std::string_view last_name, std::string_view username);
+
 }  // namespace kairos::service

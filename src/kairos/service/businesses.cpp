@@ -6,6 +6,7 @@
 #include "kairos/auth/crypto.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/core/free_time.hpp"
+#include "kairos/service/accounts.hpp"
 #include "kairos/service/calendars.hpp"
 
 namespace kairos::service {
@@ -196,10 +197,9 @@ std::optional<int> ListedRemaining(const CalendarAvailability& view, Interval in
   return std::nullopt;
 }
 
-std::string DisplayName(const store::Row& row, std::size_t username_at) {
-  std::string name = Trim(row.OptionalText(username_at + 1).value_or("") + " " +
-                          row.OptionalText(username_at + 2).value_or(""));
-  return name.empty() ? row.OptionalText(username_at).value_or("") : name;
+std::string DisplayNameAt(const store::Row& row, std::size_t username_at) {
+  return DisplayName(row.OptionalText(username_at + 1).value_or(""), row.OptionalText(username_at + 2).value_or(""),
+                     row.OptionalText(username_at).value_or(""));
 }
 
 StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now) {
@@ -214,7 +214,7 @@ StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now) 
   b.created_at = FromStored(row.Int(6));
   b.updated_at = FromStored(row.Int(7));
   b.user_uuid = row.OptionalText(8);
-  if (b.user_uuid) b.user_name = DisplayName(row, 9);
+  if (b.user_uuid) b.user_name = DisplayNameAt(row, 9);
   s.calendar_id = row.Int(12);
   b.exchange_uuid = row.Text(13);
   b.exchange_name = row.Text(14);

@@ -1,6 +1,7 @@
 #include "kairos/service/calendar_sync_feeds.hpp"
 
 #include "kairos/auth/crypto.hpp"
+#include "kairos/service/accounts.hpp"
 #include "kairos/service/calendars.hpp"
 
 namespace kairos::service {
@@ -16,18 +17,12 @@ constexpr std::string_view kBookingColumns =
     "FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN accounts ow ON ow.id = c.owner_account_id "
     "LEFT JOIN accounts cl ON cl.id = b.client_account_id LEFT JOIN meetings m ON m.id = b.meeting_id";
 
-std::string Trim(std::string s) {
-  auto first = s.find_first_not_of(' ');
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(' ') - first + 1);
-}
-
 // The party whose columns start at `at`: id, username, email, first_name, last_name.
 BookingParty PartyAt(const store::Row& row, std::size_t at) {
   BookingParty p;
   p.id = row.Int(at);
-  p.name = Trim(row.OptionalText(at + 3).value_or("") + " " + row.OptionalText(at + 4).value_or(""));
-  if (p.name.empty()) p.name = row.OptionalText(at + 1).value_or("");
+  p.name = DisplayName(row.OptionalText(at + 3).value_or(""), row.OptionalText(at + 4).value_or(""),
+                       row.OptionalText(at + 1).value_or(""));
   p.email = row.OptionalText(at + 2).value_or("");
   return p;
 }

@@ -40,18 +40,12 @@ constexpr std::string_view kSessionColumns =
     "b.updated_at, b.client_account_id, cl.uuid, cl.username, cl.email, cl.first_name, cl.last_name, co.id, co.uuid, "
     "co.username, co.email, co.first_name, co.last_name";
 
-std::string Trim(std::string s) {
-  auto first = s.find_first_not_of(' ');
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(' ') - first + 1);
-}
-
 // The party whose columns start at `at`: uuid, username, email, first_name, last_name.
 SessionParty PartyFromRow(const store::Row& row, std::size_t at) {
   SessionParty p;
   p.uuid = row.Text(at);
-  p.name = Trim(row.OptionalText(at + 3).value_or("") + " " + row.OptionalText(at + 4).value_or(""));
-  if (p.name.empty()) p.name = row.OptionalText(at + 1).value_or("");
+  p.name = DisplayName(row.OptionalText(at + 3).value_or(""), row.OptionalText(at + 4).value_or(""),
+                       row.OptionalText(at + 1).value_or(""));
   p.email = row.OptionalText(at + 2).value_or("");
   return p;
 }
