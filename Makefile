@@ -28,6 +28,7 @@ bench: build
 	cmake --build $(BUILD) -j$(JOBS) --target kairos_core_bench
 	./$(BUILD)/bench/kairos_core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	bash bench/http.sh
+	bash bench/backends.sh
 
 clean:
 	rm -rf $(BUILD)

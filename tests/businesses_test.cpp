@@ -376,9 +376,10 @@ TEST_F(BusinessesTest, TimesAreLocalToTheExchange) {
   EXPECT_EQ(r.Json()["time_slot_details"]["start_time"], "09:00:00");
   EXPECT_EQ(r.Json()["time_slot_details"]["date"], kMonday);
   // 09:00 in Kolkata is 03:30 UTC.
-  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT datetime(start_at, 'unixepoch') FROM bookings WHERE uuid = '" +
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT start_at FROM bookings WHERE uuid = '" +
                                              r.Json()["uuid"].get<std::string>() + "'"),
-            "2030-01-07 03:30:00");
+            "1893987000")
+      << "2030-01-07 03:30:00 UTC";
   // A UTC exchange's Monday 09:00 is a different instant, and books independently.
   std::string utc = CreateExchange(owner)["uuid"];
   EXPECT_EQ(Book(owner, utc, kMonday, "09:00", "10:00").status, 201);

@@ -255,6 +255,22 @@ TEST_F(FoundationTest, ManyConcurrentKeepAliveClientsAllGetCorrectAnswers) {
   EXPECT_EQ(ok.load(), kThreads * kRequests) << "every response matches its own request";
 }
 
+TEST(ServerLifecycle, AHandlerSlowerThanTheReadTimeoutsStillAnswers) {
+  // A deliberately expensive password hash makes sign-up outlast the body timeout.
+  ServerProcess server({.args = {"--body-timeout-ms", "150", "--header-timeout-ms", "150", "--argon2-opslimit", "12",
+                                 "--argon2-memlimit", "67108864"}});
+  HttpClient c(server.port());
+  std::string body = R"({"username": "slowpoke", "email": "slow@example.com", "password": "Secret123!"})";
+  c.Connect();
+  // Headers and body in two writes, so the body is read under the body deadline.
+  c.SendRaw("POST /api/user/sign_up/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  c.SendRaw(body);
+  auto r = c.ReadResponse();
+  EXPECT_EQ(r.status, 201) << r.body;
+}
+
 TEST(ServerLifecycle, GracefulShutdownFinishesTheRequestInFlight) {
   ServerProcess server({.args = {"--shutdown-timeout-ms", "10000"}});
   HttpClient busy(server.port());

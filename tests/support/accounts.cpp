@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "support/database.hpp"
+
 namespace kairos::testing {
 
 TestAccount LogIn(HttpClient& client, TestAccount a) {
@@ -58,6 +60,11 @@ void SetRole(const ServerProcess& server, const std::string& username, const std
 }
 
 void ExecSql(const std::string& db_path, const std::string& sql) {
+  if (IsDatabaseUrl(db_path)) {
+    std::string error = PostgresExec(db_path, sql);
+    ASSERT_TRUE(error.empty()) << error << " in: " << sql;
+    return;
+  }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
   sqlite3_busy_timeout(db, 5000);
@@ -70,6 +77,7 @@ void ExecSql(const std::string& db_path, const std::string& sql) {
 }
 
 std::string QuerySql(const std::string& db_path, const std::string& sql) {
+  if (IsDatabaseUrl(db_path)) return PostgresQuery(db_path, sql);
   sqlite3* db = nullptr;
   if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) return "";
   sqlite3_busy_timeout(db, 5000);

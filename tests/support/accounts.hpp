@@ -45,7 +45,8 @@ std::string SetCookieHeader(const HttpResponse& response, const std::string& nam
 // Changes an account's role with `kairos user set-role` on the server's database.
 void SetRole(const ServerProcess& server, const std::string& username, const std::string& role);
 
-// Runs SQL directly on a database file (e.g. to expire a token); fails the test on error.
+// Runs SQL directly on a server's database, a SQLite file or a postgresql:// URL (e.g. to
+// expire a token); fails the test on error. Write SQL both dialects accept.
 void ExecSql(const std::string& db_path, const std::string& sql);
 // The first column of the first row of a query, as text ("" when no row).
 std::string QuerySql(const std::string& db_path, const std::string& sql);

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/database.hpp"
+
 namespace kairos::testing {
 namespace {
 
@@ -48,10 +50,20 @@ std::string MakeTempDir() {
 
 ServerProcess::ServerProcess(ServerProcessOptions options) {
   dir_ = MakeTempDir();
-  db_path_ = options.db_path.empty() ? dir_ + "/kairos.db" : options.db_path;
+  if (!options.db_path.empty()) {
+    db_path_ = options.db_path;
+  } else if (PostgresBackend()) {
+    db_path_ = CreatePostgresDatabase();
+    owns_db_ = true;
+  } else {
+    db_path_ = dir_ + "/kairos.db";
+  }
   log_path_ = dir_ + "/server.log";
   std::string port_file = dir_ + "/port";
   std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", db_path_, "--port-file", port_file};
+  // A database URL has no folder to keep the calendar key beside; the server's folder
+  // does (a test's own key flags come later and win).
+  if (IsDatabaseUrl(db_path_)) args.insert(args.end(), {"--calendar-key-file", dir_ + "/calendar.key"});
   args.insert(args.end(), options.args.begin(), options.args.end());
 
   pid_ = fork();
@@ -85,6 +97,7 @@ ServerProcess::ServerProcess(ServerProcessOptions options) {
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) Stop(SIGTERM);
+  if (owns_db_) DropPostgresDatabase(db_path_);
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }

@@ -14,7 +14,9 @@ namespace kairos::testing {
 struct ServerProcessOptions {
   std::vector<std::string> args;  // extra flags after `serve`
   std::vector<std::pair<std::string, std::string>> env;  // extra environment
-  std::string db_path;  // default: a file in the temporary folder
+  // A SQLite file or a postgresql:// URL. Default: a file in the temporary folder, or in
+  // postgres mode a fresh database dropped with the server (see support/database.hpp).
+  std::string db_path;
 };
 
 class ServerProcess {
@@ -45,6 +47,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   bool owns_dir_ = true;
+  bool owns_db_ = false;
 };
 
 // Runs the kairos binary with arguments and returns {exit status, stdout+stderr}.

@@ -21,6 +21,7 @@
 #include "kairos/http/server.hpp"
 #include "kairos/service/calendar_sync.hpp"
 #include "kairos/store/migrations.hpp"
+#include "kairos/store/postgres/postgres_database.hpp"
 #include "kairos/store/sqlite/sqlite_database.hpp"
 
 namespace kairos::app {
@@ -37,12 +38,19 @@ void ConfigureLogging(const std::string& level) {
 }
 
 std::unique_ptr<store::Database> OpenDatabase(const Config& config) {
-  std::string path = config.db;
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  store::SqliteOptions options;
-  options.readers = config.db_readers;
-  options.synchronous_full = config.sqlite_sync_full;
-  auto db = store::OpenSqlite(path, options);
+  std::unique_ptr<store::Database> db;
+  if (store::IsPostgresUrl(config.db)) {
+    store::PostgresOptions options;
+    options.pool_size = config.db_pool_size;
+    db = store::OpenPostgres(config.db, options);
+  } else {
+    std::string path = config.db;
+    if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+    store::SqliteOptions options;
+    options.readers = config.db_readers;
+    options.synchronous_full = config.sqlite_sync_full;
+    db = store::OpenSqlite(path, options);
+  }
   int applied = store::Migrate(*db);
   if (applied > 0) spdlog::info("applied {} migration(s); schema version {}", applied, store::SchemaVersion(*db));
   return db;
@@ -80,6 +88,12 @@ service::CalendarSyncOptions CalendarSyncOptionsFrom(const Config& config) {
 Result<service::SecretBox> OpenCalendarKey(const Config& config) {
   if (!config.calendar_key.empty()) return service::SecretBox::FromHexKey(config.calendar_key);
   std::string path = config.calendar_key_file;
+  if (path.empty() && store::IsPostgresUrl(config.db)) {
+    // Instances share the database, so they must share the key: no per-machine default.
+    return InvalidArgument(
+        "with a PostgreSQL database, set --calendar-key (the same on every instance) or --calendar-key-file",
+        "calendar_key");
+  }
   if (path.empty()) {
     std::string db = config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db;
     path = (std::filesystem::path(db).parent_path() / "calendar.key").string();

@@ -18,6 +18,7 @@ struct Config {
   int io_threads = 2;
   int worker_threads = 4;
   int db_readers = 4;
+  int db_pool_size = 8;  // PostgreSQL connections per server, shared by reads and writes
   bool sqlite_sync_full = false;
   std::size_t body_limit = 1 << 20;
   std::size_t header_limit = 16 << 10;

@@ -13,7 +13,9 @@
 namespace {
 
 void AddDbFlag(CLI::App* cmd, kairos::app::Config& config) {
-  cmd->add_option("--db", config.db, "SQLite database file (created with its folder if missing)")
+  cmd->add_option("--db", config.db,
+                  "SQLite database file (created with its folder if missing), or a "
+                  "postgresql://user:pass@host:port/dbname URL")
       ->envname("KAIROS_DB")
       ->capture_default_str();
 }
@@ -60,6 +62,10 @@ int main(int argc, char** argv) {
   serve->add_option("--db-readers", config.db_readers, "Pooled read connections to the database")
       ->envname("KAIROS_DB_READERS")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve->add_option("--db-pool-size", config.db_pool_size, "PostgreSQL connections, shared by reads and writes")
+      ->envname("KAIROS_DB_POOL_SIZE")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve->add_flag("--sqlite-sync-full,!--no-sqlite-sync-full", config.sqlite_sync_full,
                   "fsync every commit (survives power loss; a process crash is survived either way)")

@@ -175,22 +175,23 @@ Dispatched Router::Dispatch(Request& request) const {
     r.SetHeader("WWW-Authenticate", "Bearer");
     return {std::move(r), &route};
   }
-  if (authenticator_ && (route.access == Access::kAuthenticated || has_credentials)) {
-    auto principal = authenticator_(request);
-    if (principal.ok()) {
-      request.principal = std::move(principal.value());
-    } else if (route.access == Access::kAuthenticated) {
-      Response r = ErrorResponse(route.style, principal.error());
-      if (r.status == 401) r.SetHeader("WWW-Authenticate", "Bearer");
-      return {std::move(r), &route};
-    }
-  } else if (route.access == Access::kAuthenticated) {
-    // Wiring bug: an authenticated route on a router nobody gave an authenticator.
-    if (on_exception) on_exception(request, "authenticated route without an authenticator");
-    return {ErrorResponse(route.style, Error{ErrorCode::kInternal, "Internal server error.", {}}), &route};
-  }
-
+  // Authentication reads the database too: an outage there is a 503 like any other.
   try {
+    if (authenticator_ && (route.access == Access::kAuthenticated || has_credentials)) {
+      auto principal = authenticator_(request);
+      if (principal.ok()) {
+        request.principal = std::move(principal.value());
+      } else if (route.access == Access::kAuthenticated) {
+        Response r = ErrorResponse(route.style, principal.error());
+        if (r.status == 401) r.SetHeader("WWW-Authenticate", "Bearer");
+        return {std::move(r), &route};
+      }
+    } else if (route.access == Access::kAuthenticated) {
+      // Wiring bug: an authenticated route on a router nobody gave an authenticator.
+      if (on_exception) on_exception(request, "authenticated route without an authenticator");
+      return {ErrorResponse(route.style, Error{ErrorCode::kInternal, "Internal server error.", {}}), &route};
+    }
+
     return {route.handler(request), &route};
   } catch (const UnavailableError& e) {
     if (on_exception) on_exception(request, e.what());

@@ -246,6 +246,8 @@ struct Server::Impl {
     if (options.access_log) spdlog::info("- - {} 0.000ms id={} ({})", status, request_id, message);
   }
 
+  // Marks the connection busy (a request is being read or handled) or idle, and clears
+  // the deadline of the operation that just finished.
   void SetBusy(Connection& c, bool busy) {
     std::lock_guard lock(c.mu);
     c.busy = busy;
@@ -316,6 +318,8 @@ struct Server::Impl {
         break;
       }
 
+      // The request is read: its read deadline must not cut off a slow handler.
+      SetBusy(c, true);
       auto start = Clock::now();
       auto msg = parser.release();
       if (auto id = msg["X-Request-Id"]; AcceptableRequestId(std::string_view(id.data(), id.size()))) {

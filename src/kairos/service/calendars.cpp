@@ -97,9 +97,11 @@ Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now) {
   if (auto existing = FindPersonalCalendar(tx, account_id)) return *existing;
   auto account = tx.QueryOne("SELECT timezone FROM accounts WHERE id = ?", {Int(account_id)});
   std::string timezone = account ? account->Text(0) : "UTC";
+  // Concurrent first bookings for one account (other server instances, or PostgreSQL
+  // writers not serialized as SQLite's are) may create it at once: the first one wins.
   tx.Exec(
       "INSERT INTO calendars (uuid, owner_account_id, kind, timezone, capacity, created_at, updated_at) "
-      "VALUES (?, ?, 'personal', ?, 1, ?, ?)",
+      "VALUES (?, ?, 'personal', ?, 1, ?, ?) ON CONFLICT DO NOTHING",
       {Text(auth::NewUuid()), Int(account_id), Text(timezone), Int(ToStored(now)), Int(ToStored(now))});
   return *FindPersonalCalendar(tx, account_id);
 }
@@ -189,18 +191,28 @@ void LockCalendars(store::Tx& tx, std::vector<std::int64_t> calendar_ids) {
   for (std::int64_t id : calendar_ids) tx.Query("SELECT id FROM calendars WHERE id = ? FOR UPDATE", {Int(id)});
 }
 
+// 1 when nothing on the calendar offers more than one place at a time, so PostgreSQL's
+// exclusion constraint can refuse an overlapping booking by itself (migration 4). A slot,
+// window or rule with a larger capacity leaves it 0: then only the calendar lock guards.
+constexpr std::string_view kExclusiveHoldSql =
+    "(SELECT CASE WHEN c.capacity = 1 AND NOT EXISTS (SELECT 1 FROM slots s WHERE s.calendar_id = c.id AND "
+    "s.capacity > 1) AND NOT EXISTS (SELECT 1 FROM availability_windows w WHERE w.calendar_id = c.id AND "
+    "w.capacity > 1) AND NOT EXISTS (SELECT 1 FROM weekly_rules r WHERE r.calendar_id = c.id AND r.capacity > 1) "
+    "THEN 1 ELSE 0 END FROM calendars c WHERE c.id = ?)";
+
 BookingRef InsertBooking(store::Tx& tx, const NewBooking& b, Instant now) {
   BookingRef ref;
   ref.uuid = auth::NewUuid();
   auto rows = tx.Query(
       "INSERT INTO bookings (uuid, calendar_id, client_account_id, meeting_id, slot_id, window_id, face, start_at, "
-      "end_at, units, status, notes, customer_name, customer_email, customer_phone, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "end_at, units, status, notes, customer_name, customer_email, customer_phone, created_at, updated_at, "
+      "exclusive_hold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " +
+          std::string(kExclusiveHoldSql) + ") RETURNING id",
       {Text(ref.uuid), Int(b.calendar_id), OptionalInt(b.client_account_id), OptionalInt(b.meeting_id),
        OptionalInt(b.slot_id), OptionalInt(b.window_id), Text(b.face), Int(ToStored(b.interval.start)),
        Int(ToStored(b.interval.end)), Int(b.units), Text(b.status), store::OptionalText(b.notes),
        store::OptionalText(b.customer_name), store::OptionalText(b.customer_email),
-       store::OptionalText(b.customer_phone), Int(ToStored(now)), Int(ToStored(now))});
+       store::OptionalText(b.customer_phone), Int(ToStored(now)), Int(ToStored(now)), Int(b.calendar_id)});
   ref.id = rows.at(0).Int(0);
   return ref;
 }
@@ -219,7 +231,14 @@ Result<BookingRef> BookIfOfferedInTx(store::Tx& tx, const Calendar& calendar, co
   CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, around, margin);
   Status offered = CheckBookable(snapshot.View(policy.undefined_time, policy.default_rules), query, booking.interval);
   if (!offered.ok()) return offered.error();
-  return InsertBooking(tx, booking, now);
+  try {
+    return InsertBooking(tx, booking, now);
+  } catch (const store::StoreError& e) {
+    // PostgreSQL saw an overlap the check did not (a writer that skipped the calendar
+    // lock): the same answer a failed check gives.
+    if (e.kind() != store::StoreError::Kind::kExclusionViolation) throw;
+    return Conflict("The requested time has reached maximum capacity", "start_time");
+  }
 }
 
 Result<BookingRef> BookIfOffered(store::Database& db, const NewBooking& booking, const OfferPolicy& policy, Instant now) {

@@ -5,6 +5,7 @@
 
 #include "kairos/store/calendar_schema.hpp"
 #include "kairos/store/calendar_sync_schema.hpp"
+#include "kairos/store/postgres_invariants_schema.hpp"
 
 namespace kairos::store {
 namespace {
@@ -95,12 +96,22 @@ const std::vector<Migration>& AllMigrations() {
       {1, "accounts and authentication", kAccountsSqlite, kAccountsPostgres},
       CalendarsMigration(),
       CalendarSyncMigration(),
+      BookingExclusionMigration(),
   };
   return kAll;
 }
 
+// Servers starting together on one PostgreSQL database migrate one at a time (SQLite's
+// BEGIN IMMEDIATE already does this). Held until the transaction ends.
+void SerializeMigrations(Tx& tx) {
+  if (tx.dialect() == Dialect::kPostgres) tx.Query("SELECT pg_advisory_xact_lock(4242020301)");
+}
+
 int SchemaVersion(Database& db) {
-  db.Write([](Tx& tx) { tx.ExecScript(kCreateVersionTable); });
+  db.Write([](Tx& tx) {
+    SerializeMigrations(tx);
+    tx.ExecScript(kCreateVersionTable);
+  });
   return db.Read([](Tx& tx) {
     auto row = tx.QueryOne("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     return static_cast<int>(row->Int(0));
@@ -118,6 +129,7 @@ int Migrate(Database& db) {
   for (const Migration& m : all) {
     if (m.version <= current) continue;
     db.Write([&](Tx& tx) {
+      SerializeMigrations(tx);
       // Another process may have applied it since we looked.
       if (tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = ?", {Int(m.version)})) return;
       tx.ExecScript(tx.dialect() == Dialect::kSqlite ? m.sqlite_sql : m.postgres_sql);
