@@ -10,10 +10,14 @@
 namespace kairos::store {
 namespace {
 
-// Times are stored as UTC seconds since the epoch (INTEGER); booleans as 0/1.
-const char* const kAccountsSqlite = R"sql(
+// Migration 1. Times are stored as UTC seconds since the epoch; booleans as 0/1. The
+// dialects differ only in the id and integer column types.
+std::string AccountsSchema(bool postgres) {
+  const std::string id = postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY";
+  const std::string big = postgres ? "BIGINT" : "INTEGER";
+  return R"sql(
 CREATE TABLE accounts (
-  id            INTEGER PRIMARY KEY,
+  id            )sql" + id + R"sql(,
   uuid          TEXT NOT NULL UNIQUE,
   username      TEXT,
   username_key  TEXT UNIQUE,
@@ -23,67 +27,31 @@ CREATE TABLE accounts (
   last_name     TEXT NOT NULL DEFAULT '',
   password_hash TEXT,
   role          TEXT NOT NULL CHECK (role IN ('client', 'coach', 'admin')),
-  is_active     INTEGER NOT NULL DEFAULT 1,
+  is_active     )sql" + big + R"sql( NOT NULL DEFAULT 1,
   timezone      TEXT NOT NULL DEFAULT 'UTC',
-  created_at    INTEGER NOT NULL,
-  updated_at    INTEGER NOT NULL
+  created_at    )sql" + big + R"sql( NOT NULL,
+  updated_at    )sql" + big + R"sql( NOT NULL
 );
 CREATE TABLE auth_tokens (
-  id          INTEGER PRIMARY KEY,
-  account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  id          )sql" + id + R"sql(,
+  account_id  )sql" + big + R"sql( NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
   token_hash  TEXT NOT NULL UNIQUE,
   kind        TEXT NOT NULL CHECK (kind IN ('token', 'session')),
   csrf_token  TEXT,
-  created_at  INTEGER NOT NULL,
-  expires_at  INTEGER NOT NULL,
-  revoked_at  INTEGER
+  created_at  )sql" + big + R"sql( NOT NULL,
+  expires_at  )sql" + big + R"sql( NOT NULL,
+  revoked_at  )sql" + big + R"sql(
 );
 CREATE INDEX auth_tokens_account ON auth_tokens(account_id);
 CREATE TABLE login_failures (
-  id     INTEGER PRIMARY KEY,
+  id     )sql" + id + R"sql(,
   scope  TEXT NOT NULL CHECK (scope IN ('username', 'address')),
   key    TEXT NOT NULL,
-  at     INTEGER NOT NULL
+  at     )sql" + big + R"sql( NOT NULL
 );
 CREATE INDEX login_failures_key ON login_failures(scope, key, at);
 )sql";
-
-const char* const kAccountsPostgres = R"sql(
-CREATE TABLE accounts (
-  id            BIGSERIAL PRIMARY KEY,
-  uuid          TEXT NOT NULL UNIQUE,
-  username      TEXT,
-  username_key  TEXT UNIQUE,
-  email         TEXT,
-  email_key     TEXT UNIQUE,
-  first_name    TEXT NOT NULL DEFAULT '',
-  last_name     TEXT NOT NULL DEFAULT '',
-  password_hash TEXT,
-  role          TEXT NOT NULL CHECK (role IN ('client', 'coach', 'admin')),
-  is_active     BIGINT NOT NULL DEFAULT 1,
-  timezone      TEXT NOT NULL DEFAULT 'UTC',
-  created_at    BIGINT NOT NULL,
-  updated_at    BIGINT NOT NULL
-);
-CREATE TABLE auth_tokens (
-  id          BIGSERIAL PRIMARY KEY,
-  account_id  BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-  token_hash  TEXT NOT NULL UNIQUE,
-  kind        TEXT NOT NULL CHECK (kind IN ('token', 'session')),
-  csrf_token  TEXT,
-  created_at  BIGINT NOT NULL,
-  expires_at  BIGINT NOT NULL,
-  revoked_at  BIGINT
-);
-CREATE INDEX auth_tokens_account ON auth_tokens(account_id);
-CREATE TABLE login_failures (
-  id     BIGSERIAL PRIMARY KEY,
-  scope  TEXT NOT NULL CHECK (scope IN ('username', 'address')),
-  key    TEXT NOT NULL,
-  at     BIGINT NOT NULL
-);
-CREATE INDEX login_failures_key ON login_failures(scope, key, at);
-)sql";
+}
 
 const char* const kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
@@ -93,7 +61,7 @@ const char* const kCreateVersionTable =
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kAll = {
-      {1, "accounts and authentication", kAccountsSqlite, kAccountsPostgres},
+      {1, "accounts and authentication", AccountsSchema(false), AccountsSchema(true)},
       CalendarsMigration(),
       CalendarSyncMigration(),
       BookingExclusionMigration(),
