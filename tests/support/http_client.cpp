@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cctype>
 #include <stdexcept>
 
@@ -80,7 +82,8 @@ void HttpClient::SendRaw(const std::string& bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) throw std::runtime_error("send failed");
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error(std::string("send failed: ") + std::strerror(errno));
     sent += static_cast<std::size_t>(n);
   }
 }
@@ -88,8 +91,12 @@ void HttpClient::SendRaw(const std::string& bytes) {
 HttpResponse HttpClient::ReadResponse(bool head_only) {
   auto fill = [&]() {
     char chunk[16384];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) throw std::runtime_error("connection closed before a full response");
+    ssize_t n;
+    do {
+      n = ::recv(fd_, chunk, sizeof chunk, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n == 0) throw std::runtime_error("connection closed before a full response");
+    if (n < 0) throw std::runtime_error(std::string("reading the response failed: ") + std::strerror(errno));
     buffer_.append(chunk, static_cast<std::size_t>(n));
   };
   std::size_t end;
