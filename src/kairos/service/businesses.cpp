@@ -318,9 +318,10 @@ std::pair<std::int64_t, std::string> SlotFor(store::Tx& tx, const Calendar& cale
       {Int(calendar.id), Int(ToStored(interval.start)), Int(ToStored(interval.end))});
   if (existing) return {existing->Int(0), existing->Text(1)};
   auto overlapping = tx.QueryOne(
-      "SELECT MAX(capacity) FROM slots WHERE calendar_id = ? AND start_at < ? AND end_at > ? AND status = "
-      "'available'",
-      {Int(calendar.id), Int(ToStored(interval.end)), Int(ToStored(interval.start))});
+      "SELECT MAX(capacity) FROM slots WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? AND "
+      "status = 'available'",
+      {Int(calendar.id), Int(OverlapScanFloor(interval.start)), Int(ToStored(interval.end)),
+       Int(ToStored(interval.start))});
   std::int64_t capacity = overlapping && !overlapping->IsNull(0) ? overlapping->Int(0) : calendar.capacity;
   std::string uuid = auth::NewUuid();
   auto rows = tx.Query(

@@ -133,15 +133,17 @@ CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval 
 
   for (const auto& row : tx.Query(
            "SELECT id, start_at, end_at, capacity FROM availability_windows "
-           "WHERE calendar_id = ? AND start_at < ? AND end_at > ? ORDER BY start_at",
-           {Int(calendar.id), Int(to), Int(from)})) {
+           "WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
+           {Int(calendar.id), Int(OverlapScanFloor(range.start)), Int(to), Int(from)})) {
     s.one_off_windows.push_back({{FromStored(row.Int(1)), FromStored(row.Int(2))}, static_cast<int>(row.Int(3)), row.Int(0)});
   }
 
   for (const auto& row : tx.Query(
            "SELECT id, start_at, end_at, status, capacity FROM slots "
-           "WHERE calendar_id = ? AND start_at < ? AND end_at > ? AND status <> 'cancelled' ORDER BY start_at",
-           {Int(calendar.id), Int(to + margin.count()), Int(from - margin.count())})) {
+           "WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? AND status <> 'cancelled' "
+           "ORDER BY start_at",
+           {Int(calendar.id), Int(OverlapScanFloor(range.start - margin)), Int(to + margin.count()),
+            Int(from - margin.count())})) {
     s.explicit_slots.push_back({{FromStored(row.Int(1)), FromStored(row.Int(2))}, ParseSlotStatus(row.Text(3)),
                                 static_cast<int>(row.Int(4)), row.Int(0)});
   }

@@ -125,4 +125,10 @@ Result<BookingRef> BookIfOfferedInTx(store::Tx& tx, const Calendar& calendar, co
 inline std::int64_t ToStored(Instant t) { return t.time_since_epoch().count(); }
 inline Instant FromStored(std::int64_t s) { return Instant{std::chrono::seconds{s}}; }
 
+// No booking, slot or window lasts longer than this (the schema checks it), so a query
+// for rows overlapping time from `t` on scans only rows starting at or after this floor,
+// instead of the calendar's whole history.
+inline constexpr std::chrono::hours kMaxHeldSpan{48};
+inline std::int64_t OverlapScanFloor(Instant t) { return ToStored(t - kMaxHeldSpan); }
+
 }  // namespace kairos::service

@@ -147,9 +147,10 @@ Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_
     Interval interval = LocalInterval(date, start, end, calendar.zone);
     if (interval.start <= now) return InvalidArgument("The availability must start in the future.", "date");
     if (auto row = tx.QueryOne(
-            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at < ? AND end_at > ? "
-            "ORDER BY start_at LIMIT 1",
-            {Int(calendar.id), Int(ToStored(interval.end)), Int(ToStored(interval.start))})) {
+            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND "
+            "end_at > ? ORDER BY start_at LIMIT 1",
+            {Int(calendar.id), Int(OverlapScanFloor(interval.start)), Int(ToStored(interval.end)),
+             Int(ToStored(interval.start))})) {
       return InvalidArgument("The availability overlaps availability " + std::to_string(row->Int(0)) + ".",
                              "start_time");
     }
@@ -314,8 +315,9 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
     }
     if (!window) return InvalidArgument(kOutsideAvailability, "start_time");
     if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
-                        " AND start_at < ? AND end_at > ? LIMIT 1",
-                    {Int(calendar->id), Int(ToStored(requested.end)), Int(ToStored(requested.start))})) {
+                        " AND start_at >= ? AND start_at < ? AND end_at > ? LIMIT 1",
+                    {Int(calendar->id), Int(OverlapScanFloor(requested.start)), Int(ToStored(requested.end)),
+                     Int(ToStored(requested.start))})) {
       return InvalidArgument("This time is already booked.", "start_time");
     }
 

@@ -145,9 +145,10 @@ Status CheckOverlaps(store::Tx& tx, std::int64_t calendar_id, const std::vector<
   };
   std::vector<Existing> existing;
   for (const auto& row : tx.Query(
-           "SELECT uuid, start_at, end_at FROM slots WHERE calendar_id = ? AND status <> 'cancelled' AND start_at < ? "
-           "AND end_at > ? ORDER BY start_at, id",
-           {Int(calendar_id), Int(ToStored(wanted.back().end)), Int(ToStored(wanted.front().start))})) {
+           "SELECT uuid, start_at, end_at FROM slots WHERE calendar_id = ? AND status <> 'cancelled' AND start_at >= ? "
+           "AND start_at < ? AND end_at > ? ORDER BY start_at, id",
+           {Int(calendar_id), Int(OverlapScanFloor(wanted.front().start)), Int(ToStored(wanted.back().end)),
+            Int(ToStored(wanted.front().start))})) {
     existing.push_back({row.Text(0), {FromStored(row.Int(1)), FromStored(row.Int(2))}});
   }
   std::vector<std::string> conflicts;

@@ -57,7 +57,7 @@ CREATE TABLE availability_windows (
   capacity    )sql" + big + R"sql( NOT NULL DEFAULT 1 CHECK (capacity >= 1),
   created_at  )sql" + big + R"sql( NOT NULL,
   updated_at  )sql" + big + R"sql( NOT NULL,
-  CHECK (end_at > start_at)
+  CHECK (end_at > start_at AND end_at - start_at <= 172800)
 );
 CREATE INDEX availability_windows_time ON availability_windows(calendar_id, start_at);
 
@@ -79,7 +79,7 @@ CREATE TABLE slots (
   series_uuid        TEXT,
   created_at         )sql" + big + R"sql( NOT NULL,
   updated_at         )sql" + big + R"sql( NOT NULL,
-  CHECK (end_at > start_at)
+  CHECK (end_at > start_at AND end_at - start_at <= 172800)
 );
 CREATE INDEX slots_time ON slots(calendar_id, start_at);
 CREATE INDEX slots_series ON slots(series_uuid);
@@ -105,7 +105,7 @@ CREATE TABLE meetings (
   status               TEXT NOT NULL CHECK (status IN ('active', 'cancelled')),
   created_at           )sql" + big + R"sql( NOT NULL,
   updated_at           )sql" + big + R"sql( NOT NULL,
-  CHECK (end_at > start_at)
+  CHECK (end_at > start_at AND end_at - start_at <= 172800)
 );
 CREATE INDEX meetings_time ON meetings(start_at);
 
@@ -131,7 +131,7 @@ CREATE TABLE bookings (
   meeting_link      TEXT,
   created_at        )sql" + big + R"sql( NOT NULL,
   updated_at        )sql" + big + R"sql( NOT NULL,
-  CHECK (end_at > start_at)
+  CHECK (end_at > start_at AND end_at - start_at <= 172800)
 );
 CREATE INDEX bookings_holding ON bookings(calendar_id, start_at)
   WHERE status IN ('pending', 'confirmed', 'active');
