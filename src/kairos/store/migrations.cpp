@@ -65,6 +65,7 @@ const std::vector<Migration>& AllMigrations() {
       CalendarsMigration(),
       CalendarSyncMigration(),
       BookingExclusionMigration(),
+      MultiPlaceIndexesMigration(),
   };
   return kAll;
 }

@@ -7,4 +7,7 @@ namespace kairos::store {
 
 Migration BookingExclusionMigration();
 
+// Migration 5: partial indexes over the rows that offer more than one place.
+Migration MultiPlaceIndexesMigration();
+
 }  // namespace kairos::store
