@@ -34,7 +34,7 @@ bool IsConnectionState(std::string_view state) {
 }
 
 // Rewrites `?` placeholders as $1, $2, ... outside string literals and quoted names.
-std::string ToDollarParams(std::string_view sql) {
+std::string DollarNumberedSql(std::string_view sql) {
   std::string out;
   out.reserve(sql.size() + 16);
   int n = 0;
@@ -219,7 +219,7 @@ class Connection final : public Tx {
     auto it = statements_.find(key);
     if (it == statements_.end()) {
       std::string name = "k" + std::to_string(statements_.size() + 1);
-      std::string translated = ToDollarParams(sql);
+      std::string translated = DollarNumberedSql(sql);
       ResultPtr prepared(PQprepare(conn_, name.c_str(), translated.c_str(), static_cast<int>(types.size()),
                                    types.data()));
       Check(prepared.get(), sql);
