@@ -10,20 +10,15 @@
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace kairos::testing {
 namespace {
 
 using nlohmann::json;
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public SharedServerTest<AuthTest> {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
 
   // A 400 in face 002's shape whose message mentions `needle`.
   static void Expect400(const HttpResponse& r, const std::string& needle) {
@@ -34,7 +29,6 @@ class AuthTest : public ::testing::Test {
     EXPECT_NE(body["err_message"][0].get<std::string>().find(needle), std::string::npos) << r.body;
   }
 };
-ServerProcess* AuthTest::server_ = nullptr;
 
 TEST_F(AuthTest, SignUpAsDocumented) {
   HttpClient c(server_->port());

@@ -11,6 +11,7 @@
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -32,21 +33,11 @@ json DocumentHours(const std::string& open = "09:00", const std::string& close =
   return hours;
 }
 
-class BusinessesTest : public ::testing::Test {
+class BusinessesTest : public SharedServerTest<BusinessesTest> {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
 
   void SetUp() override { c_ = std::make_unique<HttpClient>(server_->port()); }
 
-  static std::string Unique(const std::string& base) {
-    static std::atomic<int> n{0};
-    return base + std::to_string(++n);
-  }
   TestAccount User() { return SignUpAndLogin(*c_, Unique("biz")); }
 
   json CreateExchange(const TestAccount& owner, json extra = json::object()) {
@@ -89,7 +80,6 @@ class BusinessesTest : public ::testing::Test {
   std::unique_ptr<HttpClient> c_;
 };
 
-ServerProcess* BusinessesTest::server_ = nullptr;
 
 TEST_F(BusinessesTest, CreatesAnExchangeAsDocumented) {
   auto owner = User();

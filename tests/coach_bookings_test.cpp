@@ -12,6 +12,7 @@
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -23,22 +24,11 @@ constexpr const char* kMonday = "2030-01-07";
 
 std::string At(const std::string& day, const std::string& hhmm) { return day + "T" + hhmm + ":00Z"; }
 
-class CoachBookingsTest : public ::testing::Test {
+class CoachBookingsTest : public SharedServerTest<CoachBookingsTest> {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
 
   void SetUp() override { c_ = std::make_unique<HttpClient>(server_->port()); }
 
-  // A fresh username per call, so tests never share accounts.
-  static std::string Unique(const std::string& base) {
-    static std::atomic<int> n{0};
-    return base + std::to_string(++n);
-  }
   TestAccount Client(const json& extra = json::object()) { return SignUpAndLogin(*c_, Unique("client"), extra); }
   TestAccount Coach(json extra = json::object()) {
     extra["role"] = "coach";
@@ -101,7 +91,6 @@ class CoachBookingsTest : public ::testing::Test {
 
   std::unique_ptr<HttpClient> c_;
 };
-ServerProcess* CoachBookingsTest::server_ = nullptr;
 
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();

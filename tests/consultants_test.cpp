@@ -10,6 +10,7 @@
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -27,14 +28,8 @@ std::int64_t Epoch(int y, int mo, int d, int h, int mi) {
   return static_cast<std::int64_t>(timegm(&t));
 }
 
-class ConsultantsTest : public ::testing::Test {
+class ConsultantsTest : public SharedServerTest<ConsultantsTest> {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
 
   HttpClient c_{server_->port()};
 
@@ -82,7 +77,6 @@ class ConsultantsTest : public ::testing::Test {
                    {{"user", user}, {"date", day}, {"start_time", start}, {"end_time", end}});
   }
 };
-ServerProcess* ConsultantsTest::server_ = nullptr;
 
 TEST_F(ConsultantsTest, CreatesAndShowsConsultantsAndUsers) {
   auto r = c_.Post("/consultant/", {{"first_name", "John"}, {"last_name", "Doe"}});

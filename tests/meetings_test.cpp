@@ -11,6 +11,7 @@
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -59,19 +60,12 @@ bool IsStamp(const json& v) {
   return s.size() == 19 && std::sscanf(s.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &tail) == 6;
 }
 
-class MeetingsTest : public ::testing::Test {
+class MeetingsTest : public SharedServerTest<MeetingsTest> {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
 
   // A fresh account whose name is unique across the suite's tests.
   TestAccount NewAccount(HttpClient& c, const std::string& name, const json& extra = {}) {
-    static std::atomic<int> n{0};
-    return SignUpAndLogin(c, name + std::to_string(n++), extra);
+    return SignUpAndLogin(c, Unique(name), extra);
   }
 
   static HttpResponse Block(HttpClient& c, const TestAccount& a, const std::string& date, const json& hours) {
@@ -116,7 +110,6 @@ class MeetingsTest : public ::testing::Test {
                     "SELECT id FROM calendars WHERE kind = 'personal' AND owner_account_id = " + std::to_string(a.id));
   }
 };
-ServerProcess* MeetingsTest::server_ = nullptr;
 
 TEST_F(MeetingsTest, BlockSlotsAsDocumented) {
   HttpClient c(server_->port());

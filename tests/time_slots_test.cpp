@@ -12,6 +12,7 @@
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -20,21 +21,11 @@ using nlohmann::json;
 
 constexpr const char* kBase = "/users/time-slots/";
 
-class TimeSlotsTest : public ::testing::Test {
+class TimeSlotsTest : public SharedServerTest<TimeSlotsTest> {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
 
   void SetUp() override { c_ = std::make_unique<HttpClient>(server_->port()); }
 
-  static std::string Unique(const std::string& base) {
-    static std::atomic<int> n{0};
-    return base + std::to_string(++n);
-  }
   TestAccount User(const json& extra = json::object()) { return SignUpAndLogin(*c_, Unique("slotuser"), extra); }
 
   HttpResponse Create(const TestAccount& who, const json& body) { return c_->Post(kBase, body, BearerAuth(who)); }
@@ -76,7 +67,6 @@ class TimeSlotsTest : public ::testing::Test {
 
   std::unique_ptr<HttpClient> c_;
 };
-ServerProcess* TimeSlotsTest::server_ = nullptr;
 
 std::vector<std::string> Field(const json& slots, const std::string& name) {
   std::vector<std::string> out;
