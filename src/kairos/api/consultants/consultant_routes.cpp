@@ -162,6 +162,23 @@ Response CreatePerson(Consultants& service, Request& req, bool consultant) {
   return http::JsonResponse(201, PersonJson(*account));
 }
 
+// The date, start_time and end_time every one-off write of this face names.
+struct DayAndTimes {
+  Date day;
+  TimeOfDay start;
+  TimeOfDay end;
+};
+
+Result<DayAndTimes> BodyDayAndTimes(JsonBody& body) {
+  auto day = BodyDate(body, "date");
+  if (!day.ok()) return day.error();
+  auto start = BodyTime(body, "start_time");
+  if (!start.ok()) return start.error();
+  auto end = BodyTime(body, "end_time");
+  if (!end.ok()) return end.error();
+  return DayAndTimes{*day, *start, *end};
+}
+
 Response GetConsultant(Consultants& service, Request& req) {
   auto account = service.FindConsultant(PathId(req));
   if (!account.ok()) return Fail(account.error());
@@ -171,14 +188,10 @@ Response GetConsultant(Consultants& service, Request& req) {
 Response AddAvailability(Consultants& service, Request& req) {
   auto body = JsonBody::Parse(req.body);
   if (!body.ok()) return Fail(body.error());
-  auto day = BodyDate(*body, "date");
-  if (!day.ok()) return Fail(day.error());
-  auto start = BodyTime(*body, "start_time");
-  if (!start.ok()) return Fail(start.error());
-  auto end = BodyTime(*body, "end_time");
-  if (!end.ok()) return Fail(end.error());
+  auto when = BodyDayAndTimes(*body);
+  if (!when.ok()) return Fail(when.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto added = service.AddAvailability(PathId(req), *day, *start, *end, Now());
+  auto added = service.AddAvailability(PathId(req), when->day, when->start, when->end, Now());
   if (!added.ok()) return Fail(added.error());
   return http::JsonResponse(201, AvailabilityJson(*added));
 }
@@ -263,17 +276,13 @@ Response Reserve(Consultants& service, Request& req) {
   in.consultant_id = PathId(req);
   auto user = body->RequiredInt("user");
   if (!user.ok()) return Fail(user.error());
-  auto day = BodyDate(*body, "date");
-  if (!day.ok()) return Fail(day.error());
-  auto start = BodyTime(*body, "start_time");
-  if (!start.ok()) return Fail(start.error());
-  auto end = BodyTime(*body, "end_time");
-  if (!end.ok()) return Fail(end.error());
+  auto when = BodyDayAndTimes(*body);
+  if (!when.ok()) return Fail(when.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
   in.user_id = *user;
-  in.date = *day;
-  in.start = *start;
-  in.end = *end;
+  in.date = when->day;
+  in.start = when->start;
+  in.end = when->end;
   auto r = service.Reserve(in, Now());
   if (!r.ok()) return Fail(r.error());
   return http::JsonResponse(201, {{"id", r->id},
