@@ -202,7 +202,10 @@ std::string DisplayNameAt(const store::Row& row, std::size_t username_at) {
                      row.OptionalText(username_at).value_or(""));
 }
 
-StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now) {
+// `known_remaining`, when the caller has it, spares loading the calendar again to count
+// what is left of the booking's time slot.
+StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now,
+                             std::optional<int> known_remaining = std::nullopt) {
   StoredBooking s;
   ExchangeBooking& b = s.booking;
   b.uuid = row.Text(0);
@@ -225,17 +228,23 @@ StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now) 
     Interval interval{FromStored(row.Int(16)), FromStored(row.Int(17))};
     LocalDateTime start = ToLocal(interval.start, calendar->zone);
     LocalDateTime end = ToLocal(interval.end, calendar->zone);
-    ExchangeView view = LoadView(tx, *calendar, interval);
-    b.time_slot = TimeSlotDetails{*slot_uuid, DateOf(start), TimeOfDayOf(start), TimeOfDayOf(end),
-                                  ListedRemaining(view.View(), interval, now).value_or(0)};
+    int remaining;
+    if (known_remaining) {
+      remaining = *known_remaining;
+    } else {
+      ExchangeView view = LoadView(tx, *calendar, interval);
+      remaining = ListedRemaining(view.View(), interval, now).value_or(0);
+    }
+    b.time_slot = TimeSlotDetails{*slot_uuid, DateOf(start), TimeOfDayOf(start), TimeOfDayOf(end), remaining};
   }
   return s;
 }
 
-std::optional<StoredBooking> LoadBooking(store::Tx& tx, std::string_view uuid, Instant now) {
+std::optional<StoredBooking> LoadBooking(store::Tx& tx, std::string_view uuid, Instant now,
+                                         std::optional<int> known_remaining = std::nullopt) {
   auto row = tx.QueryOne(std::string(kBookingSelect) + " AND b.uuid = ?", {Text(std::string(uuid))});
   if (!row) return std::nullopt;
-  return BookingFromRow(tx, *row, now);
+  return BookingFromRow(tx, *row, now, known_remaining);
 }
 
 bool MayActOn(const auth::Principal& caller, const StoredBooking& s) {
@@ -455,10 +464,11 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     ExchangeView view = LoadView(tx, calendar, around);
     SlotQuery query;
     query.now = now;
+    std::optional<int> remaining = ListedRemaining(view.View(), interval, now);
     if (!CheckBookable(view.View(), query, interval).ok()) {
       // Hours and the past are checked above: the engine refused for the slot grid (the
       // listing lays slots of the booking's length from opening time) or for capacity.
-      if (!ListedRemaining(view.View(), interval, now)) return OffGrid(*OpenHoursOn(*e, IsoWeekday(in.date)), interval);
+      if (!remaining) return OffGrid(*OpenHoursOn(*e, IsoWeekday(in.date)), interval);
       return InvalidArgument("This time slot has reached maximum capacity.", "time_slot");
     }
     auto [slot_id, slot_uuid] = SlotFor(tx, calendar, interval, now);
@@ -473,7 +483,9 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     booking.customer_phone = in.customer_phone;
     booking.notes = in.notes;
     BookingRef ref = InsertBooking(tx, booking, now);
-    return LoadBooking(tx, ref.uuid, now)->booking;
+    // The booking takes one place over all of its slot, and a new slot keeps the capacity
+    // the exchange already offered there: one place fewer than was checked.
+    return LoadBooking(tx, ref.uuid, now, *remaining - 1)->booking;
   });
 }
 
