@@ -433,6 +433,111 @@ TEST_F(ConsultantsTest, DeletesUnbookedOneOffAvailability) {
   AddOneOff(id, "2030-07-01", "09:00", "10:00");
 }
 
+// A consultant that is an account able to sign in (here a coach of face 001) is changed
+// only with that account's credentials or an admin's; reading and reserving stay public.
+TEST_F(ConsultantsTest, ACoachsCalendarChangesOnlyWithItsOwnCredentials) {
+  auto coach = SignUpAndLogin(c_, Unique("ownercoach"), {{"role", "coach"}});
+  auto other = SignUpAndLogin(c_, Unique("othercoach"), {{"role", "coach"}});
+  const std::string base = "/consultant/" + std::to_string(coach.id);
+  const json weekly = {{"day_of_week", 1}, {"start_time", "02:00"}, {"end_time", "03:00"}};
+  const json one_off = {{"date", "2031-06-10"}, {"start_time", "05:00"}, {"end_time", "06:00"}};
+  const std::string windows = "/consultants/" + std::to_string(coach.id) + "/availabilities/";
+
+  ExpectError(c_.Post(base + "/recurring/", weekly), 401, "credentials");
+  ExpectError(c_.Post(base + "/recurring/", weekly, {{"Authorization", "Bearer forged"}}), 401, "credentials");
+  ExpectError(c_.Post(base + "/recurring/", weekly, BearerAuth(other)), 403, "permission");
+  ExpectError(c_.Post(windows, one_off), 401, "credentials");
+  ExpectError(c_.Post(windows, one_off, TokenAuth(other)), 403, "permission");
+  // Refused before the body is read, so a bad body tells a stranger nothing either.
+  ExpectError(c_.Request("POST", base + "/recurring/", "{oops"), 401, "credentials");
+  ASSERT_TRUE(c_.Get(base + "/recurring/").Json().empty());
+
+  auto rule = c_.Post(base + "/recurring/", weekly, TokenAuth(coach));
+  ASSERT_EQ(rule.status, 201) << rule.body;
+  auto window = c_.Post(windows, one_off, BearerAuth(coach));
+  ASSERT_EQ(window.status, 201) << window.body;
+  ExpectError(c_.Delete(base + "/availability/?availability_id=" + std::to_string(window.Json()["id"].get<int>())),
+              401, "credentials");
+
+  // Reading and reserving stay public: a reservation is a booking.
+  EXPECT_EQ(c_.Get(base + "/recurring/").Json().size(), 1u);
+  std::int64_t user = NewUser();
+  auto reserved = Reserve(coach.id, user, "2031-06-10", "02:00", "03:00");
+  ASSERT_EQ(reserved.status, 201) << reserved.body;
+  const std::string reservation = base + "/reservations/" + std::to_string(reserved.Json()["id"].get<int>()) + "/";
+  EXPECT_TRUE(Slots(coach.id, "2031-06-10", "2031-06-10").size() == 1u);  // 05:00-06:00 only
+
+  ExpectError(c_.Delete(reservation), 401, "credentials");
+  ExpectError(c_.Delete(reservation, BearerAuth(other)), 403, "permission");
+  EXPECT_EQ(c_.Delete(reservation, BearerAuth(coach)).status, 204);
+  ExpectError(c_.Delete(reservation, BearerAuth(coach)), 400, "already cancelled");
+  ExpectError(c_.Delete(base + "/reservations/999999/", BearerAuth(coach)), 404, "Reservation not found");
+  EXPECT_EQ(Slots(coach.id, "2031-06-10", "2031-06-10").size(), 2u) << "the cancelled time is offered again";
+
+  const std::string pattern = base + "/recurring/" + std::to_string(rule.Json()["id"].get<int>()) + "/";
+  ExpectError(c_.Delete(pattern), 401, "credentials");
+  ExpectError(c_.Delete(pattern, TokenAuth(other)), 403, "permission");
+  EXPECT_EQ(c_.Delete(pattern, TokenAuth(coach)).status, 204);
+  ExpectError(c_.Delete(pattern, TokenAuth(coach)), 404, "Recurring availability not found");
+  EXPECT_TRUE(c_.Get(base + "/recurring/").Json().empty());
+  EXPECT_EQ(Slots(coach.id, "2031-06-10", "2031-06-10").size(), 1u);
+
+  // An admin may act for any account.
+  auto admin = SignUpAndLogin(c_, Unique("consultantsadmin"));
+  SetRole(*server_, admin.username, "admin");
+  EXPECT_EQ(c_.Post(base + "/recurring/", weekly, BearerAuth(admin)).status, 201);
+}
+
+// Reserving in the name of an account that signs in takes that account's credentials;
+// users created through this face stay open to anyone.
+TEST_F(ConsultantsTest, ReservingForAnAccountThatSignsInNeedsItsCredentials) {
+  std::int64_t consultant = NewConsultant();
+  AddOneOff(consultant, "2031-06-11", "09:00", "12:00");
+  auto client = SignUpAndLogin(c_, Unique("reservingclient"));
+  auto stranger = SignUpAndLogin(c_, Unique("reservingstranger"));
+  ExpectError(Reserve(consultant, client.id, "2031-06-11", "09:00", "10:00"), 401, "credentials");
+  auto path = "/consultant/" + std::to_string(consultant) + "/reserve/";
+  json body = {{"user", client.id}, {"date", "2031-06-11"}, {"start_time", "09:00"}, {"end_time", "10:00"}};
+  ExpectError(c_.Post(path, body, BearerAuth(stranger)), 403, "permission");
+  EXPECT_EQ(c_.Post(path, body, BearerAuth(client)).status, 201);
+  EXPECT_EQ(Reserve(consultant, NewUser(), "2031-06-11", "10:00", "11:00").status, 201);
+}
+
+// Consultants created through this face have no password: anyone may change them, as the
+// face documents, including removing a pattern and cancelling a reservation.
+TEST_F(ConsultantsTest, PatternsAreRemovedAndReservationsCancelled) {
+  std::int64_t id = NewConsultant();
+  std::int64_t other = NewConsultant();
+  std::int64_t rule = AddWeekly(id, 0, "09:00", "11:00");  // Mondays
+  std::int64_t user = NewUser();
+  auto reserved = Reserve(id, user, "2031-06-09", "09:00", "10:00");
+  ASSERT_EQ(reserved.status, 201) << reserved.body;
+  std::int64_t reservation = reserved.Json()["id"];
+  const std::string base = "/consultant/" + std::to_string(id);
+
+  ExpectError(c_.Delete("/consultant/" + std::to_string(other) + "/reservations/" + std::to_string(reservation) + "/"),
+              404, "Reservation not found");
+  ExpectError(c_.Delete("/consultant/" + std::to_string(other) + "/recurring/" + std::to_string(rule) + "/"), 404,
+              "Recurring availability not found");
+  ExpectError(c_.Delete("/consultant/999999/recurring/" + std::to_string(rule) + "/"), 404, "Consultant not found");
+  EXPECT_EQ(c_.Delete(base + "/reservations/" + std::to_string(reservation) + "/").status, 204);
+  auto slots = Slots(id, "2031-06-09", "2031-06-09");
+  ASSERT_EQ(slots.size(), 1u) << slots;
+  EXPECT_EQ(slots[0]["start_time"], "09:00:00");
+  EXPECT_EQ(slots[0]["end_time"], "11:00:00");
+
+  ASSERT_EQ(Reserve(id, user, "2031-06-09", "10:00", "11:00").status, 201);
+  EXPECT_EQ(c_.Delete(base + "/recurring/" + std::to_string(rule) + "/").status, 204);
+  EXPECT_TRUE(c_.Get(base + "/recurring/").Json().empty());
+  EXPECT_TRUE(Slots(id, "2031-06-09", "2031-06-16").empty());
+  // The reservation made in the removed pattern stays booked: its time is still busy.
+  AddOneOff(id, "2031-06-09", "09:00", "12:00");
+  slots = Slots(id, "2031-06-09", "2031-06-09");
+  ASSERT_EQ(slots.size(), 2u) << slots;
+  EXPECT_EQ(slots[0]["end_time"], "10:00:00");
+  EXPECT_EQ(slots[1]["start_time"], "11:00:00");
+}
+
 TEST_F(ConsultantsTest, DateMonthlyAndTimeRangeViewsCoverEveryConsultant) {
   std::int64_t tokyo = NewConsultant("Asia/Tokyo");
   std::int64_t paris = NewConsultant("Europe/Paris");
@@ -539,6 +644,8 @@ TEST_F(ConsultantsTest, OpenApiListsEveryRouteAsPublic) {
       {"/consultant/{id}/recurring/", "post"},
       {"/consultant/{id}/recurring/", "get"},
       {"/consultant/{id}/reserve/", "post"},
+      {"/consultant/{id}/recurring/{recurring_id}/", "delete"},
+      {"/consultant/{id}/reservations/{reservation_id}/", "delete"},
       {"/availabilities/monthly/", "get"},
       {"/availabilities/timerange/", "get"}};
   for (const auto& [path, method] : operations) {

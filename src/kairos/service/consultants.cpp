@@ -108,6 +108,26 @@ std::optional<std::int64_t> OverlappingWeeklyRule(Tx& tx, std::int64_t calendar_
   return row->Int(0);
 }
 
+// True when the account has a password, so it can sign in and has credentials of its own.
+bool CanSignIn(Tx& tx, std::int64_t account_id) {
+  auto row = tx.QueryOne("SELECT CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END FROM accounts WHERE id = ?",
+                         {Int(account_id)});
+  return row && row->Int(0) == 1;
+}
+
+// Only the account itself or an admin acts for an account that can sign in.
+Status RequireOwnCredentials(const std::optional<auth::Principal>& caller, std::int64_t account_id,
+                             const std::string& what) {
+  if (!caller) {
+    return Unauthenticated("Authentication credentials were not provided: " + what +
+                           " belongs to an account that signs in; send its token.");
+  }
+  if (caller->account_id != account_id && caller->role != auth::Role::kAdmin) {
+    return Forbidden("You do not have permission to act for " + what + ".");
+  }
+  return {};
+}
+
 }  // namespace
 
 Consultants::Consultants(store::Database& db, Accounts& accounts) : db_(db), accounts_(accounts) {}
@@ -135,6 +155,23 @@ Result<Account> Consultants::FindConsultant(std::int64_t id) {
     return NotFound("Consultant not found.");
   }
   return account;
+}
+
+Status Consultants::MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, consultant_id); })) return {};
+  return RequireOwnCredentials(caller, consultant_id, "consultant " + std::to_string(consultant_id));
+}
+
+Status Consultants::MayReserve(std::int64_t consultant_id, std::int64_t user_id,
+                               const std::optional<auth::Principal>& caller) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  auto user = accounts_.FindById(user_id);
+  if (!user.ok() || user->role != auth::Role::kClient || !user->is_active) {
+    return InvalidArgument("User " + std::to_string(user_id) + " does not exist.", "user");
+  }
+  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, user_id); })) return {};
+  return RequireOwnCredentials(caller, user_id, "user " + std::to_string(user_id));
 }
 
 Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_id, Date date, TimeOfDay start,
@@ -230,6 +267,21 @@ Result<RecurringAvailability> Consultants::AddRecurring(std::int64_t consultant_
                   store::Bool(is_active), Int(ToStored(now)), Int(ToStored(now))})
                ->Int(0);
     return r;
+  });
+}
+
+Status Consultants::DeleteRecurring(std::int64_t consultant_id, std::int64_t recurring_id) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  return db_.Write([&](Tx& tx) -> Status {
+    auto calendar = FindPersonalCalendar(tx, consultant_id);
+    if (!calendar) return NotFound("Recurring availability not found.");
+    LockCalendars(tx, {calendar->id});
+    if (!tx.QueryOne("SELECT 1 FROM weekly_rules WHERE id = ? AND calendar_id = ? AND is_closed = 0",
+                     {Int(recurring_id), Int(calendar->id)})) {
+      return NotFound("Recurring availability not found.");
+    }
+    tx.Exec("DELETE FROM weekly_rules WHERE id = ?", {Int(recurring_id)});
+    return {};
   });
 }
 
@@ -336,6 +388,25 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
     Reservation r{ref->id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt};
     (window->recurring ? r.recurring_id : r.availability_id) = window->id;
     return r;
+  });
+}
+
+Status Consultants::CancelReservation(std::int64_t consultant_id, std::int64_t reservation_id, Instant now) {
+  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  return db_.Write([&](Tx& tx) -> Status {
+    auto calendar = FindPersonalCalendar(tx, consultant_id);
+    if (!calendar) return NotFound("Reservation not found.");
+    LockCalendars(tx, {calendar->id});
+    auto row = tx.QueryOne("SELECT status FROM bookings WHERE id = ? AND calendar_id = ? AND face = 'consultant'",
+                           {Int(reservation_id), Int(calendar->id)});
+    if (!row) return NotFound("Reservation not found.");
+    if (!HoldsCapacity(row->Text(0))) {
+      return InvalidArgument("Reservation " + std::to_string(reservation_id) + " is already cancelled.",
+                             "reservation_id");
+    }
+    tx.Exec("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ?",
+            {Int(ToStored(now)), Int(reservation_id)});
+    return {};
   });
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kairos/auth/principal.hpp"
 #include "kairos/core/result.hpp"
 #include "kairos/core/time.hpp"
 #include "kairos/service/accounts.hpp"
@@ -89,6 +90,20 @@ class Consultants {
   // The active coach account with that id, else NotFound("Consultant not found").
   Result<Account> FindConsultant(std::int64_t id);
 
+  // May `caller` (nullopt: an anonymous request) change this consultant's calendar? A
+  // consultant whose account can sign in (it has a password: a coach of face 001, an
+  // account of face 002) is changed only by that account or an admin: Unauthenticated
+  // without credentials, Forbidden for another account. A consultant created through this
+  // face has no password and stays open to anyone, as the face documents. NotFound when
+  // there is no such consultant.
+  Status MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller);
+
+  // May `caller` reserve the consultant's time in the name of `user_id`? Reserving is
+  // public, but an account that can sign in is booked in its name only by itself or an
+  // admin; a user created through this face is open to anyone. An unknown consultant is
+  // NotFound and an unknown user InvalidArgument, as Reserve answers them.
+  Status MayReserve(std::int64_t consultant_id, std::int64_t user_id, const std::optional<auth::Principal>& caller);
+
   // Adds a one-off window on `date` from `start` to `end` (local). It must start in the
   // future, end after it starts and overlap none of the consultant's other one-off windows
   // or active weekly windows on that weekday (InvalidArgument otherwise).
@@ -105,6 +120,10 @@ class Consultants {
   Result<RecurringAvailability> AddRecurring(std::int64_t consultant_id, int day_of_week, TimeOfDay start,
                                              TimeOfDay end, bool is_active, Instant now);
 
+  // Removes a weekly window. Reservations already made in its occurrences stay booked.
+  // NotFound when the consultant has no such window.
+  Status DeleteRecurring(std::int64_t consultant_id, std::int64_t recurring_id);
+
   // The consultant's weekly windows, active or not, by day and start.
   Result<std::vector<RecurringAvailability>> ListRecurring(std::int64_t consultant_id);
 
@@ -119,6 +138,11 @@ class Consultants {
   // Unknown consultant: NotFound; unknown user, a time outside every window, already
   // booked or in the past: InvalidArgument or Conflict naming why.
   Result<Reservation> Reserve(const ReservationRequest& in, Instant now);
+
+  // Cancels a reservation made through this face on the consultant's calendar, giving its
+  // time back. NotFound when the consultant has no such reservation; InvalidArgument when
+  // it is already cancelled.
+  Status CancelReservation(std::int64_t consultant_id, std::int64_t reservation_id, Instant now);
 
  private:
   store::Database& db_;

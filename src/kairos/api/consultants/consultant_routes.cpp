@@ -34,12 +34,14 @@ Response Fail(const Error& error) {
 Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 // Path ids are decimal (the router checked), at most 18 digits, so they always fit.
-std::int64_t PathId(const Request& req) {
-  const std::string& text = req.Param("id");
+std::int64_t PathInt(const Request& req, std::string_view name) {
+  const std::string& text = req.Param(name);
   std::int64_t id = 0;
   std::from_chars(text.data(), text.data() + text.size(), id);
   return id;
 }
+
+std::int64_t PathId(const Request& req) { return PathInt(req, "id"); }
 
 // The core's parse errors describe the value; this face's message also names the field.
 Error Named(Error error, const char* field) {
@@ -186,6 +188,7 @@ Response GetConsultant(Consultants& service, Request& req) {
 }
 
 Response AddAvailability(Consultants& service, Request& req) {
+  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
   auto body = JsonBody::Parse(req.body);
   if (!body.ok()) return Fail(body.error());
   auto when = BodyDayAndTimes(*body);
@@ -221,6 +224,7 @@ Response DateFreeTime(Consultants& service, Request& req) {
 }
 
 Response DeleteAvailability(Consultants& service, Request& req) {
+  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
   auto from_query = QueryInt(req, "availability_id");
   if (!from_query.ok()) return Fail(from_query.error());
   std::optional<std::int64_t> from_body;
@@ -242,6 +246,7 @@ Response DeleteAvailability(Consultants& service, Request& req) {
 }
 
 Response AddRecurring(Consultants& service, Request& req) {
+  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
   auto body = JsonBody::Parse(req.body);
   if (!body.ok()) return Fail(body.error());
   auto day = body->RequiredInt("day_of_week");
@@ -279,6 +284,7 @@ Response Reserve(Consultants& service, Request& req) {
   auto when = BodyDayAndTimes(*body);
   if (!when.ok()) return Fail(when.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  if (auto s = service.MayReserve(in.consultant_id, *user, req.principal); !s) return Fail(s.error());
   in.user_id = *user;
   in.date = when->day;
   in.start = when->start;
@@ -293,6 +299,20 @@ Response Reserve(Consultants& service, Request& req) {
                                   {"end_time", FormatTimeOfDay(r->end)},
                                   {"availability", OptionalId(r->availability_id)},
                                   {"recurring", OptionalId(r->recurring_id)}});
+}
+
+Response DeleteRecurring(Consultants& service, Request& req) {
+  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
+  if (auto s = service.DeleteRecurring(PathId(req), PathInt(req, "recurring_id")); !s) return Fail(s.error());
+  return http::EmptyResponse(204);
+}
+
+Response CancelReservation(Consultants& service, Request& req) {
+  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
+  if (auto s = service.CancelReservation(PathId(req), PathInt(req, "reservation_id"), Now()); !s) {
+    return Fail(s.error());
+  }
+  return http::EmptyResponse(204);
 }
 
 Response MonthlyFreeTime(Consultants& service, Request& req) {
@@ -377,6 +397,10 @@ void RegisterConsultantRoutes(http::Router& router, store::Database& db, service
       no_query, AddRecurring);
   add(Method::kGet, "/consultant/{id:int}/recurring/", "A consultant's weekly availability patterns.", no_query,
       ListRecurring);
+  add(Method::kDelete, "/consultant/{id:int}/recurring/{recurring_id:int}/",
+      "Remove a weekly availability pattern (reservations already made stay booked).", no_query, DeleteRecurring);
+  add(Method::kDelete, "/consultant/{id:int}/reservations/{reservation_id:int}/",
+      "Cancel a reservation made through this face; its time is free again.", no_query, CancelReservation);
   add(Method::kPost, "/consultant/{id:int}/reserve/",
       "Reserve offered time for a user (user, date, start_time, end_time); any part of one free slot.", no_query,
       Reserve);
