@@ -635,9 +635,12 @@ Result<GeneratedSlots> Businesses::GenerateSlots(const auth::Principal& caller, 
       Date civil{day};
       auto hours = OpenHoursOn(*e, IsoWeekday(civil));
       if (!hours) continue;
-      for (TimeOfDay t = *hours->open_time; t + length <= *hours->close_time; t += length) {
-        Interval slot{ToUtc(MakeLocal(civil, t), calendar.zone), ToUtc(MakeLocal(civil, t + length), calendar.zone)};
-        if (slot.start < now || slot.empty()) continue;
+      // Exactly the slots the day's listing lays at this length, so they match its grid.
+      auto listed = DayListing(tx, calendar, *hours, civil, length, now);
+      if (!listed.ok()) return listed.error();
+      for (const ListedSlot& s : *listed) {
+        const Interval& slot = s.interval;
+        if (slot.start < now) continue;
         std::int64_t changed = tx.Exec(
             "UPDATE slots SET capacity = ?, updated_at = ? WHERE calendar_id = ? AND start_at = ? AND end_at = ? "
             "AND status = 'available'",

@@ -197,6 +197,27 @@ TEST_F(BusinessesTest, AcrossTransitionsListingAndBookingAgree) {
   EXPECT_GT(listed_total, 200);
 }
 
+// generate_slots creates the slots the day's listing lays: real lengths, real grid.
+TEST_F(BusinessesTest, GeneratedSlotsAcrossTransitionsAreTheListedOnes) {
+  Exchange e = Make("America/New_York", 1h, 10h, 1);
+  // 2030-03-10 springs forward: 01:00-10:00 is one 480-minute slot.
+  auto spring = businesses_->GenerateSlots(owner_, {e.uuid, D(2030, 3, 10), D(2030, 3, 10), 480, 3}, now_);
+  ASSERT_TRUE(spring.ok()) << spring.error().message;
+  EXPECT_EQ(spring->created, 1);
+  auto listing = businesses_->AvailableSlots(e.uuid, D(2030, 3, 10), 480, now_);
+  ASSERT_TRUE(listing.ok());
+  ASSERT_EQ(listing->slots.size(), 1u);
+  EXPECT_EQ(listing->slots[0].available_capacity, 3);
+  // 2030-11-03 falls back: 60-minute slots are the eight the listing names, 02:00 to 09:00.
+  auto fall = businesses_->GenerateSlots(owner_, {e.uuid, D(2030, 11, 3), D(2030, 11, 3), 60, 2}, now_);
+  ASSERT_TRUE(fall.ok()) << fall.error().message;
+  EXPECT_EQ(fall->created, 8);
+  listing = businesses_->AvailableSlots(e.uuid, D(2030, 11, 3), 60, now_);
+  ASSERT_TRUE(listing.ok());
+  ASSERT_EQ(listing->slots.size(), 8u);
+  for (const DaySlot& s : listing->slots) EXPECT_EQ(s.available_capacity, 2) << FormatHourMinute(s.start_time);
+}
+
 TEST_F(BusinessesTest, ExplicitSlotCapacityDecidesAndCancelGivesBack) {
   Exchange e = Make("UTC", 9h, 12h, 1);
   auto generated = businesses_->GenerateSlots(owner_, {e.uuid, D(2030, 1, 7), D(2030, 1, 7), 60, 2}, now_);
