@@ -411,9 +411,8 @@ TEST_F(BusinessesTest, EndOfDayGapSlotsStayOnTheirDay) {
                                         std::tuple{"America/Scoresbysund", "2031-03-29", "2031-03-30"}}) {
     SCOPED_TRACE(zone);
     // Saturday 22:00-23:59 is 119 real minutes: 22:00 to Sunday 00:59.
-    std::string late = CreateExchange(owner, {{"timezone", zone},
-                                              {"operating_hours", Hours({{6, "22:00", "23:59"}, {7, "23:30", "23:59"}})}})
-                           ["uuid"];
+    json late_hours = Hours({{6, "22:00", "23:59"}, {7, "23:30", "23:59"}});
+    std::string late = CreateExchange(owner, {{"timezone", zone}, {"operating_hours", late_hours}})["uuid"];
     EXPECT_EQ(Times(Slots(owner, late, saturday, 30)),
               (std::vector<std::string>{"22:00-22:30", "22:30-23:00", "23:00-23:30"}));
     std::vector<std::string> sevens = Times(Slots(owner, late, saturday, 7));
@@ -437,9 +436,8 @@ TEST_F(BusinessesTest, EndOfDayGapSlotsStayOnTheirDay) {
                 "Time must be within business hours (23:30 - 23:59).");
 
     // An opening wholly inside the gap: Saturday 23:30-23:59 is Sunday 00:30-00:59.
-    std::string gap = CreateExchange(owner, {{"timezone", zone},
-                                             {"operating_hours", Hours({{6, "23:30", "23:59"}, {7, "23:30", "23:59"}})}})
-                          ["uuid"];
+    json gap_hours = Hours({{6, "23:30", "23:59"}, {7, "23:30", "23:59"}});
+    std::string gap = CreateExchange(owner, {{"timezone", zone}, {"operating_hours", gap_hours}})["uuid"];
     std::vector<std::string> four{"23:30-23:37", "23:37-23:44", "23:44-23:51", "23:51-23:58"};
     EXPECT_EQ(Times(Slots(owner, gap, saturday, 7)), four);
     EXPECT_EQ(Times(Slots(owner, gap, sunday, 7)), four);

@@ -195,8 +195,9 @@ class Businesses {
 
   // Creates time slots of slot_minutes (5–480) with max_capacity (1–1000) from each open
   // day's opening time, on the dates from start_date to end_date (at most 92 days), skipping
-  // slots that have started: the slots AvailableSlots lists at that length. A slot already at the same time keeps its uuid and bookings
-  // and takes the new capacity. Owner or admin only.
+  // slots that have started: the slots AvailableSlots lists at that length. A slot already
+  // at the same time keeps its uuid and bookings and takes the new capacity. Owner or admin
+  // only.
   Result<GeneratedSlots> GenerateSlots(const auth::Principal& caller, const SlotGeneration& in, Instant now);
 
  private:
