@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "support/accounts.hpp"
@@ -379,6 +381,135 @@ TEST_F(BusinessesTest, TimesAreLocalToTheExchange) {
   auto again = c_->Get("/api/bookings/" + r.Json()["uuid"].get<std::string>() + "/", BearerAuth(owner));
   EXPECT_EQ(again.Json()["time_slot_details"]["date"], "2030-01-06");
   EXPECT_EQ(again.Json()["time_slot_details"]["start_time"], "22:30:00");
+}
+
+// The listing as "start-end" strings, each marked "*" when unavailable.
+std::vector<std::string> Times(const json& listing) {
+  std::vector<std::string> out;
+  for (const auto& s : listing["slots"]) {
+    out.push_back(s["start_time"].get<std::string>() + "-" + s["end_time"].get<std::string>() +
+                  (s["is_available"] == true ? "" : "*"));
+  }
+  return out;
+}
+
+json Hours(std::initializer_list<std::tuple<int, const char*, const char*>> open_days) {
+  json hours = json::array();
+  for (auto [day, open, close] : open_days) {
+    hours.push_back({{"day_of_week", day}, {"open_time", open}, {"close_time", close}});
+  }
+  return hours;
+}
+
+// America/Nuuk and America/Scoresbysund spring forward at Saturday 23:00 local (the last
+// Sunday of March begins at 01:00 UTC), so a Saturday that closes at 23:59 really closes
+// at Sunday 00:59. Slots belong to the day whose opening hours laid them, and are named
+// by that day's own clock, so copying a listed slot into a booking books it.
+TEST_F(BusinessesTest, EndOfDayGapSlotsStayOnTheirDay) {
+  auto owner = User();
+  for (auto [zone, saturday, sunday] : {std::tuple{"America/Nuuk", "2030-03-30", "2030-03-31"},
+                                        std::tuple{"America/Scoresbysund", "2031-03-29", "2031-03-30"}}) {
+    SCOPED_TRACE(zone);
+    // Saturday 22:00-23:59 is 119 real minutes: 22:00 to Sunday 00:59.
+    json late_hours = Hours({{6, "22:00", "23:59"}, {7, "23:30", "23:59"}});
+    std::string late = CreateExchange(owner, {{"timezone", zone}, {"operating_hours", late_hours}})["uuid"];
+    EXPECT_EQ(Times(Slots(owner, late, saturday, 30)),
+              (std::vector<std::string>{"22:00-22:30", "22:30-23:00", "23:00-23:30"}));
+    std::vector<std::string> sevens = Times(Slots(owner, late, saturday, 7));
+    EXPECT_EQ(sevens.size(), 17u);
+    EXPECT_EQ(sevens.empty() ? "" : sevens.back(), "23:52-23:59");
+    // Sunday lists only what Sunday's hours lay: none of Saturday's slots past midnight.
+    EXPECT_EQ(Times(Slots(owner, late, sunday, 7)),
+              (std::vector<std::string>{"23:30-23:37", "23:37-23:44", "23:44-23:51", "23:51-23:58"}));
+    EXPECT_EQ(Times(Slots(owner, late, sunday, 30)), std::vector<std::string>{});
+
+    // Saturday 23:00 is Sunday 00:00 (RFC 5545): booked under Saturday, shown at its real time.
+    auto booked = Book(owner, late, saturday, "23:00", "23:30");
+    ASSERT_EQ(booked.status, 201) << booked.body;
+    EXPECT_EQ(booked.Json()["time_slot_details"]["date"], sunday);
+    EXPECT_EQ(booked.Json()["time_slot_details"]["start_time"], "00:00:00");
+    EXPECT_EQ(booked.Json()["time_slot_details"]["end_time"], "00:30:00");
+    EXPECT_EQ(Times(Slots(owner, late, saturday, 30)),
+              (std::vector<std::string>{"22:00-22:30", "22:30-23:00", "23:00-23:30*"}));
+    // The same time asked for under Sunday is outside Sunday's hours.
+    ExpectError(Book(owner, late, sunday, "00:30", "01:00"), 400, "start_time",
+                "Time must be within business hours (23:30 - 23:59).");
+
+    // An opening wholly inside the gap: Saturday 23:30-23:59 is Sunday 00:30-00:59.
+    json gap_hours = Hours({{6, "23:30", "23:59"}, {7, "23:30", "23:59"}});
+    std::string gap = CreateExchange(owner, {{"timezone", zone}, {"operating_hours", gap_hours}})["uuid"];
+    std::vector<std::string> four{"23:30-23:37", "23:37-23:44", "23:44-23:51", "23:51-23:58"};
+    EXPECT_EQ(Times(Slots(owner, gap, saturday, 7)), four);
+    EXPECT_EQ(Times(Slots(owner, gap, sunday, 7)), four);
+    for (const std::string& slot : four) {
+      auto r = Book(owner, gap, saturday, slot.substr(0, 5), slot.substr(6, 5));
+      EXPECT_EQ(r.status, 201) << slot << ": " << r.body;
+    }
+    EXPECT_EQ(Times(Slots(owner, gap, saturday, 7)),
+              (std::vector<std::string>{"23:30-23:37*", "23:37-23:44*", "23:44-23:51*", "23:51-23:58*"}));
+    EXPECT_EQ(Times(Slots(owner, gap, sunday, 7)), four);
+  }
+}
+
+// Slot lengths are real minutes. New York springs forward at 02:00 on 2030-03-10, so
+// 01:00-10:00 that Sunday is 480 real minutes: one 480-minute slot, and it books.
+TEST_F(BusinessesTest, ALongSlotAcrossTheGapIsBookable) {
+  auto owner = User();
+  std::string id = CreateExchange(owner, {{"timezone", "America/New_York"},
+                                          {"operating_hours", Hours({{7, "01:00", "10:00"}})}})["uuid"];
+  EXPECT_EQ(Times(Slots(owner, id, "2030-03-10", 480)), std::vector<std::string>{"01:00-10:00"});
+  auto r = Book(owner, id, "2030-03-10", "01:00", "10:00");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Json()["time_slot_details"]["start_time"], "01:00:00");
+  EXPECT_EQ(r.Json()["time_slot_details"]["end_time"], "10:00:00");
+  EXPECT_EQ(Times(Slots(owner, id, "2030-03-10", 480)), std::vector<std::string>{"01:00-10:00*"});
+  // On an ordinary Sunday 01:00-10:00 is 540 minutes: too long, and not listed.
+  EXPECT_EQ(Times(Slots(owner, id, "2030-03-17", 480)), std::vector<std::string>{"01:00-09:00"});
+  ExpectError(Book(owner, id, "2030-03-17", "01:00", "10:00"), 400, "end_time",
+              "A booking must last a whole number of minutes between 5 and 480.");
+}
+
+// New York falls back at 02:00 on 2030-11-03, so 01:00-02:00 happens twice and 01:00-10:00
+// is ten real hours. Times name the first pass (RFC 5545), so a slot that starts or ends in
+// the second pass has no name to book it by and is not listed.
+TEST_F(BusinessesTest, SlotsInTheSecondPassOfARepeatedHourAreNotListed) {
+  auto owner = User();
+  std::string id = CreateExchange(owner, {{"timezone", "America/New_York"},
+                                          {"operating_hours", Hours({{7, "01:00", "10:00"}})}})["uuid"];
+  EXPECT_EQ(Times(Slots(owner, id, "2030-11-03", 60)),
+            (std::vector<std::string>{"02:00-03:00", "03:00-04:00", "04:00-05:00", "05:00-06:00", "06:00-07:00",
+                                      "07:00-08:00", "08:00-09:00", "09:00-10:00"}));
+  // 01:00 to 02:00 is two real hours: a 120-minute slot, listed and booked as one.
+  EXPECT_EQ(Times(Slots(owner, id, "2030-11-03", 120)),
+            (std::vector<std::string>{"01:00-02:00", "02:00-04:00", "04:00-06:00", "06:00-08:00", "08:00-10:00"}));
+  auto r = Book(owner, id, "2030-11-03", "01:00", "02:00");
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(Times(Slots(owner, id, "2030-11-03", 120)).front(), "01:00-02:00*");
+  EXPECT_EQ(Times(Slots(owner, id, "2030-11-03", 60)).front(), "02:00-03:00");
+  // 01:30 names the first pass; 01:30-02:30 is 120 minutes, off the 120-minute grid.
+  ExpectError(Book(owner, id, "2030-11-03", "01:30", "02:30"), 400, "start_time",
+              "Time must start on a 120-minute slot from 01:00 (as available_slots lists them).");
+}
+
+// Pacific/Easter springs forward at Saturday 22:00 on 2031-09-06, so hours 12:30-22:00
+// close at 23:00 real local time: the last half hour is 21:30-23:00, and it books.
+TEST_F(BusinessesTest, TheLastSlotBeforeAGapClosingTimeIsBookable) {
+  auto owner = User();
+  std::string id = CreateExchange(owner, {{"timezone", "Pacific/Easter"},
+                                          {"operating_hours", Hours({{6, "12:30", "22:00"}})}})["uuid"];
+  json day = Slots(owner, id, "2031-09-06", 30);
+  ASSERT_EQ(day["slots"].size(), 19u) << day;
+  EXPECT_EQ(day["slots"][18]["start_time"], "21:30");
+  EXPECT_EQ(day["slots"][18]["end_time"], "23:00");
+  // 60-minute slots stop at 20:30: the next would end past the real closing time.
+  EXPECT_EQ(Times(Slots(owner, id, "2031-09-06", 60)).back(), "20:30-21:30");
+  for (const auto& s : day["slots"]) {
+    auto r = Book(owner, id, "2031-09-06", s["start_time"].get<std::string>(), s["end_time"].get<std::string>());
+    EXPECT_EQ(r.status, 201) << s << ": " << r.body;
+  }
+  for (const auto& s : Slots(owner, id, "2031-09-06", 30)["slots"]) EXPECT_EQ(s["is_available"], false) << s;
+  ExpectError(Book(owner, id, "2031-09-06", "23:00", "23:30"), 400, "start_time",
+              "Time must be within business hours (12:30 - 22:00).");
 }
 
 TEST_F(BusinessesTest, UpdateListAndDeleteExchanges) {

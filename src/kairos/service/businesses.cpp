@@ -287,20 +287,84 @@ Status ValidateBookingFields(const NewExchangeBooking& in) {
   return {};
 }
 
-// The document's checks, in its order, against the day's opening hours; the engine then
-// decides the slot grid and capacity. `interval` is the requested local time in UTC.
-Status CheckAgainstHours(const Exchange& e, const NewExchangeBooking& in, Interval interval, Instant now) {
-  if (in.end_time <= in.start_time) return InvalidArgument("End time must be after start time.", "end_time");
+// The real time of `day`'s opening hours, each end read by RFC 5545 (a local time in a
+// gap means the time after it): hours that close inside a gap at the end of the day close
+// after local midnight. Empty when the gap swallows the whole opening.
+Interval OpeningWindow(const OpeningHours& hours, Date day, Zone zone) {
+  return {ToUtc(MakeLocal(day, *hours.open_time), zone), ToUtc(MakeLocal(day, *hours.close_time), zone)};
+}
+
+// The time of day that names `t` on `day`, when there is one: a time whose instant on that
+// day (by RFC 5545) is `t`. That is the wall clock at `t` when `t` falls on `day`; past
+// midnight after a gap at the day's end it is the day's own skipped reading (Saturday
+// 23:30 for Sunday 00:30). The second pass through a repeated hour has no name: its
+// wall-clock reading names the first pass.
+std::optional<TimeOfDay> NameOn(Date day, Instant t, Zone zone) {
+  Interval bounds = LocalDayBounds(day, zone);
+  for (Instant reading_at : {t, bounds.start, bounds.end - 1s}) {
+    LocalDateTime local{(t + UtcOffset(reading_at, zone)).time_since_epoch()};
+    if (DateOf(local) == day && ToUtc(local, zone) == t) return TimeOfDayOf(local);
+  }
+  return std::nullopt;
+}
+
+// One slot of a day's listing: its real time, the times that name it on that day, and
+// what it has left now (0 once it has started).
+struct ListedSlot {
+  Interval interval;
+  TimeOfDay start_time{};
+  TimeOfDay end_time{};
+  int remaining = 0;
+};
+
+// A day's listing, decided in real time: slots of `length` real minutes laid by the
+// engine from the day's opening time over that day's opening window only (so a slot
+// belongs to the day whose hours laid it, even past midnight), keeping those whose start
+// and end have names on the day. The listing shows and booking accepts exactly these.
+Result<std::vector<ListedSlot>> DayListing(store::Tx& tx, const Calendar& calendar, const OpeningHours& hours,
+                                           Date day, std::chrono::seconds length, Instant now) {
+  std::vector<ListedSlot> out;
+  Interval window = OpeningWindow(hours, day, calendar.zone);
+  if (window.empty()) return out;
+  ExchangeView view = LoadView(tx, calendar, window);
+  std::vector<OneOffWindow> opening{{window, calendar.capacity, 0}};
+  CalendarAvailability availability = view.View();
+  availability.weekly_rules = {};  // other days' hours lay no slots here, even where they overlap
+  availability.one_off_windows = opening;
+  SlotQuery q;
+  q.range = window;
+  q.duration = length;
+  q.now = now;
+  q.include_unavailable = true;
+  auto slots = FreeSlots(availability, q);
+  if (!slots.ok()) return slots.error();
+  for (const Slot& s : *slots) {
+    auto start = NameOn(day, s.interval.start, calendar.zone);
+    auto end = NameOn(day, s.interval.end, calendar.zone);
+    if (!start || !end || *end <= *start) continue;
+    out.push_back({s.interval, *start, *end, s.remaining_capacity});
+  }
+  return out;
+}
+
+// The document's checks, in its order, in real time: `interval` is the requested local
+// times of the date, read by RFC 5545. The day's listing then decides the slot grid and
+// capacity.
+Status CheckAgainstHours(const Exchange& e, const NewExchangeBooking& in, Interval interval, Zone zone,
+                         Instant now) {
+  if (in.end_time <= in.start_time || interval.empty()) {
+    return InvalidArgument("End time must be after start time.", "end_time");
+  }
   if (interval.start < now) return InvalidArgument("Cannot book a time slot in the past.", "date");
   int weekday = IsoWeekday(in.date);
   auto hours = OpenHoursOn(e, weekday);
   if (!hours) return InvalidArgument("Exchange is closed on " + DayName(weekday) + ".", "date");
-  if (in.start_time < *hours->open_time || in.end_time > *hours->close_time) {
+  if (!OpeningWindow(*hours, in.date, zone).Contains(interval)) {
     return InvalidArgument("Time must be within business hours (" + FormatHourMinute(*hours->open_time) + " - " +
                                FormatHourMinute(*hours->close_time) + ").",
                            "start_time");
   }
-  auto length = in.end_time - in.start_time;
+  auto length = interval.length();
   if (length < std::chrono::minutes(kMinSlotMinutes) || length > std::chrono::minutes(kMaxSlotMinutes) ||
       length % 60s != 0s) {
     return InvalidArgument("A booking must last a whole number of minutes between " +
@@ -431,19 +495,11 @@ Result<DayAvailability> Businesses::AvailableSlots(std::string_view exchange_uui
       out.closed_message = "Exchange is closed on " + DayName(out.day_of_week) + ".";
       return out;
     }
-    Interval day = LocalDayBounds(out.date, calendar.zone);
-    ExchangeView view = LoadView(tx, calendar, day);
-    SlotQuery q;
-    q.range = day;
-    q.duration = std::chrono::minutes(slot_minutes);
-    q.now = now;
-    q.include_unavailable = true;
-    auto slots = FreeSlots(view.View(), q);
+    auto slots = DayListing(tx, calendar, *OpenHoursOn(*e, out.day_of_week), out.date,
+                            std::chrono::minutes(slot_minutes), now);
     if (!slots.ok()) return slots.error();
-    for (const Slot& s : *slots) {
-      out.slots.push_back({TimeOfDayOf(ToLocal(s.interval.start, calendar.zone)),
-                           TimeOfDayOf(ToLocal(s.interval.end, calendar.zone)), s.remaining_capacity >= 1,
-                           s.remaining_capacity});
+    for (const ListedSlot& s : *slots) {
+      out.slots.push_back({s.start_time, s.end_time, s.remaining >= 1, s.remaining});
     }
     return out;
   });
@@ -458,19 +514,17 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     LockCalendars(tx, {calendar.id});
     Interval interval{ToUtc(MakeLocal(in.date, in.start_time), calendar.zone),
                       ToUtc(MakeLocal(in.date, in.end_time), calendar.zone)};
-    if (Status s = CheckAgainstHours(*e, in, interval, now); !s) return s.error();
+    if (Status s = CheckAgainstHours(*e, in, interval, calendar.zone, now); !s) return s.error();
 
-    Interval around{interval.start - 26h, interval.end + 26h};
-    ExchangeView view = LoadView(tx, calendar, around);
-    SlotQuery query;
-    query.now = now;
-    std::optional<int> remaining = ListedRemaining(view.View(), interval, now);
-    if (!CheckBookable(view.View(), query, interval).ok()) {
-      // Hours and the past are checked above: the engine refused for the slot grid (the
-      // listing lays slots of the booking's length from opening time) or for capacity.
-      if (!remaining) return OffGrid(*OpenHoursOn(*e, IsoWeekday(in.date)), interval);
-      return InvalidArgument("This time slot has reached maximum capacity.", "time_slot");
-    }
+    // Accepted exactly when the date's listing of slots this long lists it with a place left.
+    const OpeningHours& hours = *OpenHoursOn(*e, IsoWeekday(in.date));
+    auto listing = DayListing(tx, calendar, hours, in.date, interval.length(), now);
+    if (!listing.ok()) return listing.error();
+    auto listed = std::find_if(listing->begin(), listing->end(),
+                               [&](const ListedSlot& s) { return s.interval == interval; });
+    if (listed == listing->end()) return OffGrid(hours, interval);
+    if (listed->remaining < 1) return InvalidArgument("This time slot has reached maximum capacity.", "time_slot");
+    int remaining = listed->remaining;
     auto [slot_id, slot_uuid] = SlotFor(tx, calendar, interval, now);
     NewBooking booking;
     booking.calendar_id = calendar.id;
@@ -485,7 +539,7 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     BookingRef ref = InsertBooking(tx, booking, now);
     // The booking takes one place over all of its slot, and a new slot keeps the capacity
     // the exchange already offered there: one place fewer than was checked.
-    return LoadBooking(tx, ref.uuid, now, *remaining - 1)->booking;
+    return LoadBooking(tx, ref.uuid, now, remaining - 1)->booking;
   });
 }
 
@@ -581,9 +635,12 @@ Result<GeneratedSlots> Businesses::GenerateSlots(const auth::Principal& caller, 
       Date civil{day};
       auto hours = OpenHoursOn(*e, IsoWeekday(civil));
       if (!hours) continue;
-      for (TimeOfDay t = *hours->open_time; t + length <= *hours->close_time; t += length) {
-        Interval slot{ToUtc(MakeLocal(civil, t), calendar.zone), ToUtc(MakeLocal(civil, t + length), calendar.zone)};
-        if (slot.start < now || slot.empty()) continue;
+      // Exactly the slots the day's listing lays at this length, so they match its grid.
+      auto listed = DayListing(tx, calendar, *hours, civil, length, now);
+      if (!listed.ok()) return listed.error();
+      for (const ListedSlot& s : *listed) {
+        const Interval& slot = s.interval;
+        if (slot.start < now) continue;
         std::int64_t changed = tx.Exec(
             "UPDATE slots SET capacity = ?, updated_at = ? WHERE calendar_id = ? AND start_at = ? AND end_at = ? "
             "AND status = 'available'",

@@ -1,7 +1,8 @@
 // Face 003's use cases: businesses ("exchanges") publish weekly opening hours in their
 // time zone; anyone signed in sees the day's slots and books one, which creates its time
 // slot; owners pre-generate slots with their own capacity. An exchange is a business
-// calendar, so its bookings go through the engine's one booking check.
+// calendar: the engine lays a day's slots, and a booking is accepted exactly when that
+// same day's listing offers it.
 // Knows nothing of HTTP or JSON; authorization is decided here, through auth/policy.
 #pragma once
 
@@ -167,14 +168,18 @@ class Businesses {
   // Deletes the exchange with its hours, slots and bookings (owner or admin).
   Status DeleteExchange(const auth::Principal& caller, std::string_view uuid);
 
-  // Every slot of `slot_minutes` on the local date (default: today in the exchange's
-  // zone) from opening time, with what each has left; past slots are unavailable.
+  // Every slot of `slot_minutes` real minutes that the local date's opening hours lay
+  // (default date: today in the exchange's zone), from opening time while one fits before
+  // closing time, in real time; with what each has left; past slots are unavailable. A slot
+  // is listed under the day whose hours laid it (even past midnight, when the day closes
+  // inside a gap at its end), named by times of that day, and only when it has such names.
   Result<DayAvailability> AvailableSlots(std::string_view exchange_uuid, std::optional<Date> date,
                                          std::int64_t slot_minutes, Instant now);
 
-  // Books one unit of the time, if AvailableSlots with slot_minutes = its length would
-  // offer it, in one write transaction; uses the time slot of exactly that time or
-  // creates it. Errors carry the document's messages.
+  // Books one unit of the time (the date's local times, read by RFC 5545), if
+  // AvailableSlots for that date with slot_minutes = its real length offers it, in one
+  // write transaction; uses the time slot of exactly that time or creates it. Errors carry
+  // the document's messages.
   Result<ExchangeBooking> Book(const auth::Principal& caller, const NewExchangeBooking& in, Instant now);
 
   // Bookings the caller made or that were made at the caller's exchanges (an admin: all),
@@ -190,8 +195,9 @@ class Businesses {
 
   // Creates time slots of slot_minutes (5–480) with max_capacity (1–1000) from each open
   // day's opening time, on the dates from start_date to end_date (at most 92 days), skipping
-  // slots that have started. A slot already at the same time keeps its uuid and bookings
-  // and takes the new capacity. Owner or admin only.
+  // slots that have started: the slots AvailableSlots lists at that length. A slot already
+  // at the same time keeps its uuid and bookings and takes the new capacity. Owner or admin
+  // only.
   Result<GeneratedSlots> GenerateSlots(const auth::Principal& caller, const SlotGeneration& in, Instant now);
 
  private:
