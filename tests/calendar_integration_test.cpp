@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -226,6 +227,26 @@ class CalendarIntegrationTest : public ::testing::Test {
   }
   json CaldavEvents(const std::string& user) {
     return json::parse(Capture(kPython + " " + kScripts + "caldav_tool.py dump " + CaldavUrl(user) + " " + user));
+  }
+  // A fresh Radicale collection for the account, connected as its CalDAV calendar.
+  void ConnectRadicale(const TestAccount& who) {
+    Capture(kPython + " " + kScripts + "caldav_tool.py make " + CaldavUrl(who.username) + " " + who.username);
+    auto r = c_->Post("/calendar/caldav/connect",
+                      {{"url", CaldavUrl(who.username)}, {"username", who.username}, {"password", "secret-pw"}},
+                      BearerAuth(who));
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  // The event of that UID among the collection's events, or null.
+  static json EventWithUid(const json& events, const std::string& uid) {
+    for (const auto& e : events) {
+      if (e["uid"] == uid) return e;
+    }
+    return nullptr;
+  }
+  static std::set<std::string> AttendeeEmails(const json& event) {
+    std::set<std::string> out;
+    for (const auto& a : event["attendees"]) out.insert(a["email"].get<std::string>());
+    return out;
   }
 
   static void ExpectDetail(const HttpResponse& r, int status, const std::string& needle) {
@@ -516,6 +537,191 @@ TEST_F(CalendarIntegrationTest, CaldavConnectSyncChangeCancelAgainstRadicale) {
 
   EXPECT_EQ(c_->Delete("/calendar/connections/caldav", BearerAuth(client)).status, 204);
   ExpectDetail(c_->Delete("/calendar/connections/caldav", BearerAuth(client)), 404, "No caldav calendar");
+}
+
+TEST_F(CalendarIntegrationTest, CaldavEventsAreWrittenInTheRequestedZoneAcrossDst) {
+  auto client = Client();
+  auto coach = Coach();
+  ConnectRadicale(client);
+  // New York is UTC-4 in July (EDT) and UTC-5 in January (EST).
+  std::string summer = Book(client, coach, "2030-07-15T14:00:00Z");
+  std::string winter = Book(client, coach, "2030-01-15T14:00:00Z");
+  ASSERT_EQ(Sync(client, summer, "caldav", {{"timezone", "America/New_York"}}).status, 200);
+  ASSERT_EQ(Sync(client, winter, "caldav", {{"timezone", "America/New_York"}}).status, 200);
+
+  auto events = CaldavEvents(client.username);
+  ASSERT_EQ(events.size(), 2u);
+  auto s = EventWithUid(events, summer + "@kairos");
+  auto w = EventWithUid(events, winter + "@kairos");
+  ASSERT_TRUE(s.is_object() && w.is_object()) << events.dump();
+  for (const auto& e : {s, w}) {
+    EXPECT_EQ(e["tzid"], "America/New_York") << e.dump();
+    EXPECT_EQ(e["vtimezones"], json::array({"America/New_York"})) << e.dump();
+  }
+  // The wall clock in New York, and the same instants as the bookings when resolved
+  // through the resource's own VTIMEZONE.
+  EXPECT_EQ(s["start_local"], "2030-07-15T10:00:00");
+  EXPECT_EQ(s["start"], "2030-07-15T10:00:00-0400");
+  EXPECT_EQ(s["start_utc"], "2030-07-15T14:00:00Z");
+  EXPECT_EQ(s["end_utc"], "2030-07-15T15:00:00Z");
+  EXPECT_EQ(w["start_local"], "2030-01-15T09:00:00");
+  EXPECT_EQ(w["start"], "2030-01-15T09:00:00-0500");
+  EXPECT_EQ(w["start_utc"], "2030-01-15T14:00:00Z");
+  EXPECT_EQ(w["end_utc"], "2030-01-15T15:00:00Z");
+
+  // A zone east of UTC, without daylight saving time.
+  std::string kolkata = Book(client, coach, "2030-07-16T14:00:00Z");
+  ASSERT_EQ(Sync(client, kolkata, "caldav", {{"timezone", "Asia/Kolkata"}}).status, 200);
+  auto k = EventWithUid(CaldavEvents(client.username), kolkata + "@kairos");
+  EXPECT_EQ(k["tzid"], "Asia/Kolkata") << k.dump();
+  EXPECT_EQ(k["start_local"], "2030-07-16T19:30:00");
+  EXPECT_EQ(k["start_utc"], "2030-07-16T14:00:00Z");
+}
+
+TEST_F(CalendarIntegrationTest, CaldavResourcesCarryNoMethod) {
+  auto client = Client();
+  auto coach = Coach();
+  ConnectRadicale(client);
+  std::string id = Book(client, coach, "2030-01-17T10:00:00Z");
+  ASSERT_EQ(Sync(client, id, "caldav").status, 200);
+  ASSERT_EQ(c_->Delete("/booking/" + id, BearerAuth(client)).status, 204);
+  auto events = CaldavEvents(client.username);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["status"], "CANCELLED");
+  EXPECT_EQ(events[0]["method"], "") << "RFC 4791 4.1: no METHOD in a calendar collection";
+  // A UTC event needs no VTIMEZONE.
+  EXPECT_EQ(events[0]["tzid"], "");
+  EXPECT_EQ(events[0]["vtimezones"], json::array());
+}
+
+TEST_F(CalendarIntegrationTest, CaldavEventsNameTheOrganizerAndAttendees) {
+  auto client = Client();
+  auto coach = Coach();
+  ConnectRadicale(client);
+  ConnectRadicale(coach);
+  std::string id = Book(client, coach, "2030-01-18T10:00:00Z");
+  ASSERT_EQ(Sync(client, id, "caldav").status, 200);
+  ASSERT_EQ(Sync(coach, id, "caldav").status, 200);
+  for (const auto* who : {&client, &coach}) {
+    auto events = CaldavEvents(who->username);
+    ASSERT_EQ(events.size(), 1u);
+    auto e = events[0];
+    ASSERT_TRUE(e["organizer"].is_object()) << e.dump();
+    EXPECT_EQ(e["organizer"]["email"], coach.email);
+    EXPECT_EQ(e["organizer"]["cn"], coach.username);
+    EXPECT_EQ(AttendeeEmails(e), (std::set<std::string>{client.email, coach.email})) << e.dump();
+    for (const auto& a : e["attendees"]) {
+      bool host = a["email"] == coach.email;
+      EXPECT_EQ(a["cn"], host ? coach.username : client.username);
+      EXPECT_EQ(a["role"], host ? "CHAIR" : "REQ-PARTICIPANT");
+      EXPECT_EQ(a["partstat"], "ACCEPTED");
+    }
+  }
+
+  // A face-002 meeting, synced by a participant: the organiser and every participant,
+  // under the meeting's UID.
+  auto friend_ = Client();
+  auto other = Client();
+  ConnectRadicale(friend_);
+  auto meeting = c_->Post("/api/event/",
+                          {{"title", "Roadmap"}, {"time_slot", "2030-01-21 10:00:00"}, {"description", ""},
+                           {"participants", {friend_.email, other.email}}},
+                          TokenAuth(client));
+  ASSERT_EQ(meeting.status, 201) << meeting.body;
+  std::string meeting_id = std::to_string(meeting.Json()["response"]["id"].get<std::int64_t>());
+  std::string meeting_uuid = QuerySql(server_->db_path(), "SELECT uuid FROM meetings WHERE id = " + meeting_id);
+  std::string booking = QuerySql(server_->db_path(),
+                                 "SELECT b.uuid FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN accounts "
+                                 "a ON a.id = c.owner_account_id WHERE b.meeting_id = " + meeting_id +
+                                     " AND a.username = '" + friend_.username + "'");
+  ASSERT_FALSE(booking.empty());
+  auto r = Sync(friend_, booking, "caldav");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto events = CaldavEvents(friend_.username);
+  ASSERT_EQ(events.size(), 1u);
+  auto e = events[0];
+  EXPECT_EQ(e["summary"], "Roadmap");
+  ASSERT_TRUE(e["organizer"].is_object()) << e.dump();
+  EXPECT_EQ(e["organizer"]["email"], client.email);
+  EXPECT_EQ(AttendeeEmails(e), (std::set<std::string>{client.email, friend_.email, other.email})) << e.dump();
+  for (const auto& a : e["attendees"]) {
+    EXPECT_EQ(a["role"], a["email"] == client.email ? "CHAIR" : "REQ-PARTICIPANT");
+  }
+
+  // The UID is the documented `meeting-<meeting uuid>@kairos`, the same as in the feed.
+  EXPECT_EQ(r.Json()["event_id"], "meeting-" + meeting_uuid + "@kairos");
+  EXPECT_EQ(e["uid"], "meeting-" + meeting_uuid + "@kairos");
+  std::string token = c_->Post("/calendar/feed-token", json::object(), BearerAuth(friend_)).Json()["token"];
+  auto feed = Ics(c_->Get("/calendar/feed.ics?token=" + token).body);
+  ASSERT_EQ(feed["events"].size(), 1u);
+  EXPECT_EQ(feed["events"][0]["uid"], "meeting-" + meeting_uuid + "@kairos");
+}
+
+TEST_F(CalendarIntegrationTest, CaldavSequenceCountsChangesAndTheUidStays) {
+  auto client = Client();
+  auto coach = Coach();
+  ConnectRadicale(client);
+  std::string id = Book(client, coach, "2030-01-22T10:00:00Z");
+  std::string uid = id + "@kairos";
+  auto stored = [&] {
+    return QuerySql(server_->db_path(), "SELECT l.sequence FROM calendar_event_links l JOIN bookings b ON b.id = "
+                                        "l.booking_id WHERE b.uuid = '" + id + "'");
+  };
+  auto sync_and_read = [&] {
+    auto r = Sync(client, id, "caldav");
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.Json()["event_id"], uid);
+    auto events = CaldavEvents(client.username);
+    EXPECT_EQ(events.size(), 1u) << events.dump();
+    EXPECT_EQ(events[0]["uid"], uid);
+    return events[0];
+  };
+
+  auto first = sync_and_read();
+  EXPECT_EQ(first["sequence"], 0);
+  // Written again unchanged: the same revision.
+  EXPECT_EQ(sync_and_read()["sequence"], 0);
+  EXPECT_EQ(stored(), "0");
+  // A status change is a new revision, once.
+  ASSERT_EQ(c_->Patch("/booking/" + id + "/status", {{"status", "confirmed"}}, BearerAuth(coach)).status, 200);
+  auto confirmed = sync_and_read();
+  EXPECT_EQ(confirmed["sequence"], 1);
+  EXPECT_EQ(confirmed["status"], "CONFIRMED");
+  EXPECT_EQ(confirmed["href"], first["href"]);
+  EXPECT_EQ(sync_and_read()["sequence"], 1);
+  // Shown in another zone: the same instants, but a new representation.
+  ASSERT_EQ(Sync(client, id, "caldav", {{"timezone", "Europe/Paris"}}).status, 200);
+  EXPECT_EQ(CaldavEvents(client.username)[0]["sequence"], 2);
+  EXPECT_EQ(stored(), "2");
+  // Cancelling rewrites it once more, still in that zone.
+  ASSERT_EQ(c_->Delete("/booking/" + id, BearerAuth(client)).status, 204);
+  auto cancelled = CaldavEvents(client.username);
+  ASSERT_EQ(cancelled.size(), 1u);
+  EXPECT_EQ(cancelled[0]["uid"], uid);
+  EXPECT_EQ(cancelled[0]["sequence"], 3);
+  EXPECT_EQ(cancelled[0]["status"], "CANCELLED");
+  EXPECT_EQ(cancelled[0]["tzid"], "Europe/Paris");
+  EXPECT_EQ(stored(), "3");
+  // A sync after the cancellation changes nothing.
+  ASSERT_EQ(Sync(client, id, "caldav").Json()["status"], "cancelled");
+  EXPECT_EQ(CaldavEvents(client.username)[0]["sequence"], 3);
+}
+
+TEST_F(CalendarIntegrationTest, FeedsArePublishedWithAnOrganizerAndNoAttendees) {
+  auto client = Client();
+  auto coach = Coach();
+  std::string id = Book(client, coach, "2030-01-23T10:00:00Z");
+  std::string token = c_->Post("/calendar/feed-token", json::object(), BearerAuth(client)).Json()["token"];
+  auto feed = Ics(c_->Get("/calendar/feed.ics?token=" + token).body);
+  auto one = Ics(c_->Get("/calendar/bookings/" + id + "/event.ics", BearerAuth(client)).body);
+  for (const auto& parsed : {feed, one}) {
+    EXPECT_EQ(parsed["problems"], json::array());
+    EXPECT_EQ(parsed["method"], "PUBLISH");
+    ASSERT_EQ(parsed["events"].size(), 1u);
+    // RFC 5546 3.2.1: a PUBLISH names its organizer and invites no attendee.
+    EXPECT_EQ(parsed["events"][0]["organizer"], "mailto:" + coach.email);
+    EXPECT_EQ(parsed["events"][0]["attendees"], 0);
+  }
 }
 
 TEST_F(CalendarIntegrationTest, FeedListsBookingsAndMeetingsAsValidIcalendar) {

@@ -18,6 +18,9 @@ for i, line in enumerate(data.split(b"\r\n")):
 cal = icalendar.Calendar.from_ical(data)
 out = []
 for ev in cal.walk("VEVENT"):
+    attendees = ev.get("ATTENDEE", [])
+    if not isinstance(attendees, list):
+        attendees = [attendees]
     for prop in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SEQUENCE", "STATUS", "SUMMARY"):
         if prop not in ev:
             problems.append(f"{ev.get('UID')}: {prop} missing")
@@ -30,5 +33,8 @@ for ev in cal.walk("VEVENT"):
         "summary": str(ev.get("SUMMARY", "")),
         "description": str(ev.get("DESCRIPTION", "")),
         "url": str(ev.get("URL", "")),
+        "organizer": str(ev.get("ORGANIZER", "")),
+        "attendees": len(attendees),
     })
-print(json.dumps({"events": out, "problems": problems, "calname": str(cal.get("X-WR-CALNAME", ""))}))
+print(json.dumps({"events": out, "problems": problems, "calname": str(cal.get("X-WR-CALNAME", "")),
+                  "method": str(cal.get("METHOD", ""))}))

@@ -1,8 +1,10 @@
 #include "kairos/service/calendar_sync.hpp"
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/service/calendars.hpp"
@@ -19,27 +21,75 @@ struct EventLink {
   std::string external_id;
   std::int64_t sequence = 0;
   bool cancelled = false;
+  std::optional<std::string> content_digest;  // of the content last written
+  std::string timezone = "UTC";               // the zone it was shown in
+};
+
+// One written revision of an external event.
+struct Revision {
+  std::string external_id;
+  std::int64_t sequence = 0;
+  bool cancelled = false;
+  std::string content_digest;
+  std::string timezone;
 };
 
 std::optional<EventLink> LoadLink(store::Tx& tx, std::int64_t booking_id, std::int64_t account_id,
                                   CalendarProvider provider) {
   auto row = tx.QueryOne(
-      "SELECT id, external_id, sequence, status FROM calendar_event_links WHERE booking_id = ? AND account_id = ? AND "
-      "provider = ?",
+      "SELECT id, external_id, sequence, status, content_digest, timezone FROM calendar_event_links WHERE "
+      "booking_id = ? AND account_id = ? AND provider = ?",
       {Int(booking_id), Int(account_id), Text(std::string(CalendarProviderName(provider)))});
   if (!row) return std::nullopt;
-  return EventLink{row->Int(0), row->Text(1), row->Int(2), row->Text(3) == "cancelled"};
+  return EventLink{row->Int(0), row->Text(1), row->Int(2), row->Text(3) == "cancelled", row->OptionalText(4),
+                   row->OptionalText(5).value_or("UTC")};
 }
 
 void SaveLink(store::Tx& tx, std::int64_t booking_id, std::int64_t account_id, CalendarProvider provider,
-              const std::string& external_id, std::int64_t sequence, bool cancelled, Instant now) {
+              const Revision& r, Instant now) {
   tx.Exec(
-      "INSERT INTO calendar_event_links (booking_id, account_id, provider, external_id, sequence, status, created_at, "
-      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (booking_id, account_id, provider) DO UPDATE SET "
-      "external_id = excluded.external_id, sequence = excluded.sequence, status = excluded.status, "
-      "updated_at = excluded.updated_at",
-      {Int(booking_id), Int(account_id), Text(std::string(CalendarProviderName(provider))), Text(external_id),
-       Int(sequence), Text(cancelled ? "cancelled" : "confirmed"), Int(ToStored(now)), Int(ToStored(now))});
+      "INSERT INTO calendar_event_links (booking_id, account_id, provider, external_id, sequence, status, "
+      "content_digest, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+      "(booking_id, account_id, provider) DO UPDATE SET external_id = excluded.external_id, sequence = "
+      "excluded.sequence, status = excluded.status, content_digest = excluded.content_digest, timezone = "
+      "excluded.timezone, updated_at = excluded.updated_at",
+      {Int(booking_id), Int(account_id), Text(std::string(CalendarProviderName(provider))), Text(r.external_id),
+       Int(r.sequence), Text(r.cancelled ? "cancelled" : "confirmed"), Text(r.content_digest), Text(r.timezone),
+       Int(ToStored(now)), Int(ToStored(now))});
+}
+
+// The booking as its CalDAV resource shows it: under `uid`, on the wall clock of
+// `timezone` (an unknown name, say one dropped from the zone database since, falls back
+// to UTC).
+IcalEvent ZonedEvent(const BookingView& booking, std::string uid, const std::string& timezone, Instant now) {
+  IcalEvent e = BookingEvent(booking, now, 0);
+  e.uid = std::move(uid);
+  if (auto zone = FindZone(timezone)) {
+    e.tzid = timezone;
+    e.zone = *zone;
+  }
+  return e;
+}
+
+// A digest of everything the event says but DTSTAMP and SEQUENCE: equal digests, same
+// revision.
+std::string ContentDigest(IcalEvent e) {
+  e.stamp = Instant{};
+  e.sequence = 0;
+  std::string text = IcalResource(e);
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest;
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();
+  return hex;
+}
+
+// SEQUENCE for content with `digest`: 0 the first time, the same while nothing changes,
+// one more after each change (RFC 5545 §3.8.7.4).
+std::int64_t NextSequence(const std::optional<EventLink>& link, const std::string& digest) {
+  if (!link) return 0;
+  return link->content_digest == digest ? link->sequence : link->sequence + 1;
 }
 
 bool Allowed(const std::vector<std::string>& allow_list, std::string_view uri) {
@@ -282,15 +332,13 @@ Result<WrittenEvent> CalendarSync::WriteEvent(CalendarProvider provider, Connect
 }
 
 Status CalendarSync::DeleteEvent(CalendarProvider provider, Connection* connection, std::string access_token,
-                                 const std::string& event_id, const BookingView& booking, std::int64_t sequence,
-                                 Instant now) {
+                                 const std::string& event_id, const IcalEvent& cancelled, Instant now) {
   if (provider == CalendarProvider::kCaldav) {
     auto password = box_.Open(connection->caldav_password_sealed.value_or(""));
     if (!password) return password.error();
     // The resource stays, cancelled, so clients that cached it see the cancellation.
     auto response = http_.Fetch(CaldavPutRequest(CaldavResourceUrl(connection->caldav_url, event_id),
-                                                  connection->caldav_username, *password,
-                                                  IcalCalendar({BookingEvent(booking, now, sequence)})),
+                                                  connection->caldav_username, *password, IcalResource(cancelled)),
                                 ProviderPeer(provider));
     if (!response) return response.error();
     if (response->status / 100 != 2) return PeerError(provider, response->status);
@@ -359,27 +407,33 @@ Result<SyncedEvent> CalendarSync::SyncBooking(const auth::Principal& caller, con
   }
 
   if (cancelled) {
-    std::int64_t sequence = link->sequence + 1;
-    if (Status s = DeleteEvent(provider, connection ? &*connection : nullptr, access_token, link->external_id, booking,
-                               sequence, now);
+    // Cancelled in the zone it was last shown in; a cancellation is always a change.
+    IcalEvent event = ZonedEvent(booking, link->external_id, link->timezone, now);
+    Revision revision{link->external_id, link->sequence + 1, true, ContentDigest(event), link->timezone};
+    event.sequence = revision.sequence;
+    if (Status s = DeleteEvent(provider, connection ? &*connection : nullptr, access_token, link->external_id, event,
+                               now);
         !s) {
       return s.error();
     }
-    db_.Write([&](store::Tx& tx) {
-      SaveLink(tx, booking.id, caller.account_id, provider, link->external_id, sequence, true, now);
-    });
+    db_.Write([&](store::Tx& tx) { SaveLink(tx, booking.id, caller.account_id, provider, revision, now); });
     return SyncedEvent{link->external_id, booking.meeting_link, "cancelled"};
   }
 
+  // A CalDAV resource keeps the UID (and so the name) it was first written under.
+  std::string uid = provider == CalendarProvider::kCaldav && link ? link->external_id : BookingUid(booking);
+  IcalEvent event = ZonedEvent(booking, uid, request.timezone, now);
+  Revision revision;
+  revision.content_digest = ContentDigest(event);
+  revision.sequence = NextSequence(link, revision.content_digest);
+  revision.timezone = request.timezone;
+  event.sequence = revision.sequence;
   WrittenEvent written;
-  std::int64_t sequence = link ? link->sequence + 1 : 0;
   if (provider == CalendarProvider::kCaldav) {
     auto password = box_.Open(connection->caldav_password_sealed.value_or(""));
     if (!password) return password.error();
-    std::string uid = BookingUid(booking);
     auto response = http_.Fetch(CaldavPutRequest(CaldavResourceUrl(connection->caldav_url, uid),
-                                                 connection->caldav_username, *password,
-                                                 IcalCalendar({BookingEvent(booking, now, sequence)})),
+                                                 connection->caldav_username, *password, IcalResource(event)),
                                 ProviderPeer(provider));
     if (!response) return response.error();
     if (response->status / 100 != 2) return PeerError(provider, response->status);
@@ -388,7 +442,7 @@ Result<SyncedEvent> CalendarSync::SyncBooking(const auth::Principal& caller, con
   } else {
     EventDetails details;
     details.booking_uuid = booking.uuid;
-    details.summary = BookingEvent(booking, now).summary;
+    details.summary = event.summary;
     details.description = booking.notes.value_or("");
     details.interval = booking.interval;
     details.timezone = request.timezone;
@@ -401,8 +455,9 @@ Result<SyncedEvent> CalendarSync::SyncBooking(const auth::Principal& caller, con
     written = *result;
     if (!written.meeting_link) written.meeting_link = booking.meeting_link;
   }
+  revision.external_id = written.id;
   db_.Write([&](store::Tx& tx) {
-    SaveLink(tx, booking.id, caller.account_id, provider, written.id, sequence, false, now);
+    SaveLink(tx, booking.id, caller.account_id, provider, revision, now);
     if (written.meeting_link && written.meeting_link != booking.meeting_link) {
       tx.Exec("UPDATE bookings SET meeting_link = ?, updated_at = ? WHERE id = ?",
               {Text(*written.meeting_link), Int(ToStored(now)), Int(booking.id)});
@@ -417,16 +472,18 @@ void CalendarSync::CancelExternalEvents(std::string_view booking_uuid, Instant n
     CalendarProvider provider;
     std::string external_id;
     std::int64_t sequence;
+    std::string timezone;
   };
   std::optional<BookingView> booking;
   std::vector<Pending> pending;
   db_.Read([&](store::Tx& tx) {
     booking = LoadBookingView(tx, booking_uuid);
     if (!booking) return;
-    for (const auto& row : tx.Query("SELECT account_id, provider, external_id, sequence FROM calendar_event_links "
-                                    "WHERE booking_id = ? AND status = 'confirmed'",
+    for (const auto& row : tx.Query("SELECT account_id, provider, external_id, sequence, timezone FROM "
+                                    "calendar_event_links WHERE booking_id = ? AND status = 'confirmed'",
                                     {Int(booking->id)})) {
-      pending.push_back({row.Int(0), *ParseCalendarProvider(row.Text(1)), row.Text(2), row.Int(3)});
+      pending.push_back({row.Int(0), *ParseCalendarProvider(row.Text(1)), row.Text(2), row.Int(3),
+                         row.OptionalText(4).value_or("UTC")});
     }
   });
   for (const Pending& p : pending) {
@@ -446,14 +503,14 @@ void CalendarSync::CancelExternalEvents(std::string_view booking_uuid, Instant n
       }
       access_token = *token;
     }
-    if (Status s = DeleteEvent(p.provider, &*connection, access_token, p.external_id, *booking, p.sequence + 1, now);
-        !s) {
+    IcalEvent event = ZonedEvent(*booking, p.external_id, p.timezone, now);
+    Revision revision{p.external_id, p.sequence + 1, true, ContentDigest(event), p.timezone};
+    event.sequence = revision.sequence;
+    if (Status s = DeleteEvent(p.provider, &*connection, access_token, p.external_id, event, now); !s) {
       spdlog::warn("booking {}: {} event not cancelled: {}", booking->uuid, name, s.error().message);
       continue;
     }
-    db_.Write([&](store::Tx& tx) {
-      SaveLink(tx, booking->id, p.account_id, p.provider, p.external_id, p.sequence + 1, true, now);
-    });
+    db_.Write([&](store::Tx& tx) { SaveLink(tx, booking->id, p.account_id, p.provider, revision, now); });
   }
 }
 

@@ -114,7 +114,7 @@ class CalendarSync {
   Result<WrittenEvent> WriteEvent(CalendarProvider provider, Connection* connection, std::string access_token,
                                   const EventDetails& details, std::optional<std::string> event_id, Instant now);
   Status DeleteEvent(CalendarProvider provider, Connection* connection, std::string access_token,
-                     const std::string& event_id, const BookingView& booking, std::int64_t sequence, Instant now);
+                     const std::string& event_id, const IcalEvent& cancelled, Instant now);
 
   store::Database& db_;
   const SecretBox& box_;

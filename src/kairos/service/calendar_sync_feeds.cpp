@@ -13,7 +13,7 @@ using store::Text;
 constexpr std::string_view kBookingColumns =
     "SELECT b.id, b.uuid, b.face, b.start_at, b.end_at, b.status, b.notes, b.meeting_link, b.created_at, "
     "b.updated_at, c.name, m.title, cl.id, cl.username, cl.email, cl.first_name, cl.last_name, ow.id, ow.username, "
-    "ow.email, ow.first_name, ow.last_name "
+    "ow.email, ow.first_name, ow.last_name, m.uuid, m.description "
     "FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN accounts ow ON ow.id = c.owner_account_id "
     "LEFT JOIN accounts cl ON cl.id = b.client_account_id LEFT JOIN meetings m ON m.id = b.meeting_id";
 
@@ -42,7 +42,13 @@ BookingView ViewFromRow(const store::Row& row) {
   b.meeting_title = row.OptionalText(11);
   if (!row.IsNull(12)) b.client = PartyAt(row, 12);
   b.owner = PartyAt(row, 17);
+  b.meeting_uuid = row.OptionalText(22);
+  b.meeting_description = row.OptionalText(23);
   return b;
+}
+
+IcalParty Attendee(const BookingParty& p, std::string_view role, std::string_view partstat) {
+  return {p.name, p.email, std::string(role), std::string(partstat)};
 }
 
 std::string Summary(const BookingView& b) {
@@ -71,10 +77,25 @@ std::int64_t ChangeSequence(Instant created, Instant updated) {
 std::optional<BookingView> LoadBookingView(store::Tx& tx, std::string_view booking_uuid) {
   auto row = tx.QueryOne(std::string(kBookingColumns) + " WHERE b.uuid = ?", {Text(std::string(booking_uuid))});
   if (!row) return std::nullopt;
-  return ViewFromRow(*row);
+  BookingView b = ViewFromRow(*row);
+  if (b.meeting_uuid) {
+    // Every participant has a booking on their own calendar; the organiser is one of them.
+    for (const auto& p : tx.Query("SELECT a.id, a.username, a.email, a.first_name, a.last_name FROM bookings mb "
+                                  "JOIN bookings pb ON pb.meeting_id = mb.meeting_id JOIN calendars c ON c.id = "
+                                  "pb.calendar_id JOIN accounts a ON a.id = c.owner_account_id WHERE mb.id = ? "
+                                  "ORDER BY pb.id",
+                                  {Int(b.id)})) {
+      b.participants.push_back(PartyAt(p, 0));
+    }
+  }
+  return b;
 }
 
-std::string BookingUid(const BookingView& b) { return b.uuid + "@kairos"; }
+std::string MeetingUid(std::string_view meeting_uuid) { return "meeting-" + std::string(meeting_uuid) + "@kairos"; }
+
+std::string BookingUid(const BookingView& b) {
+  return b.meeting_uuid ? MeetingUid(*b.meeting_uuid) : b.uuid + "@kairos";
+}
 
 IcalEvent BookingEvent(const BookingView& b, Instant now, std::optional<std::int64_t> sequence) {
   IcalEvent e;
@@ -84,8 +105,26 @@ IcalEvent BookingEvent(const BookingView& b, Instant now, std::optional<std::int
   e.sequence = sequence.value_or(ChangeSequence(b.created_at, b.updated_at));
   e.status = StatusOf(b.status);
   e.summary = Summary(b);
-  e.description = b.notes.value_or("");
+  e.description = b.notes.value_or(b.meeting_description.value_or(""));
   e.url = b.meeting_link.value_or("");
+  // Kairos collects no replies. Whoever books holds the time they chose (ACCEPTED); a
+  // meeting's participants were put in by its organiser and have not answered.
+  if (b.meeting_uuid) {
+    if (b.client) {
+      e.organizer = Attendee(*b.client, "CHAIR", "ACCEPTED");
+      for (const BookingParty& p : b.participants) {
+        bool organiser = p.id == b.client->id;
+        e.attendees.push_back(
+            Attendee(p, organiser ? "CHAIR" : "REQ-PARTICIPANT", organiser ? "ACCEPTED" : "NEEDS-ACTION"));
+      }
+    }
+  } else {
+    e.organizer = Attendee(b.owner, "CHAIR", "ACCEPTED");
+    e.attendees.push_back(*e.organizer);
+    if (b.client && b.client->id != b.owner.id) {
+      e.attendees.push_back(Attendee(*b.client, "REQ-PARTICIPANT", "ACCEPTED"));
+    }
+  }
   return e;
 }
 
@@ -127,19 +166,22 @@ Result<std::string> CalendarFeeds::Feed(std::string_view token, Instant now) {
       events.push_back(BookingEvent(ViewFromRow(row), now));
     }
     for (const auto& row : tx.Query(
-             "SELECT m.uuid, m.title, m.description, m.start_at, m.end_at, m.status, m.created_at, m.updated_at "
-             "FROM meetings m WHERE m.end_at >= ? AND (m.organiser_account_id = ? OR EXISTS (SELECT 1 FROM bookings "
-             "b JOIN calendars c ON c.id = b.calendar_id WHERE b.meeting_id = m.id AND c.owner_account_id = ?)) "
+             "SELECT m.uuid, m.title, m.description, m.start_at, m.end_at, m.status, m.created_at, m.updated_at, "
+             "o.id, o.username, o.email, o.first_name, o.last_name "
+             "FROM meetings m JOIN accounts o ON o.id = m.organiser_account_id WHERE m.end_at >= ? AND "
+             "(m.organiser_account_id = ? OR EXISTS (SELECT 1 FROM bookings b JOIN calendars c ON c.id = "
+             "b.calendar_id WHERE b.meeting_id = m.id AND c.owner_account_id = ?)) "
              "ORDER BY m.start_at, m.id",
              {Int(since), Int(account), Int(account)})) {
       IcalEvent e;
-      e.uid = "meeting-" + row.Text(0) + "@kairos";
+      e.uid = MeetingUid(row.Text(0));
       e.stamp = now;
       e.interval = {FromStored(row.Int(3)), FromStored(row.Int(4))};
       e.status = row.Text(5) == "cancelled" ? IcalStatus::kCancelled : IcalStatus::kConfirmed;
       e.sequence = ChangeSequence(FromStored(row.Int(6)), FromStored(row.Int(7)));
       e.summary = row.Text(1).empty() ? "Meeting" : row.Text(1);
       e.description = row.Text(2);
+      e.organizer = Attendee(PartyAt(row, 8), "CHAIR", "ACCEPTED");
       events.push_back(std::move(e));
     }
     return IcalCalendar(events, "Kairos: " + owner->OptionalText(1).value_or("bookings"));

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kairos/auth/principal.hpp"
 #include "kairos/core/result.hpp"
@@ -38,7 +39,11 @@ struct BookingView {
   std::optional<BookingParty> client;
   BookingParty owner;  // the owner of the booked calendar (coach, consultant, participant, business)
   std::string calendar_name;
+  std::optional<std::string> meeting_uuid;  // a face-002 meeting's booking (one per participant)
   std::optional<std::string> meeting_title;
+  std::optional<std::string> meeting_description;
+  // A meeting's participants, the organiser among them (loaded by LoadBookingView).
+  std::vector<BookingParty> participants;
   Instant created_at{};
   Instant updated_at{};
 
@@ -48,15 +53,23 @@ struct BookingView {
   }
 };
 
-// The booking of that uuid (any face), or nullopt.
+// The booking of that uuid (any face), or nullopt; a meeting's booking with the
+// meeting's participants.
 std::optional<BookingView> LoadBookingView(store::Tx& tx, std::string_view booking_uuid);
 
-// The UID every representation of the booking shares: "<uuid>@kairos".
+// The UID of a face-002 meeting, "meeting-<meeting uuid>@kairos": the meeting's stored
+// UUID, not the integer id face 002 shows, so it is unique beyond this server.
+std::string MeetingUid(std::string_view meeting_uuid);
+
+// The UID every representation of the booking shares: "<uuid>@kairos", or for a
+// meeting's booking the meeting's UID (every participant's copy is the one meeting).
 std::string BookingUid(const BookingView& b);
 
-// The booking as a VEVENT stamped `now`. SEQUENCE is `sequence` when given, else the
-// seconds between creation and the last change (grows with every change, stable between
-// fetches, no extra column).
+// The booking as a VEVENT stamped `now`, in UTC, with its organizer (the host: the
+// booked calendar's owner, or a meeting's organiser) and attendees (the host as CHAIR,
+// the client or the meeting's other participants). SEQUENCE is `sequence` when given,
+// else the seconds between creation and the last change (grows with every change,
+// stable between fetches, no extra column).
 IcalEvent BookingEvent(const BookingView& b, Instant now, std::optional<std::int64_t> sequence = std::nullopt);
 
 class CalendarFeeds {

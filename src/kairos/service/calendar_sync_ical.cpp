@@ -2,8 +2,14 @@
 
 #include <date/date.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
 namespace kairos::service {
 namespace {
+
+using std::chrono::seconds;
 
 std::string_view StatusText(IcalStatus s) {
   switch (s) {
@@ -19,6 +25,155 @@ void Line(std::string& out, std::string_view name, std::string_view value) {
   line += ':';
   line += value;
   out += IcalFoldLine(line);
+}
+
+// A parameter value, always quoted: DQUOTE and control characters cannot appear in a
+// quoted-string (RFC 5545 §3.1), so they are replaced or dropped.
+std::string QuotedParam(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') {
+      out += '\'';
+    } else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// TZID=America/New_York; quoted only if the name holds a character paramtext forbids.
+std::string TzidParam(std::string_view tzid) {
+  bool plain = std::none_of(tzid.begin(), tzid.end(), [](char c) { return c == ',' || c == ';' || c == ':'; });
+  return ";TZID=" + (plain ? std::string(tzid) : QuotedParam(tzid));
+}
+
+// "20300107T090000": a local date-time as RFC 5545 writes it, without a zone.
+std::string IcalLocal(LocalDateTime local) {
+  std::string out;
+  for (char c : FormatLocalDateTime(local)) {
+    if (c != '-' && c != ':') out += c;
+  }
+  return out;
+}
+
+// "+0530", "-0500", "+0000"; seconds only when the offset has them (RFC 5545 §3.3.14).
+std::string IcalOffset(seconds offset) {
+  char sign = offset < seconds{0} ? '-' : '+';
+  long long total = std::llabs(offset.count());
+  char buf[32];
+  if (total % 60 == 0) {
+    std::snprintf(buf, sizeof buf, "%c%02lld%02lld", sign, total / 3600, total / 60 % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%c%02lld%02lld%02lld", sign, total / 3600, total / 60 % 60, total % 60);
+  }
+  return buf;
+}
+
+bool IsUtcName(std::string_view tzid) { return tzid.empty() || tzid == "UTC" || tzid == "Etc/UTC"; }
+
+bool Zoned(const IcalEvent& e) { return e.zone != nullptr && !IsUtcName(e.tzid); }
+
+// DTSTART or DTEND: the wall clock with TZID for a zoned event, else UTC. A time in the
+// second occurrence of a repeated hour cannot be named by its wall clock (RFC 5545
+// §3.3.5 reads that as the first occurrence), so it is written in UTC.
+void TimeLine(std::string& out, std::string_view name, Instant t, const IcalEvent& e) {
+  if (Zoned(e)) {
+    LocalDateTime local = ToLocal(t, e.zone);
+    if (ToUtc(local, e.zone) == t) {
+      Line(out, std::string(name) + TzidParam(e.tzid), IcalLocal(local));
+      return;
+    }
+  }
+  Line(out, name, IcalUtc(t));
+}
+
+// ORGANIZER or ATTENDEE. In a CalDAV resource, SCHEDULE-AGENT=CLIENT (RFC 6638 §7.1)
+// keeps a scheduling server from mailing invitations: Kairos tells the parties itself.
+void PartyLine(std::string& out, std::string_view name, const IcalParty& p, bool attendee, bool caldav) {
+  std::string address;
+  for (char c : p.email) {
+    if (static_cast<unsigned char>(c) > 0x20 && c != '"' && c != 0x7f) address += c;
+  }
+  if (address.empty()) return;
+  std::string line(name);
+  if (!p.name.empty()) line += ";CN=" + QuotedParam(p.name);
+  if (attendee) {
+    if (!p.role.empty()) line += ";ROLE=" + p.role;
+    if (!p.partstat.empty()) line += ";PARTSTAT=" + p.partstat;
+  }
+  if (caldav) line += ";SCHEDULE-AGENT=CLIENT";
+  Line(out, line, "mailto:" + address);
+}
+
+// A change of UTC offset: the first instant of the new offset.
+struct Transition {
+  Instant at;
+  seconds before;
+  seconds after;
+};
+
+// The zone's transitions in (from, to], found from UtcOffset alone: sampled every six
+// hours (no zone changes twice that fast), each change narrowed to its second.
+std::vector<Transition> Transitions(Zone zone, Instant from, Instant to) {
+  constexpr seconds kStep = std::chrono::hours{6};
+  std::vector<Transition> out;
+  Instant t = from;
+  seconds offset = UtcOffset(t, zone);
+  while (t < to) {
+    Instant next = std::min<Instant>(t + kStep, to);
+    seconds next_offset = UtcOffset(next, zone);
+    if (next_offset != offset) {
+      Instant lo = t;    // still the old offset
+      Instant hi = next;  // already the new one
+      while (hi - lo > seconds{1}) {
+        Instant mid = lo + (hi - lo) / 2;
+        (UtcOffset(mid, zone) == offset ? lo : hi) = mid;
+      }
+      out.push_back({hi, offset, next_offset});
+      offset = next_offset;
+    }
+    t = next;
+  }
+  return out;
+}
+
+// Midnight starting 1 January of `year` on the zone's wall clock.
+Instant StartOfLocalYear(int year, Zone zone) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-01-01", year);
+  return LocalDayBounds(*ParseDate(buf), zone).start;
+}
+
+void EventLines(std::string& out, const IcalEvent& e, bool caldav) {
+  Line(out, "BEGIN", "VEVENT");
+  Line(out, "UID", e.uid);
+  Line(out, "DTSTAMP", IcalUtc(e.stamp));
+  TimeLine(out, "DTSTART", e.interval.start, e);
+  TimeLine(out, "DTEND", e.interval.end, e);
+  Line(out, "SEQUENCE", std::to_string(e.sequence));
+  Line(out, "STATUS", StatusText(e.status));
+  Line(out, "SUMMARY", IcalEscapeText(e.summary));
+  if (!e.description.empty()) Line(out, "DESCRIPTION", IcalEscapeText(e.description));
+  if (!e.url.empty()) {
+    Line(out, "LOCATION", IcalEscapeText(e.url));
+    Line(out, "URL", e.url);
+  }
+  if (e.organizer) PartyLine(out, "ORGANIZER", *e.organizer, false, caldav);
+  // A published calendar carries no ATTENDEE (RFC 5546 §3.2.1): it invites nobody.
+  if (caldav) {
+    for (const IcalParty& a : e.attendees) PartyLine(out, "ATTENDEE", a, true, caldav);
+  }
+  // Cancelled events stay in the feed so subscribers drop them; they hold no time.
+  Line(out, "TRANSP", e.status == IcalStatus::kCancelled ? "TRANSPARENT" : "OPAQUE");
+  Line(out, "END", "VEVENT");
+}
+
+void CalendarHead(std::string& out) {
+  Line(out, "BEGIN", "VCALENDAR");
+  Line(out, "VERSION", "2.0");
+  Line(out, "PRODID", "-//Kairos//Kairos Scheduling//EN");
+  Line(out, "CALSCALE", "GREGORIAN");
 }
 
 }  // namespace
@@ -70,32 +225,55 @@ std::string IcalFoldLine(std::string_view line) {
 
 std::string IcalUtc(Instant t) { return date::format("%Y%m%dT%H%M%SZ", t); }
 
+std::string IcalVtimezone(std::string_view tzid, Zone zone, Instant from, Instant to) {
+  std::vector<Transition> observances;
+  std::vector<Transition> earlier = Transitions(zone, from - std::chrono::days{731}, from);
+  if (!earlier.empty()) {
+    observances.push_back(earlier.back());
+  } else {
+    seconds offset = UtcOffset(from, zone);
+    observances.push_back({from, offset, offset});
+  }
+  for (const Transition& t : Transitions(zone, from, to)) observances.push_back(t);
+  seconds lowest = observances.front().after;
+  for (const Transition& t : observances) lowest = std::min(lowest, t.after);
+
+  std::string out;
+  Line(out, "BEGIN", "VTIMEZONE");
+  Line(out, "TZID", tzid);
+  for (const Transition& t : observances) {
+    std::string_view kind = t.after == lowest ? "STANDARD" : "DAYLIGHT";
+    Line(out, "BEGIN", kind);
+    // The onset on the wall clock as it read just before the change.
+    Line(out, "DTSTART", IcalLocal(LocalDateTime{t.at.time_since_epoch() + t.before}));
+    Line(out, "TZOFFSETFROM", IcalOffset(t.before));
+    Line(out, "TZOFFSETTO", IcalOffset(t.after));
+    Line(out, "END", kind);
+  }
+  Line(out, "END", "VTIMEZONE");
+  return out;
+}
+
 std::string IcalCalendar(const std::vector<IcalEvent>& events, std::string_view name) {
   std::string out;
-  Line(out, "BEGIN", "VCALENDAR");
-  Line(out, "VERSION", "2.0");
-  Line(out, "PRODID", "-//Kairos//Kairos Scheduling//EN");
-  Line(out, "CALSCALE", "GREGORIAN");
+  CalendarHead(out);
   Line(out, "METHOD", "PUBLISH");
   if (!name.empty()) Line(out, "X-WR-CALNAME", IcalEscapeText(name));
-  for (const IcalEvent& e : events) {
-    Line(out, "BEGIN", "VEVENT");
-    Line(out, "UID", e.uid);
-    Line(out, "DTSTAMP", IcalUtc(e.stamp));
-    Line(out, "DTSTART", IcalUtc(e.interval.start));
-    Line(out, "DTEND", IcalUtc(e.interval.end));
-    Line(out, "SEQUENCE", std::to_string(e.sequence));
-    Line(out, "STATUS", StatusText(e.status));
-    Line(out, "SUMMARY", IcalEscapeText(e.summary));
-    if (!e.description.empty()) Line(out, "DESCRIPTION", IcalEscapeText(e.description));
-    if (!e.url.empty()) {
-      Line(out, "LOCATION", IcalEscapeText(e.url));
-      Line(out, "URL", e.url);
-    }
-    // Cancelled events stay in the feed so subscribers drop them; they hold no time.
-    Line(out, "TRANSP", e.status == IcalStatus::kCancelled ? "TRANSPARENT" : "OPAQUE");
-    Line(out, "END", "VEVENT");
+  for (const IcalEvent& e : events) EventLines(out, e, false);
+  Line(out, "END", "VCALENDAR");
+  return out;
+}
+
+std::string IcalResource(const IcalEvent& e) {
+  std::string out;
+  CalendarHead(out);
+  // No METHOD: a calendar collection holds no iTIP messages (RFC 4791 §4.1).
+  if (Zoned(e)) {
+    int first = static_cast<int>(LocalDate(e.interval.start, e.zone).year());
+    int last = static_cast<int>(LocalDate(e.interval.end, e.zone).year());
+    out += IcalVtimezone(e.tzid, e.zone, StartOfLocalYear(first, e.zone), StartOfLocalYear(last + 1, e.zone));
   }
+  EventLines(out, e, true);
   Line(out, "END", "VCALENDAR");
   return out;
 }

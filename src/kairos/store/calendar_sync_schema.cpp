@@ -61,7 +61,21 @@ CREATE TABLE calendar_feed_tokens (
 )sql";
 }
 
+// Migration 6: what an external event was last written as. A digest of its content
+// (everything but DTSTAMP and SEQUENCE) tells a real change from a repeated sync, so
+// SEQUENCE counts changes; the zone it was shown in lets a cancellation rewrite it the
+// same way. Both stay NULL for events written before: their next write counts as a
+// change, which only ever raises SEQUENCE.
+const char* const kEventRevisions = R"sql(
+ALTER TABLE calendar_event_links ADD COLUMN content_digest TEXT;
+ALTER TABLE calendar_event_links ADD COLUMN timezone TEXT;
+)sql";
+
 }  // namespace
+
+Migration CalendarEventRevisionsMigration() {
+  return {6, "calendar event links: content digest and zone", kEventRevisions, kEventRevisions};
+}
 
 Migration CalendarSyncMigration() {
   return {3, "calendar integration: oauth, connections, external events, feeds", Schema(false), Schema(true)};

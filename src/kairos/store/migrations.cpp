@@ -66,6 +66,7 @@ const std::vector<Migration>& AllMigrations() {
       CalendarSyncMigration(),
       BookingExclusionMigration(),
       MultiPlaceIndexesMigration(),
+      CalendarEventRevisionsMigration(),
   };
   return kAll;
 }
