@@ -25,7 +25,9 @@ TEST(IcalText, FoldsAt75OctetsWithoutSplittingUtf8) {
     ASSERT_NE(end, std::string::npos);
     EXPECT_LE(end - start, 75u);
     // A physical line never starts with a UTF-8 continuation octet (after the space).
-    if (start > 0) EXPECT_NE(static_cast<unsigned char>(out[start + 1]) & 0xC0, 0x80);
+    if (start > 0) {
+      EXPECT_NE(static_cast<unsigned char>(out[start + 1]) & 0xC0, 0x80);
+    }
     start = end + 2;
   }
 }
