@@ -60,6 +60,8 @@ service::AccountsOptions AccountsOptionsFrom(const Config& config) {
   service::AccountsOptions o;
   o.credential_ttl = std::chrono::seconds(config.token_ttl_seconds);
   o.max_login_failures = config.login_max_failures;
+  o.max_account_failures = config.login_max_account_failures;
+  o.max_address_failures = config.login_max_address_failures;
   o.failure_window = std::chrono::seconds(config.login_failure_window_seconds);
   return o;
 }
