@@ -315,6 +315,42 @@ TEST(AuthThrottle, ManyUsernamesFromOneAddressAreLockedOut) {
   EXPECT_EQ(TryLogin(c, "john", john.password).status, 429) << "the whole address waits";
 }
 
+// X-Forwarded-For is the client's to write, so it is believed only from a trusted proxy.
+TEST(AuthThrottle, ForwardedForCountsOnlyFromTrustedProxies) {
+  Headers from_a = {{"X-Forwarded-For", "203.0.113.5"}};
+  Headers from_b = {{"X-Forwarded-For", "203.0.113.6"}};
+  {
+    ServerProcess s({.args = {"--login-max-failures", "2"}});
+    HttpClient c(s.port());
+    auto amy = SignUpAndLogin(c, "amy");
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 400);
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, from_b).status, 429) << "the header is ignored: one address";
+  }
+  {
+    ServerProcess s({.args = {"--login-max-failures", "2", "--trusted-proxies", "127.0.0.1"}});
+    HttpClient c(s.port());
+    auto amy = SignUpAndLogin(c, "amy");
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 400);
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, from_a).status, 429);
+    // What the client wrote left of the proxy's entry changes nothing.
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, {{"X-Forwarded-For", "198.51.100.1, 203.0.113.5"}}).status, 429);
+    auto other = TryLogin(c, "amy", amy.password, from_b);
+    EXPECT_EQ(other.status, 200) << "another forwarded address has its own lock: " << other.body;
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, from_a).status, 429) << "and that success does not lift this one";
+    ASSERT_EQ(s.Stop(SIGTERM), 0);
+    EXPECT_NE(s.Log().find("client=203.0.113.6"), std::string::npos) << "the access log names the client";
+  }
+}
+
+TEST(AuthThrottle, MalformedTrustedProxiesStopTheServer) {
+  std::string dir = MakeTempDir();
+  auto [code, out] = RunKairos({"serve", "--listen", "127.0.0.1:0", "--db", dir + "/k.db", "--trusted-proxies",
+                                "127.0.0.1,10.0.0.0/33"});
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("--trusted-proxies: \"10.0.0.0/33\""), std::string::npos) << out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(AuthThrottle, ALockoutIsLoggedOnceAsAWarning) {
   ServerProcess s({.args = {"--login-max-failures", "2", "--login-failure-window-seconds", "600"}});
   HttpClient c(s.port());

@@ -119,6 +119,11 @@ int Serve(const Config& config) {
     spdlog::error("{}", listen.error().message);
     return 2;
   }
+  auto trusted_proxies = http::TrustedProxies::Parse(config.trusted_proxies);
+  if (!trusted_proxies.ok()) {
+    spdlog::error("{}", trusted_proxies.error().message);
+    return 2;
+  }
   std::unique_ptr<store::Database> db;
   try {
     db = OpenDatabase(config);
@@ -183,6 +188,7 @@ int Serve(const Config& config) {
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
   options.access_log = config.access_log;
+  options.trusted_proxies = *trusted_proxies;
 
   http::Server server(options, router, metrics);
   std::uint16_t port;

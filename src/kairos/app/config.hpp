@@ -35,6 +35,7 @@ struct Config {
   int login_max_account_failures = 50;              // per username, from any address...
   int login_max_address_failures = 100;             // per client address, any username...
   std::int64_t login_failure_window_seconds = 900;  // ...within this window; then 429
+  std::vector<std::string> trusted_proxies;         // IPs or CIDRs whose X-Forwarded-For is believed
   unsigned long long argon2_opslimit = 2;           // libsodium's OPSLIMIT_INTERACTIVE
   std::size_t argon2_memlimit = 64 << 20;           // libsodium's MEMLIMIT_INTERACTIVE
   int hash_concurrency = 2;                         // password hashes computed at once

@@ -124,6 +124,11 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_LOGIN_FAILURE_WINDOW_SECONDS")
       ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(7) * 24 * 3600))
       ->capture_default_str();
+  serve->add_option("--trusted-proxies", config.trusted_proxies,
+                    "Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client "
+                    "address; from any other peer the header is ignored")
+      ->envname("KAIROS_TRUSTED_PROXIES")
+      ->delimiter(',');
   AddHashFlags(serve, config);
   serve->add_option("--hash-concurrency", config.hash_concurrency,
                     "Password hashes computed at once (each takes argon2-memlimit bytes)")
