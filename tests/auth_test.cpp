@@ -278,6 +278,94 @@ TEST(AuthThrottle, RepeatedFailuresAre429AndSharedAcrossServers) {
   EXPECT_EQ(cb.Get("/api/user/me/", TokenAuth(acct)).status, 200) << "existing tokens keep working";
 }
 
+HttpResponse TryLogin(HttpClient& c, const std::string& username, const std::string& password,
+                      const Headers& headers = {}) {
+  return c.Post("/api/user/login/", {{"username", username}, {"password", password}}, headers);
+}
+
+// One person's wrong passwords lock out that username from that address, not everyone
+// else behind the same address (a reverse proxy, an office NAT).
+TEST(AuthThrottle, OnePersonsFailuresDoNotLockOutOthersAtTheSameAddress) {
+  ServerProcess s({.args = {"--login-max-failures", "3", "--login-failure-window-seconds", "600"}});
+  HttpClient c(s.port());
+  auto amy = SignUpAndLogin(c, "amy");
+  auto john = SignUpAndLogin(c, "john");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess" + std::to_string(i)).status, 400);
+  auto j = TryLogin(c, "john", john.password);
+  EXPECT_EQ(j.status, 200) << "john shares amy's address, not her mistakes: " << j.body;
+  auto a = TryLogin(c, "amy", amy.password);
+  EXPECT_EQ(a.status, 429) << a.body;
+  ASSERT_FALSE(a.Header("retry-after").empty());
+  EXPECT_GT(std::stoi(a.Header("retry-after")), 500);
+  EXPECT_EQ(TryLogin(c, "john", john.password).status, 200) << "still, after amy's locked attempt";
+}
+
+// A credential-stuffing run tries many usernames from one address: the address's own,
+// higher limit stops it, for every username (here set through the environment).
+TEST(AuthThrottle, ManyUsernamesFromOneAddressAreLockedOut) {
+  ServerProcess s({.args = {"--login-max-failures", "3"}, .env = {{"KAIROS_LOGIN_MAX_ADDRESS_FAILURES", "6"}}});
+  HttpClient c(s.port());
+  auto john = SignUpAndLogin(c, "john");
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(TryLogin(c, "stuffed" + std::to_string(i), "password" + std::to_string(i)).status, 400) << i;
+  }
+  auto r = TryLogin(c, "stuffed6", "password6");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_FALSE(r.Header("retry-after").empty());
+  EXPECT_EQ(TryLogin(c, "john", john.password).status, 429) << "the whole address waits";
+}
+
+// X-Forwarded-For is the client's to write, so it is believed only from a trusted proxy.
+TEST(AuthThrottle, ForwardedForCountsOnlyFromTrustedProxies) {
+  Headers from_a = {{"X-Forwarded-For", "203.0.113.5"}};
+  Headers from_b = {{"X-Forwarded-For", "203.0.113.6"}};
+  {
+    ServerProcess s({.args = {"--login-max-failures", "2"}});
+    HttpClient c(s.port());
+    auto amy = SignUpAndLogin(c, "amy");
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 400);
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, from_b).status, 429) << "the header is ignored: one address";
+  }
+  {
+    ServerProcess s({.args = {"--login-max-failures", "2", "--trusted-proxies", "127.0.0.1"}});
+    HttpClient c(s.port());
+    auto amy = SignUpAndLogin(c, "amy");
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 400);
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, from_a).status, 429);
+    // What the client wrote left of the proxy's entry changes nothing.
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, {{"X-Forwarded-For", "198.51.100.1, 203.0.113.5"}}).status, 429);
+    auto other = TryLogin(c, "amy", amy.password, from_b);
+    EXPECT_EQ(other.status, 200) << "another forwarded address has its own lock: " << other.body;
+    EXPECT_EQ(TryLogin(c, "amy", amy.password, from_a).status, 429) << "and that success does not lift this one";
+    ASSERT_EQ(s.Stop(SIGTERM), 0);
+    EXPECT_NE(s.Log().find("client=203.0.113.6"), std::string::npos) << "the access log names the client";
+  }
+}
+
+TEST(AuthThrottle, MalformedTrustedProxiesStopTheServer) {
+  std::string dir = MakeTempDir();
+  auto [code, out] = RunKairos({"serve", "--listen", "127.0.0.1:0", "--db", dir + "/k.db", "--trusted-proxies",
+                                "127.0.0.1,10.0.0.0/33"});
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("--trusted-proxies: \"10.0.0.0/33\""), std::string::npos) << out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(AuthThrottle, ALockoutIsLoggedOnceAsAWarning) {
+  ServerProcess s({.args = {"--login-max-failures", "2", "--login-failure-window-seconds", "600"}});
+  HttpClient c(s.port());
+  auto amy = SignUpAndLogin(c, "amy");
+  for (int i = 0; i < 4; ++i) TryLogin(c, "amy", "Secret-Guess-771");
+  ASSERT_EQ(s.Stop(SIGTERM), 0);
+  std::string log = s.Log();
+  const std::string line =
+      " warning login lockout: scope=username_address username=\"amy\" address=127.0.0.1 failures=2 window=600s\n";
+  auto at = log.find(line);
+  EXPECT_NE(at, std::string::npos) << log;
+  EXPECT_EQ(log.find(line, at + 1), std::string::npos) << "logged once: " << log;
+  EXPECT_EQ(log.find("Secret-Guess-771"), std::string::npos) << "no password in the log";
+}
+
 TEST(AuthRehash, LoginRehashesWhenParametersChange) {
   std::string dir = MakeTempDir();
   std::string db = dir + "/k.db";

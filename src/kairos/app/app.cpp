@@ -60,6 +60,8 @@ service::AccountsOptions AccountsOptionsFrom(const Config& config) {
   service::AccountsOptions o;
   o.credential_ttl = std::chrono::seconds(config.token_ttl_seconds);
   o.max_login_failures = config.login_max_failures;
+  o.max_account_failures = config.login_max_account_failures;
+  o.max_address_failures = config.login_max_address_failures;
   o.failure_window = std::chrono::seconds(config.login_failure_window_seconds);
   return o;
 }
@@ -115,6 +117,11 @@ int Serve(const Config& config) {
   auto listen = ParseListen(config.listen);
   if (!listen.ok()) {
     spdlog::error("{}", listen.error().message);
+    return 2;
+  }
+  auto trusted_proxies = http::TrustedProxies::Parse(config.trusted_proxies);
+  if (!trusted_proxies.ok()) {
+    spdlog::error("{}", trusted_proxies.error().message);
     return 2;
   }
   std::unique_ptr<store::Database> db;
@@ -181,6 +188,7 @@ int Serve(const Config& config) {
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
   options.access_log = config.access_log;
+  options.trusted_proxies = *trusted_proxies;
 
   http::Server server(options, router, metrics);
   std::uint16_t port;

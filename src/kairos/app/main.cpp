@@ -104,8 +104,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(static_cast<std::int64_t>(60), static_cast<std::int64_t>(10) * 365 * 24 * 3600))
       ->capture_default_str();
   serve->add_option("--login-max-failures", config.login_max_failures,
-                    "Failed logins allowed per username and per client address within the window (then 429)")
+                    "Failed logins allowed per username from one client address within the window (then 429)")
       ->envname("KAIROS_LOGIN_MAX_FAILURES")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  serve->add_option("--login-max-account-failures", config.login_max_account_failures,
+                    "Failed logins allowed per username from all addresses together within the window (then 429)")
+      ->envname("KAIROS_LOGIN_MAX_ACCOUNT_FAILURES")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  serve->add_option("--login-max-address-failures", config.login_max_address_failures,
+                    "Failed logins allowed per client address for all usernames together within the window (then "
+                    "429)")
+      ->envname("KAIROS_LOGIN_MAX_ADDRESS_FAILURES")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   serve->add_option("--login-failure-window-seconds", config.login_failure_window_seconds,
@@ -113,6 +124,11 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_LOGIN_FAILURE_WINDOW_SECONDS")
       ->check(CLI::Range(static_cast<std::int64_t>(1), static_cast<std::int64_t>(7) * 24 * 3600))
       ->capture_default_str();
+  serve->add_option("--trusted-proxies", config.trusted_proxies,
+                    "Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client "
+                    "address; from any other peer the header is ignored")
+      ->envname("KAIROS_TRUSTED_PROXIES")
+      ->delimiter(',');
   AddHashFlags(serve, config);
   serve->add_option("--hash-concurrency", config.hash_concurrency,
                     "Password hashes computed at once (each takes argon2-memlimit bytes)")

@@ -28,7 +28,10 @@ struct Request {
   std::string query_string;  // raw, without '?'
   HeaderList headers;
   std::string body;
-  std::string remote_address;
+  std::string remote_address;  // the TCP peer
+  // Who sent the request: the peer, or when the peer is a trusted proxy the address it
+  // forwarded (see client_address.hpp). Throttling and logs use this one.
+  std::string client_address;
   std::string request_id;
   bool keep_alive = true;
 

@@ -337,6 +337,7 @@ struct Server::Impl {
         req.headers.emplace_back(std::move(name), std::string(field.value()));
       }
       req.body = std::move(msg.body());
+      req.client_address = ClientAddress(remote, req.headers, options.trusted_proxies);
       bool head_request = req.method == Method::kHead;
       if (req.target.empty() || req.target.front() != '/') {
         co_await WriteTransportError(c, 400, "Request target must be an absolute path.", request_id);
@@ -353,8 +354,8 @@ struct Server::Impl {
       std::string_view route_label = d.route != nullptr ? std::string_view(d.route->pattern) : "unmatched";
       metrics.Record(MethodName(req.method), route_label, d.response.status, seconds);
       if (options.access_log) {
-        spdlog::info("{} {} {} {:.3f}ms id={}", MethodName(req.method), req.path, d.response.status, seconds * 1000,
-                     request_id);
+        spdlog::info("{} {} {} {:.3f}ms id={} client={}", MethodName(req.method), req.path, d.response.status,
+                     seconds * 1000, request_id, req.client_address);
       }
       bool keep_alive = req.keep_alive && !stopping;
       bool written = co_await Write(c, Serialize(d.response, request_id, keep_alive, head_request));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "kairos/http/client_address.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/router.hpp"
 
@@ -27,6 +28,7 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_timeout{15'000};  // in-flight requests get this long to finish
   std::size_t max_connections = 10'000;
   bool access_log = true;
+  TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For names the client
 };
 
 class Server {

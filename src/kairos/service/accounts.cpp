@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "kairos/auth/crypto.hpp"
 #include "kairos/core/time.hpp"
 
@@ -24,6 +26,24 @@ std::int64_t NowSeconds() {
 std::size_t CodePoints(std::string_view s) {
   return static_cast<std::size_t>(
       std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// A name as typed by a client, fit for one log line: quotes, backslashes and control
+// characters become \xNN.
+std::string LogSafe(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool HasSpaceOrControl(std::string_view s) {
@@ -211,20 +231,34 @@ Result<Account> Accounts::CreateWithoutLogin(std::string_view username_prefix, c
   });
 }
 
-Result<void> Accounts::CheckThrottle(const std::string& username_key, std::string_view address, std::int64_t now) {
-  std::int64_t since = now - options_.failure_window.count();
+std::vector<Accounts::ThrottleKey> Accounts::ThrottleKeys(const std::string& username_key,
+                                                         std::string_view address) const {
+  std::vector<ThrottleKey> keys = {{"username", username_key, options_.max_account_failures}};
+  if (!address.empty()) {
+    // An address never holds a space, so the pair's key is unambiguous.
+    keys.push_back({"username_address", std::string(address) + " " + username_key, options_.max_login_failures});
+    keys.push_back({"address", std::string(address), options_.max_address_failures});
+  }
+  return keys;
+}
+
+Result<void> Accounts::CheckThrottle(const std::vector<ThrottleKey>& keys, std::int64_t now) {
+  std::int64_t window = options_.failure_window.count();
   int retry = db_.Read([&](Tx& tx) {
-    int wait = 0;
-    for (auto [scope, key] : {std::pair<const char*, std::string>{"username", username_key},
-                              std::pair<const char*, std::string>{"address", std::string(address)}}) {
-      if (key.empty()) continue;
-      auto row = tx.QueryOne("SELECT COUNT(*), MIN(at) FROM login_failures WHERE scope = ? AND key = ? AND at > ?",
-                             {Text(scope), Text(key), Int(since)});
-      if (row->Int(0) < options_.max_login_failures) continue;
-      // The window frees up when the oldest failure in it ages out.
-      wait = std::max(wait, static_cast<int>(row->Int(1) + options_.failure_window.count() - now));
+    std::int64_t wait = 0;
+    for (const ThrottleKey& k : keys) {
+      auto count = tx.QueryOne("SELECT COUNT(*) FROM login_failures WHERE scope = ? AND key = ? AND at > ?",
+                               {Text(k.scope), Text(k.key), Int(now - window)});
+      std::int64_t n = count->Int(0);
+      if (n < k.limit) continue;
+      // The key frees up when so many failures have aged out that fewer than the limit
+      // remain: when the (n - limit + 1)th oldest in the window does.
+      auto oldest = tx.QueryOne(
+          "SELECT at FROM login_failures WHERE scope = ? AND key = ? AND at > ? ORDER BY at LIMIT 1 OFFSET ?",
+          {Text(k.scope), Text(k.key), Int(now - window), Int(n - k.limit)});
+      wait = std::max(wait, oldest ? oldest->Int(0) + window - now : window);
     }
-    return wait;
+    return static_cast<int>(std::max<std::int64_t>(wait, 0));
   });
   if (retry > 0) {
     return TooManyRequests("Too many failed login attempts. Try again in " + std::to_string(retry) + " seconds.",
@@ -233,22 +267,36 @@ Result<void> Accounts::CheckThrottle(const std::string& username_key, std::strin
   return {};
 }
 
-void Accounts::RecordFailure(const std::string& username_key, std::string_view address, std::int64_t now) {
+void Accounts::RecordFailure(const std::vector<ThrottleKey>& keys, std::string_view username,
+                             std::string_view address, std::int64_t now) {
   std::int64_t since = now - options_.failure_window.count();
+  std::vector<const ThrottleKey*> locked;
   db_.Write([&](Tx& tx) {
-    for (auto [scope, key] : {std::pair<const char*, std::string>{"username", username_key},
-                              std::pair<const char*, std::string>{"address", std::string(address)}}) {
-      if (key.empty()) continue;
-      tx.Exec("DELETE FROM login_failures WHERE scope = ? AND key = ? AND at <= ?", {Text(scope), Text(key), Int(since)});
-      tx.Exec("INSERT INTO login_failures (scope, key, at) VALUES (?, ?, ?)", {Text(scope), Text(key), Int(now)});
+    locked.clear();  // the transaction may run again
+    // Failures out of the window count for nothing: dropping them all here keeps the
+    // table as small as the traffic of one window.
+    tx.Exec("DELETE FROM login_failures WHERE at <= ?", {Int(since)});
+    for (const ThrottleKey& k : keys) {
+      tx.Exec("INSERT INTO login_failures (scope, key, at) VALUES (?, ?, ?)", {Text(k.scope), Text(k.key), Int(now)});
+    }
+    for (const ThrottleKey& k : keys) {
+      auto count = tx.QueryOne("SELECT COUNT(*) FROM login_failures WHERE scope = ? AND key = ? AND at > ?",
+                               {Text(k.scope), Text(k.key), Int(since)});
+      // Locked keys take no more failures, so a key passes its limit exactly once.
+      if (count->Int(0) == k.limit) locked.push_back(&k);
     }
   });
+  for (const ThrottleKey* k : locked) {
+    spdlog::warn("login lockout: scope={} username=\"{}\" address={} failures={} window={}s", k->scope,
+                 LogSafe(username), address.empty() ? "-" : LogSafe(address), k->limit, options_.failure_window.count());
+  }
 }
 
 Result<LoginResult> Accounts::Login(std::string_view username, std::string_view password, std::string_view address) {
   std::int64_t now = NowSeconds();
   std::string key = CaseKey(username);
-  if (auto s = CheckThrottle(key, address, now); !s) return s.error();
+  auto throttle_keys = ThrottleKeys(key, address);
+  if (auto s = CheckThrottle(throttle_keys, now); !s) return s.error();
 
   struct Stored {
     Account account;
@@ -269,7 +317,7 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
     hasher_.VerifyDummy(password);
   }
   if (!ok || !stored->account.is_active) {
-    RecordFailure(key, address, now);
+    RecordFailure(throttle_keys, username, address, now);
     return InvalidArgument(kLoginFailed);
   }
 
@@ -284,7 +332,11 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
   out.ttl = options_.credential_ttl;
   std::int64_t expires = now + options_.credential_ttl.count();
   db_.Write([&](Tx& tx) {
-    tx.Exec("DELETE FROM login_failures WHERE scope = 'username' AND key = ?", {Text(key)});
+    // The address's failures stay: they are other people's too.
+    for (const ThrottleKey& k : throttle_keys) {
+      if (std::string_view(k.scope) == "address") continue;
+      tx.Exec("DELETE FROM login_failures WHERE scope = ? AND key = ?", {Text(k.scope), Text(k.key)});
+    }
     if (rehashed) {
       tx.Exec("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?",
               {Text(*rehashed), Int(now), Int(out.account.id)});

@@ -38,9 +38,14 @@ struct NewAccount {
   auth::Role role = auth::Role::kClient;
 };
 
+// Failed logins are counted within failure_window under three keys; when one reaches
+// its limit, logins under that key are refused with TooManyRequests until enough of its
+// failures age out. A username is case-folded and need not name an account.
 struct AccountsOptions {
   std::chrono::seconds credential_ttl = std::chrono::hours(24 * 30);  // tokens and sessions
-  int max_login_failures = 10;  // per username and per client address, within the window
+  int max_login_failures = 10;     // per username from one client address
+  int max_account_failures = 50;   // per username, from every address together
+  int max_address_failures = 100;  // per client address, for every username together
   std::chrono::seconds failure_window = std::chrono::minutes(15);
 };
 
@@ -77,10 +82,15 @@ class Accounts {
   // account already took that name. Names and the time zone are validated as in Create.
   Result<Account> CreateWithoutLogin(std::string_view username_prefix, const NewAccount& in);
 
-  // Checks a username (or, failing that, an email) and password. Unknown users, wrong
-  // passwords and inactive accounts all get the same InvalidArgument; repeated failures
-  // per username or per address get TooManyRequests with retry_after_seconds set.
-  // Rehashes the password when the hashing parameters have changed.
+  // Checks a username (or, failing that, an email) and password from a client address.
+  // Unknown users, wrong passwords and inactive accounts all get the same
+  // InvalidArgument, and each such failure counts under the username, the username with
+  // the address, and the address (see AccountsOptions). While any of the three is at its
+  // limit, the login gets TooManyRequests with retry_after_seconds set, without the
+  // password being checked and without counting as a failure. A success clears the
+  // username's failures and the username-with-address ones, never the address's. Each
+  // lockout is logged once as a warning. Rehashes the password when the hashing
+  // parameters have changed. An empty address counts under the username alone.
   Result<LoginResult> Login(std::string_view username, std::string_view password, std::string_view address);
 
   // Resolves a token or session secret to its live, unexpired, unrevoked credential of
@@ -105,8 +115,15 @@ class Accounts {
 
  private:
   Result<Account> Find(std::string_view where, store::Value key);
-  Result<void> CheckThrottle(const std::string& username_key, std::string_view address, std::int64_t now);
-  void RecordFailure(const std::string& username_key, std::string_view address, std::int64_t now);
+  struct ThrottleKey {
+    const char* scope;  // login_failures.scope
+    std::string key;
+    int limit;
+  };
+  std::vector<ThrottleKey> ThrottleKeys(const std::string& username_key, std::string_view address) const;
+  Result<void> CheckThrottle(const std::vector<ThrottleKey>& keys, std::int64_t now);
+  void RecordFailure(const std::vector<ThrottleKey>& keys, std::string_view username, std::string_view address,
+                     std::int64_t now);
 
   store::Database& db_;
   auth::PasswordHasher& hasher_;

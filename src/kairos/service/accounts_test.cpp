@@ -2,7 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <filesystem>
+#include <memory>
+#include <sstream>
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/store/migrations.hpp"
@@ -19,6 +25,8 @@ class AccountsTest : public ::testing::Test {
     store::Migrate(*db_);
     AccountsOptions options;
     options.max_login_failures = 3;
+    options.max_account_failures = 5;
+    options.max_address_failures = 8;
     accounts_ = std::make_unique<Accounts>(*db_, hasher_, options);
   }
   void TearDown() override {
@@ -70,22 +78,153 @@ TEST_F(AccountsTest, ValidatesFields) {
   EXPECT_EQ(admin.error().field, "role");
 }
 
-TEST_F(AccountsTest, LoginThrottlesAndASuccessClearsTheUsernamesFailures) {
+// The fixture's limits: 3 per username and address, 5 per username, 8 per address.
+TEST_F(AccountsTest, OneUsersFailuresDoNotLockOutOthersAtTheSameAddress) {
+  Make("amy");
+  Make("john");
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(accounts_->Login("amy", "wrong", "10.0.0.1").ok());
+  EXPECT_TRUE(accounts_->Login("john", "password1", "10.0.0.1").ok()) << "john is not amy";
+  auto amy = accounts_->Login("amy", "password1", "10.0.0.1");
+  ASSERT_FALSE(amy.ok());
+  EXPECT_EQ(amy.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_GT(amy.error().retry_after_seconds, 0);
+  EXPECT_LE(amy.error().retry_after_seconds, 900);
+  EXPECT_EQ(accounts_->Login("AMY", "password1", "10.0.0.1").error().code, ErrorCode::kTooManyRequests)
+      << "usernames are case-folded";
+  EXPECT_TRUE(accounts_->Login("amy", "password1", "10.0.0.2").ok()) << "from another address amy may log in";
+  EXPECT_EQ(accounts_->Login("amy", "password1", "10.0.0.1").error().code, ErrorCode::kTooManyRequests)
+      << "a success elsewhere does not clear this address's lock";
+}
+
+TEST_F(AccountsTest, ASuccessClearsTheUsernamesFailuresButNotTheAddressFailures) {
   Make("bob");
-  EXPECT_FALSE(accounts_->Login("bob", "wrong", "10.0.0.1").ok());
-  EXPECT_FALSE(accounts_->Login("bob", "wrong", "10.0.0.2").ok());
-  EXPECT_TRUE(accounts_->Login("bob", "password1", "10.0.0.3").ok()) << "two failures are under the limit";
-  EXPECT_FALSE(accounts_->Login("bob", "wrong", "10.0.0.4").ok());
-  EXPECT_FALSE(accounts_->Login("bob", "wrong", "10.0.0.5").ok());
-  EXPECT_TRUE(accounts_->Login("bob", "password1", "10.0.0.6").ok()) << "the success cleared the earlier failures";
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(accounts_->Login("bob", "wrong", "10.0.1." + std::to_string(i)).ok());
-  auto throttled = accounts_->Login("bob", "password1", "10.0.2.1");
-  ASSERT_FALSE(throttled.ok());
-  EXPECT_EQ(throttled.error().code, ErrorCode::kTooManyRequests);
-  EXPECT_GT(throttled.error().retry_after_seconds, 0);
-  // One address failing for many usernames is throttled too.
-  for (int i = 0; i < 3; ++i) EXPECT_FALSE(accounts_->Login("ghost" + std::to_string(i), "x", "10.9.9.9").ok());
-  EXPECT_EQ(accounts_->Login("other", "x", "10.9.9.9").error().code, ErrorCode::kTooManyRequests);
+  Make("john");
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_FALSE(accounts_->Login("bob", "wrong", "10.0.0.1").ok());
+    EXPECT_FALSE(accounts_->Login("bob", "wrong", "10.0.0.1").ok());
+    EXPECT_TRUE(accounts_->Login("bob", "password1", "10.0.0.1").ok()) << "round " << round;
+  }
+  // Six failures from 10.0.0.1 so far; successes never counted. Two more reach 8.
+  EXPECT_FALSE(accounts_->Login("ghost", "wrong", "10.0.0.1").ok());
+  EXPECT_TRUE(accounts_->Login("john", "password1", "10.0.0.1").ok());
+  EXPECT_FALSE(accounts_->Login("ghost2", "wrong", "10.0.0.1").ok());
+  EXPECT_EQ(accounts_->Login("john", "password1", "10.0.0.1").error().code, ErrorCode::kTooManyRequests);
+  EXPECT_TRUE(accounts_->Login("john", "password1", "10.0.0.2").ok());
+}
+
+TEST_F(AccountsTest, OneUsernameFromManyAddressesIsLockedOut) {
+  Make("amy");
+  Make("john");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(accounts_->Login("amy", "wrong", "10.0.1." + std::to_string(i)).ok());
+  auto amy = accounts_->Login("amy", "password1", "10.0.2.1");
+  ASSERT_FALSE(amy.ok()) << "a distributed run against one account stops at 5";
+  EXPECT_EQ(amy.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_GT(amy.error().retry_after_seconds, 0);
+  EXPECT_EQ(accounts_->Login("amy", "password1", "").error().code, ErrorCode::kTooManyRequests);
+  EXPECT_TRUE(accounts_->Login("john", "password1", "10.0.1.0").ok());
+}
+
+TEST_F(AccountsTest, ManyUsernamesFromOneAddressAreLockedOut) {
+  Make("john");
+  for (int i = 0; i < 8; ++i) {
+    auto r = accounts_->Login("user" + std::to_string(i), "password1", "10.9.9.9");
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << i;
+  }
+  auto stuffed = accounts_->Login("user8", "password1", "10.9.9.9");
+  EXPECT_EQ(stuffed.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_GT(stuffed.error().retry_after_seconds, 0);
+  EXPECT_EQ(accounts_->Login("john", "password1", "10.9.9.9").error().code, ErrorCode::kTooManyRequests)
+      << "the whole address waits";
+  EXPECT_TRUE(accounts_->Login("john", "password1", "10.9.9.8").ok());
+}
+
+TEST_F(AccountsTest, LockedAttemptsAreNotCheckedAndAddNoFailures) {
+  Make("amy");
+  Make("john");
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(accounts_->Login("amy", "wrong", "10.0.0.1").ok());
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(accounts_->Login("amy", "wrong", "10.0.0.1").error().code, ErrorCode::kTooManyRequests);
+  }
+  EXPECT_EQ(accounts_->Login("amy", "password1", "10.0.0.1").error().code, ErrorCode::kTooManyRequests)
+      << "the right password is not even checked";
+  auto count = [&](const std::string& scope) {
+    return db_->Read([&](store::Tx& tx) {
+      return tx.QueryOne("SELECT COUNT(*) FROM login_failures WHERE scope = ?", {store::Text(scope)})->Int(0);
+    });
+  };
+  EXPECT_EQ(count("address"), 3);
+  EXPECT_EQ(count("username"), 3);
+  EXPECT_EQ(count("username_address"), 3);
+  // So the address has room for four more failures before it locks.
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(accounts_->Login("ghost" + std::to_string(i), "x", "10.0.0.1").ok());
+  EXPECT_TRUE(accounts_->Login("john", "password1", "10.0.0.1").ok());
+}
+
+TEST_F(AccountsTest, UnknownUsernamesCountAsKnownOnes) {
+  Make("known");
+  for (int i = 0; i < 3; ++i) {
+    auto unknown = accounts_->Login("nobody", "wrong", "10.0.0.1");
+    auto known = accounts_->Login("known", "wrong", "10.0.0.2");
+    EXPECT_EQ(unknown.error().code, known.error().code);
+    EXPECT_EQ(unknown.error().message, known.error().message);
+  }
+  auto unknown = accounts_->Login("nobody", "wrong", "10.0.0.1");
+  auto known = accounts_->Login("known", "wrong", "10.0.0.2");
+  EXPECT_EQ(unknown.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(known.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(unknown.error().message.substr(0, 30), known.error().message.substr(0, 30));
+}
+
+TEST_F(AccountsTest, OnlyFailuresInTheWindowCountAndOldOnesAreDeleted) {
+  Make("amy");
+  std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  db_->Write([&](store::Tx& tx) {
+    // Old enough to be out of the 900-second window: they count for nothing.
+    for (int i = 0; i < 50; ++i) {
+      tx.Exec("INSERT INTO login_failures (scope, key, at) VALUES ('address', ?, ?)",
+              {store::Text("10.5.5." + std::to_string(i)), store::Int(now - 901 - i)});
+      tx.Exec("INSERT INTO login_failures (scope, key, at) VALUES ('username_address', '10.0.0.1 amy', ?)",
+              {store::Int(now - 1000 - i)});
+    }
+    // Two inside it, 100 and 200 seconds old.
+    tx.Exec("INSERT INTO login_failures (scope, key, at) VALUES ('username_address', '10.0.0.1 amy', ?)",
+            {store::Int(now - 100)});
+    tx.Exec("INSERT INTO login_failures (scope, key, at) VALUES ('username_address', '10.0.0.1 amy', ?)",
+            {store::Int(now - 200)});
+  });
+  EXPECT_FALSE(accounts_->Login("amy", "wrong", "10.0.0.1").ok());
+  auto locked = accounts_->Login("amy", "password1", "10.0.0.1");
+  ASSERT_EQ(locked.error().code, ErrorCode::kTooManyRequests);
+  // Free again when the oldest of the three ages out, 200 seconds ago plus the window.
+  EXPECT_NEAR(locked.error().retry_after_seconds, 700, 3);
+  auto rows = db_->Read([](store::Tx& tx) { return tx.QueryOne("SELECT COUNT(*) FROM login_failures")->Int(0); });
+  EXPECT_EQ(rows, 5) << "the failure recorded three rows and deleted every expired one";
+}
+
+TEST_F(AccountsTest, EachLockoutIsLoggedOnceAsAWarning) {
+  auto out = std::make_shared<std::ostringstream>();
+  auto previous = spdlog::default_logger();
+  auto logger = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(*out));
+  logger->set_pattern("%l %v");
+  spdlog::set_default_logger(logger);
+  Make("amy");
+  EXPECT_FALSE(accounts_->Login("amy", "secret-guess-1", "10.0.0.1").ok());
+  EXPECT_FALSE(accounts_->Login("amy", "secret-guess-2", "10.0.0.1").ok());
+  EXPECT_EQ(out->str(), "") << "nothing is locked yet";
+  EXPECT_FALSE(accounts_->Login("amy", "secret-guess-3", "10.0.0.1").ok());
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(accounts_->Login("amy", "secret-guess-4", "10.0.0.1").ok());
+  EXPECT_FALSE(accounts_->Login("a\"my\n", "x", "10.0.0.2").ok());
+  EXPECT_FALSE(accounts_->Login("a\"my\n", "x", "10.0.0.2").ok());
+  EXPECT_FALSE(accounts_->Login("a\"my\n", "x", "10.0.0.2").ok());
+  spdlog::set_default_logger(previous);
+
+  std::string log = out->str();
+  EXPECT_EQ(log,
+            "warning login lockout: scope=username_address username=\"amy\" address=10.0.0.1 failures=3 window=900s\n"
+            "warning login lockout: scope=username_address username=\"a\\x22my\\x0a\" address=10.0.0.2 failures=3 "
+            "window=900s\n");
+  EXPECT_EQ(log.find("secret-guess"), std::string::npos) << "no password in the log";
 }
 
 TEST_F(AccountsTest, TokensSessionsAndRevocation) {

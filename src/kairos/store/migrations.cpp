@@ -53,6 +53,33 @@ CREATE INDEX login_failures_key ON login_failures(scope, key, at);
 )sql";
 }
 
+// Migration 7: failed logins are counted per username, per username and address, and
+// per address ('username_address' is new), and all rows out of the window are deleted
+// at once, by time. SQLite cannot change a CHECK constraint, so it rebuilds the table.
+std::string LoginFailureScopesSchema(bool postgres) {
+  const std::string scopes = "CHECK (scope IN ('username', 'username_address', 'address'))";
+  if (postgres) {
+    return R"sql(
+ALTER TABLE login_failures DROP CONSTRAINT login_failures_scope_check;
+ALTER TABLE login_failures ADD CONSTRAINT login_failures_scope_check )sql" + scopes + R"sql(;
+CREATE INDEX login_failures_at ON login_failures(at);
+)sql";
+  }
+  return R"sql(
+CREATE TABLE login_failures_new (
+  id     INTEGER PRIMARY KEY,
+  scope  TEXT NOT NULL )sql" + scopes + R"sql(,
+  key    TEXT NOT NULL,
+  at     INTEGER NOT NULL
+);
+INSERT INTO login_failures_new (id, scope, key, at) SELECT id, scope, key, at FROM login_failures;
+DROP TABLE login_failures;
+ALTER TABLE login_failures_new RENAME TO login_failures;
+CREATE INDEX login_failures_key ON login_failures(scope, key, at);
+CREATE INDEX login_failures_at ON login_failures(at);
+)sql";
+}
+
 const char* const kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at BIGINT NOT NULL)";
@@ -67,6 +94,7 @@ const std::vector<Migration>& AllMigrations() {
       BookingExclusionMigration(),
       MultiPlaceIndexesMigration(),
       CalendarEventRevisionsMigration(),
+      {7, "login failures per username and address", LoginFailureScopesSchema(false), LoginFailureScopesSchema(true)},
   };
   return kAll;
 }

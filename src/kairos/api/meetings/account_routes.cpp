@@ -71,7 +71,7 @@ Response Login(service::Accounts& accounts, const AccountRoutesOptions& options,
   if (!password) return Fail(password.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
 
-  auto login = accounts.Login(*username, *password, req.remote_address);
+  auto login = accounts.Login(*username, *password, req.client_address);
   if (!login) return Fail(login.error());
   Response r = http::JsonResponse(
       200, {{"is_authenticated", true}, {"user", UserSummary(login->account)}, {"auth_token", login->token}});
