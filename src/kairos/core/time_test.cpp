@@ -1,14 +1,19 @@
 #include "kairos/core/time.hpp"
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "kairos/core/recurrence.hpp"
 
 namespace kairos {
 namespace {
 
 using std::chrono::hours;
 using std::chrono::minutes;
+using std::chrono::seconds;
 
 Zone Z(const char* name) { return FindZone(name).value(); }
 Instant Utc(const char* text) { return ParseInstant(text).value(); }
@@ -23,6 +28,78 @@ TEST(TimeTest, UnknownZoneIsAnError) {
   EXPECT_EQ(zone.error().field, "timezone");
   EXPECT_FALSE(FindZone("").ok());
   EXPECT_EQ(FindZone("Asia/Kolkata").value(), FindZone("Asia/Kolkata").value());
+}
+
+TEST(TimeTest, FactoryIsAZone) {
+  // tzdata's "Factory" zone: UTC offset zero, abbreviation "-00", for unconfigured hosts.
+  auto factory = FindZone("Factory");
+  ASSERT_TRUE(factory.ok()) << factory.error().message;
+  EXPECT_EQ(ZoneName(*factory), "Factory");
+  EXPECT_EQ(UtcOffset(Utc("2030-06-01T12:00:00Z"), *factory), seconds{0});
+  EXPECT_EQ(ToUtc(Local("2030-06-01T12:00:00"), *factory), Utc("2030-06-01T12:00:00Z"));
+  EXPECT_EQ(FormatLocalWithOffset(Utc("2030-06-01T12:00:00Z"), *factory), "2030-06-01T12:00:00+00:00");
+  EXPECT_EQ(ZoneName(Z("America/New_York")), "America/New_York");
+  EXPECT_EQ(ZoneName(Z("UTC")), "UTC");
+}
+
+TEST(TimeTest, ZoneNamesAreZoneFilesNotPaths) {
+  // Names are IANA zone names of the system zoneinfo. Paths, traversal, files that are
+  // not zones, leap-second ("right/") and duplicate ("posix/") trees, posixrules and
+  // the host's "localtime" are all unknown zones.
+  const std::vector<std::string> refused = {
+      "/usr/share/zoneinfo/UTC", "../zoneinfo/UTC", "America/../UTC", "./UTC", "America//New_York", "UTC/", "/UTC",
+      "America", "zone.tab", "tzdata.zi", "leapseconds", "leap-seconds.list", "posixrules", "localtime",
+      "right/America/New_York", "posix/America/New_York", "Fixed/UTC+05:00:00", "file:UTC", ":UTC",
+      "America/New_York ", " UTC", "UTC\n", "America\\New_York", "No/Such_Zone", std::string("UTC\0x", 5),
+      std::string(300, 'A')};
+  for (const std::string& bad : refused) {
+    auto zone = FindZone(bad, "tz");
+    ASSERT_FALSE(zone.ok()) << bad;
+    EXPECT_EQ(zone.error().code, ErrorCode::kInvalidArgument) << bad;
+    EXPECT_EQ(zone.error().message, "Unknown time zone: " + bad);
+    EXPECT_EQ(zone.error().field, "tz");
+  }
+  for (const char* good : {"UTC", "Etc/UTC", "GMT", "Etc/GMT+5", "EST5EDT", "US/Eastern", "America/Port-au-Prince",
+                           "America/Argentina/Buenos_Aires", "Factory"}) {
+    EXPECT_TRUE(FindZone(good).ok()) << good;
+  }
+  EXPECT_EQ(UtcOffset(Utc("2030-01-01T00:00:00Z"), Z("Etc/GMT+5")), -hours{5});
+}
+
+// The zone files list explicit transitions only to 2037; later ones come from the POSIX
+// TZ rule in each file's footer.
+TEST(TimeTest, RulesAfter2037ComeFromTheFooter) {
+  Zone ny = Z("America/New_York");
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2038-07-01T12:00:00"), ny)), "2038-07-01T16:00:00Z");
+  EXPECT_EQ(FormatLocalWithOffset(Utc("2038-07-01T16:00:00Z"), ny), "2038-07-01T12:00:00-04:00");
+  EXPECT_EQ(UtcOffset(Utc("2038-07-01T16:00:00Z"), ny), -hours{4});
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2038-07-15T12:00:00"), Z("Europe/London"))), "2038-07-15T11:00:00Z");
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-07-15T12:00:00"), Z("Australia/Sydney"))), "2040-07-15T02:00:00Z");
+  // The RFC 5545 policy holds after 2037 too.
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-03-11T02:30:00"), ny)), "2040-03-11T07:30:00Z");  // gap: forward
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-11-04T01:30:00"), ny)), "2040-11-04T05:30:00Z");  // repeat: first
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-04-01T02:30:00"), Z("Australia/Sydney"))), "2040-03-31T15:30:00Z");
+  EXPECT_EQ(LocalDayBounds(D(2040, 3, 11), ny).length(), hours{23});
+  EXPECT_EQ(LocalDayBounds(D(2040, 11, 4), ny).length(), hours{25});
+}
+
+// A monthly 10:00 in Chicago keeps its wall clock, and US daylight time, across 2038.
+TEST(TimeTest, MonthlyChicagoSeriesAcross2038) {
+  Zone chicago = Z("America/Chicago");
+  auto months = ExpandRecurrence(MakeRepeatRule(RepeatPattern::kMonthly, std::nullopt), Local("2037-01-15T10:00:00"),
+                                 Local("2037-01-01T00:00:00"), Local("2040-01-01T00:00:00"));
+  ASSERT_TRUE(months.ok());
+  ASSERT_EQ(months->size(), 36u);
+  for (LocalDateTime local : *months) {
+    SCOPED_TRACE(FormatLocalDateTime(local));
+    Instant t = ToUtc(local, chicago);
+    EXPECT_EQ(ToLocal(t, chicago), local);
+    // The 15th is always inside US daylight time from March to October, outside otherwise.
+    unsigned month = static_cast<unsigned>(DateOf(local).month());
+    bool daylight = month >= 3 && month <= 10;
+    EXPECT_EQ(UtcOffset(t, chicago), daylight ? -hours{5} : -hours{6});
+    EXPECT_EQ(TimeOfDayOf(LocalDateTime{t.time_since_epoch()}), daylight ? hours{15} : hours{16});
+  }
 }
 
 TEST(TimeTest, NewYorkSpringGapMovesForward) {
