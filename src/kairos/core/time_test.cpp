@@ -1,6 +1,10 @@
 #include "kairos/core/time.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -228,6 +232,118 @@ TEST(TimeTest, Weekdays) {
   EXPECT_EQ(WeekdayName(0), "");
   EXPECT_EQ(LocalDate(Utc("2024-01-14T19:00:00Z"), Z("Asia/Kolkata")), D(2024, 1, 15));
   EXPECT_EQ(LocalDate(Utc("2024-03-01T04:59:00Z"), Z("America/New_York")), D(2024, 2, 29));
+}
+
+// Python's zoneinfo, reading the same system zoneinfo (footers included), is the oracle:
+// every gap and repeat from 2027 to 2100 in these zones and in randomly drawn others,
+// the seconds around each, random local times and instants, and every day that is not
+// 24 hours long. The oracle draws the random zones and times with the seed.
+TEST(TimeOracleTest, MatchesZoneinfoTo2100) {
+  constexpr int kSeed = 20261201;
+  constexpr int kRandomZones = 30;
+  constexpr int kFirstYear = 2027;
+  constexpr int kLastYear = 2100;
+  const std::vector<std::string> named = {
+      "America/New_York", "Europe/London", "Australia/Sydney", "America/Chicago", "America/Nuuk",
+      "America/Scoresbysund", "Pacific/Easter", "Australia/Lord_Howe", "Pacific/Chatham", "Africa/Casablanca",
+      "Factory"};
+  SCOPED_TRACE("seed " + std::to_string(kSeed));
+  std::string command = std::string(KAIROS_PYTHON) + " " + KAIROS_CORE_TESTDATA + "/zone_oracle.py " +
+                        std::to_string(kSeed) + " " + std::to_string(kRandomZones) + " " +
+                        std::to_string(kFirstYear) + " " + std::to_string(kLastYear);
+  for (const std::string& name : named) command += " " + name;
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr) << command;
+  std::vector<std::string> lines;
+  std::string current;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) {
+    current += buf;
+    if (current.back() == '\n') {
+      current.pop_back();
+      lines.push_back(current);
+      current.clear();
+    }
+  }
+  ASSERT_EQ(pclose(pipe), 0) << "the oracle failed: " << command;
+
+  // Report the first few mismatches of each kind in full, and how many there were.
+  std::map<std::string, int> checked, failed;
+  auto check = [&](const std::string& kind, bool ok, const std::string& line, const std::string& got) {
+    ++checked[kind];
+    if (ok) return;
+    if (++failed[kind] <= 10) ADD_FAILURE() << line << "  (Kairos: " << got << ")";
+  };
+  std::map<std::string, std::map<std::string, long long>> short_long_days;  // zone -> date -> seconds
+  std::map<std::string, int> transitions;
+  for (const std::string& line : lines) {
+    std::istringstream in(line);
+    std::string kind, name;
+    in >> kind >> name;
+    Result<Zone> found = FindZone(name);
+    if (kind == "A") {
+      check("A", found.ok(), line, found.ok() ? "ok" : found.error().message);
+      continue;
+    }
+    if (!found.ok()) {
+      check(kind, false, line, found.error().message);
+      continue;
+    }
+    Zone zone = *found;
+    if (kind == "L") {
+      std::string local_text, why;
+      long long utc = 0;
+      in >> local_text >> utc >> why;
+      Instant got = ToUtc(Local(local_text.c_str()), zone);
+      Instant want{seconds{utc}};
+      check("L " + why, got == want, line + " = " + FormatUtc(want), FormatUtc(got));
+    } else if (kind == "O") {
+      long long utc = 0, offset = 0;
+      in >> utc >> offset;
+      Instant t{seconds{utc}};
+      seconds got = UtcOffset(t, zone);
+      check("O", got == seconds{offset} && ToLocal(t, zone) == LocalDateTime{t.time_since_epoch() + seconds{offset}},
+            line + " at " + FormatUtc(t), FormatOffset(got) + " " + FormatLocalWithOffset(t, zone));
+    } else if (kind == "D") {
+      std::string day_text;
+      long long length = 0;
+      in >> day_text >> length;
+      Date day = ParseDate(day_text).value();
+      short_long_days[name][day_text] = length;
+      long long got = LocalDayBounds(day, zone).length().count();
+      check("D", got == length, line, std::to_string(got));
+    } else if (kind == "N") {
+      in >> transitions[name];
+    } else {
+      ADD_FAILURE() << "unexpected oracle line: " << line;
+    }
+  }
+  for (const auto& [kind, n] : failed) {
+    ADD_FAILURE() << n << " of " << checked[kind] << " '" << kind << "' cases differ";
+  }
+  // The oracle covered what it should: all system zones, gaps and repeats in every zone.
+  EXPECT_GT(checked["A"], 300);
+  EXPECT_GT(checked["L gap"], 0);
+  EXPECT_GT(checked["L repeat"], 0);
+  EXPECT_GT(checked["L random"], 0);
+  EXPECT_EQ(transitions.size(), named.size() + kRandomZones);
+  for (const std::string& name : named) {
+    if (name == "Factory") continue;
+    EXPECT_GT(transitions[name], 2 * (kLastYear - 2050)) << name << " changes its offset through the years";
+  }
+
+  // The days that are not 24 hours long are exactly those the oracle lists.
+  for (const std::string& name : named) {
+    SCOPED_TRACE(name);
+    Zone zone = Z(name.c_str());
+    std::map<std::string, long long> ours;
+    const date::local_days end{date::year{kLastYear + 1} / 1 / 1};
+    for (date::local_days day{date::year{kFirstYear} / 1 / 1}; day < end; day += date::days{1}) {
+      long long length = LocalDayBounds(Date{day}, zone).length().count();
+      if (length != 86400) ours[FormatDate(Date{day})] = length;
+    }
+    EXPECT_EQ(ours, short_long_days[name]);
+  }
 }
 
 }  // namespace
