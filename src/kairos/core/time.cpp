@@ -1,14 +1,28 @@
 #include "kairos/core/time.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
-#include <stdexcept>
+
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
 
 namespace kairos {
+
+// Abseil's time zones read the whole zone file, including the POSIX TZ rule in its footer
+// that gives the transitions after the explicit ones end (2037 in the system zoneinfo).
+// Kept here so that only this file sees Abseil.
+struct ZoneInfo {
+  std::string name;
+  absl::TimeZone rules;
+};
 
 namespace {
 
@@ -79,41 +93,88 @@ Error Malformed(std::string_view what, std::string_view text, std::string_view e
                          std::string(field));
 }
 
+// Zone names are IANA names ("America/Argentina/Buenos_Aires", "Etc/GMT+5", "EST5EDT"),
+// each the path of a TZif file under the system zoneinfo directory ($TZDIR when set, as
+// Abseil reads it, else /usr/share/zoneinfo). A name is taken when each of its
+// '/'-separated parts is ASCII letters, digits, '_', '-', '+' or '.' and is not "." or
+// "..", and it names a regular file there (Abseil then checks that it is a zone file).
+// That refuses absolute paths and traversal ("/etc/localtime", "../x", "a/../b"),
+// Abseil's own "file:" and "Fixed/UTC+05:00:00" forms (no ':'), directories, and the
+// tables beside the zones (zone.tab, tzdata.zi: not zone files). Also refused, by name:
+//   "localtime"   the host's /etc/localtime, not a zone: a calendar stored with it would
+//                 change meaning with the machine's configuration;
+//   "posixrules"  a tzcode artefact (a link to America/New_York on Debian), not a zone;
+//   "right/..."   leap-second-counting clocks, which UTC seconds cannot represent;
+//   "posix/..."   copies of the main tree under another prefix.
+// What remains is what Python's zoneinfo.available_timezones() lists, less "localtime";
+// it includes "Factory" (offset zero, for hosts whose zone is not set).
+bool IsZoneFile(std::string_view name) {
+  if (name.empty() || name.size() > 128) return false;
+  if (name == "UTC") return true;  // built into Abseil, there even without tzdata
+  if (name == "localtime" || name == "posixrules" || name.starts_with("right/") || name.starts_with("posix/")) {
+    return false;
+  }
+  std::size_t begin = 0;
+  while (begin <= name.size()) {
+    std::size_t end = std::min(name.find('/', begin), name.size());
+    std::string_view part = name.substr(begin, end - begin);
+    if (part.empty() || part == "." || part == "..") return false;
+    for (char c : part) {
+      bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                c == '-' || c == '+' || c == '.';
+      if (!ok) return false;
+    }
+    begin = end + 1;
+  }
+  const char* dir = std::getenv("TZDIR");
+  std::string path = dir && *dir ? dir : "/usr/share/zoneinfo";
+  path += '/';
+  path += name;
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 }  // namespace
 
 Result<Zone> FindZone(std::string_view name, std::string_view field) {
-  // locate_zone throws for unknown names and takes a lock inside the tz database;
-  // the cache keeps the hot path to one shared lock and a map lookup.
+  // Loading parses a file; the cache keeps the hot path to one shared lock and a map
+  // lookup. Zones are never removed, so the pointers handed out stay valid.
   static std::shared_mutex mutex;
-  static std::map<std::string, Zone, std::less<>> cache;
+  static std::map<std::string, std::unique_ptr<const ZoneInfo>, std::less<>> cache;
   {
     std::shared_lock lock(mutex);
-    if (auto it = cache.find(name); it != cache.end()) return it->second;
+    if (auto it = cache.find(name); it != cache.end()) return it->second.get();
   }
-  Zone zone = nullptr;
-  try {
-    zone = date::locate_zone(name);
-  } catch (const std::runtime_error&) {
-    return InvalidArgument("Unknown time zone: " + std::string(name), std::string(field));
-  }
+  auto unknown = [&] { return InvalidArgument("Unknown time zone: " + std::string(name), std::string(field)); };
+  // Abseil would also take paths and its own "Fixed/UTC+hh:mm:ss" names, and falls back to
+  // UTC (returning false) for what it cannot load; only files that pass IsZoneFile reach it.
+  // Failures are not cached here (names come from requests); Abseil remembers each name
+  // it was asked for, but only existing zoneinfo files get that far.
+  if (!IsZoneFile(name)) return unknown();
+  auto zone = std::make_unique<ZoneInfo>();
+  zone->name = std::string(name);
+  if (!absl::LoadTimeZone(zone->name, &zone->rules)) return unknown();
   std::unique_lock lock(mutex);
-  cache.emplace(std::string(name), zone);
-  return zone;
+  auto [it, inserted] = cache.emplace(zone->name, std::move(zone));  // another thread may have won
+  return it->second.get();
 }
+
+std::string_view ZoneName(Zone zone) { return zone->name; }
 
 Instant ToUtc(LocalDateTime local, Zone zone) {
-  // `first` is the offset in force before a transition: for a gap it maps 02:30 to the
+  // `pre` uses the offset in force before a transition: for a gap it maps 02:30 to the
   // instant 03:30 shows afterwards (moved forward by the gap); for an overlap it is the
-  // earlier of the two instants.
-  date::local_info info = zone->get_info(local);
-  return Instant{local.time_since_epoch() - info.first.offset};
+  // earlier of the two instants. Outside transitions all three candidates are equal.
+  constexpr absl::CivilSecond kEpoch(1970, 1, 1, 0, 0, 0);
+  absl::TimeZone::TimeInfo info = zone->rules.At(kEpoch + local.time_since_epoch().count());
+  return Instant{seconds{absl::ToUnixSeconds(info.pre)}};
 }
 
-LocalDateTime ToLocal(Instant t, Zone zone) {
-  return LocalDateTime{t.time_since_epoch() + zone->get_info(t).offset};
-}
+LocalDateTime ToLocal(Instant t, Zone zone) { return LocalDateTime{t.time_since_epoch() + UtcOffset(t, zone)}; }
 
-std::chrono::seconds UtcOffset(Instant t, Zone zone) { return zone->get_info(t).offset; }
+std::chrono::seconds UtcOffset(Instant t, Zone zone) {
+  return seconds{zone->rules.At(absl::FromUnixSeconds(t.time_since_epoch().count())).offset};
+}
 
 Interval LocalDayBounds(Date day, Zone zone) {
   date::local_days start{day};

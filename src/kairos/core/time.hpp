@@ -10,7 +10,6 @@
 #include <string_view>
 
 #include <date/date.h>
-#include <date/tz.h>
 
 #include "kairos/core/result.hpp"
 
@@ -20,7 +19,8 @@ using Instant = std::chrono::sys_seconds;          // a point in UTC
 using LocalDateTime = date::local_seconds;         // a wall-clock date and time, no zone
 using Date = date::year_month_day;                 // a civil calendar date
 using TimeOfDay = std::chrono::seconds;            // seconds since local midnight
-using Zone = const date::time_zone*;               // an IANA zone; never null when valid
+struct ZoneInfo;                                   // a loaded zone's rules, owned by FindZone
+using Zone = const ZoneInfo*;                      // an IANA zone; never null when valid
 
 // A half-open span of UTC time [start, end). Touching intervals do not overlap.
 struct Interval {
@@ -35,9 +35,14 @@ struct Interval {
   friend bool operator==(const Interval&, const Interval&) = default;
 };
 
-// The zone named `name` ("Asia/Kolkata", "UTC") from the system zoneinfo, or
-// InvalidArgument("Unknown time zone: <name>", field). Lookups are cached; thread-safe.
+// The zone named `name` ("Asia/Kolkata", "UTC", "Factory") from the system zoneinfo, or
+// InvalidArgument("Unknown time zone: <name>", field). The rules come from the zone file,
+// its POSIX TZ footer included (so transitions after 2037 are known). Lookups are cached
+// and thread-safe; a Zone stays valid for the life of the process.
 Result<Zone> FindZone(std::string_view name, std::string_view field = "timezone");
+
+// The IANA name `zone` was found by ("America/New_York").
+std::string_view ZoneName(Zone zone);
 
 // The instant at which the wall clock in `zone` shows `local` (RFC 5545 gap/overlap policy).
 Instant ToUtc(LocalDateTime local, Zone zone);

@@ -1,14 +1,23 @@
 #include "kairos/core/time.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <set>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "kairos/core/recurrence.hpp"
 
 namespace kairos {
 namespace {
 
 using std::chrono::hours;
 using std::chrono::minutes;
+using std::chrono::seconds;
 
 Zone Z(const char* name) { return FindZone(name).value(); }
 Instant Utc(const char* text) { return ParseInstant(text).value(); }
@@ -23,6 +32,78 @@ TEST(TimeTest, UnknownZoneIsAnError) {
   EXPECT_EQ(zone.error().field, "timezone");
   EXPECT_FALSE(FindZone("").ok());
   EXPECT_EQ(FindZone("Asia/Kolkata").value(), FindZone("Asia/Kolkata").value());
+}
+
+TEST(TimeTest, FactoryIsAZone) {
+  // tzdata's "Factory" zone: UTC offset zero, abbreviation "-00", for unconfigured hosts.
+  auto factory = FindZone("Factory");
+  ASSERT_TRUE(factory.ok()) << factory.error().message;
+  EXPECT_EQ(ZoneName(*factory), "Factory");
+  EXPECT_EQ(UtcOffset(Utc("2030-06-01T12:00:00Z"), *factory), seconds{0});
+  EXPECT_EQ(ToUtc(Local("2030-06-01T12:00:00"), *factory), Utc("2030-06-01T12:00:00Z"));
+  EXPECT_EQ(FormatLocalWithOffset(Utc("2030-06-01T12:00:00Z"), *factory), "2030-06-01T12:00:00+00:00");
+  EXPECT_EQ(ZoneName(Z("America/New_York")), "America/New_York");
+  EXPECT_EQ(ZoneName(Z("UTC")), "UTC");
+}
+
+TEST(TimeTest, ZoneNamesAreZoneFilesNotPaths) {
+  // Names are IANA zone names of the system zoneinfo. Paths, traversal, files that are
+  // not zones, leap-second ("right/") and duplicate ("posix/") trees, posixrules and
+  // the host's "localtime" are all unknown zones.
+  const std::vector<std::string> refused = {
+      "/usr/share/zoneinfo/UTC", "../zoneinfo/UTC", "America/../UTC", "./UTC", "America//New_York", "UTC/", "/UTC",
+      "America", "zone.tab", "tzdata.zi", "leapseconds", "leap-seconds.list", "posixrules", "localtime",
+      "right/America/New_York", "posix/America/New_York", "Fixed/UTC+05:00:00", "file:UTC", ":UTC",
+      "America/New_York ", " UTC", "UTC\n", "America\\New_York", "No/Such_Zone", std::string("UTC\0x", 5),
+      std::string(300, 'A')};
+  for (const std::string& bad : refused) {
+    auto zone = FindZone(bad, "tz");
+    ASSERT_FALSE(zone.ok()) << bad;
+    EXPECT_EQ(zone.error().code, ErrorCode::kInvalidArgument) << bad;
+    EXPECT_EQ(zone.error().message, "Unknown time zone: " + bad);
+    EXPECT_EQ(zone.error().field, "tz");
+  }
+  for (const char* good : {"UTC", "Etc/UTC", "GMT", "Etc/GMT+5", "EST5EDT", "US/Eastern", "America/Port-au-Prince",
+                           "America/Argentina/Buenos_Aires", "Factory"}) {
+    EXPECT_TRUE(FindZone(good).ok()) << good;
+  }
+  EXPECT_EQ(UtcOffset(Utc("2030-01-01T00:00:00Z"), Z("Etc/GMT+5")), -hours{5});
+}
+
+// The zone files list explicit transitions only to 2037; later ones come from the POSIX
+// TZ rule in each file's footer.
+TEST(TimeTest, RulesAfter2037ComeFromTheFooter) {
+  Zone ny = Z("America/New_York");
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2038-07-01T12:00:00"), ny)), "2038-07-01T16:00:00Z");
+  EXPECT_EQ(FormatLocalWithOffset(Utc("2038-07-01T16:00:00Z"), ny), "2038-07-01T12:00:00-04:00");
+  EXPECT_EQ(UtcOffset(Utc("2038-07-01T16:00:00Z"), ny), -hours{4});
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2038-07-15T12:00:00"), Z("Europe/London"))), "2038-07-15T11:00:00Z");
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-07-15T12:00:00"), Z("Australia/Sydney"))), "2040-07-15T02:00:00Z");
+  // The RFC 5545 policy holds after 2037 too.
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-03-11T02:30:00"), ny)), "2040-03-11T07:30:00Z");  // gap: forward
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-11-04T01:30:00"), ny)), "2040-11-04T05:30:00Z");  // repeat: first
+  EXPECT_EQ(FormatUtc(ToUtc(Local("2040-04-01T02:30:00"), Z("Australia/Sydney"))), "2040-03-31T15:30:00Z");
+  EXPECT_EQ(LocalDayBounds(D(2040, 3, 11), ny).length(), hours{23});
+  EXPECT_EQ(LocalDayBounds(D(2040, 11, 4), ny).length(), hours{25});
+}
+
+// A monthly 10:00 in Chicago keeps its wall clock, and US daylight time, across 2038.
+TEST(TimeTest, MonthlyChicagoSeriesAcross2038) {
+  Zone chicago = Z("America/Chicago");
+  auto months = ExpandRecurrence(MakeRepeatRule(RepeatPattern::kMonthly, std::nullopt), Local("2037-01-15T10:00:00"),
+                                 Local("2037-01-01T00:00:00"), Local("2040-01-01T00:00:00"));
+  ASSERT_TRUE(months.ok());
+  ASSERT_EQ(months->size(), 36u);
+  for (LocalDateTime local : *months) {
+    SCOPED_TRACE(FormatLocalDateTime(local));
+    Instant t = ToUtc(local, chicago);
+    EXPECT_EQ(ToLocal(t, chicago), local);
+    // The 15th is always inside US daylight time from March to October, outside otherwise.
+    unsigned month = static_cast<unsigned>(DateOf(local).month());
+    bool daylight = month >= 3 && month <= 10;
+    EXPECT_EQ(UtcOffset(t, chicago), daylight ? -hours{5} : -hours{6});
+    EXPECT_EQ(TimeOfDayOf(LocalDateTime{t.time_since_epoch()}), daylight ? hours{15} : hours{16});
+  }
 }
 
 TEST(TimeTest, NewYorkSpringGapMovesForward) {
@@ -151,6 +232,118 @@ TEST(TimeTest, Weekdays) {
   EXPECT_EQ(WeekdayName(0), "");
   EXPECT_EQ(LocalDate(Utc("2024-01-14T19:00:00Z"), Z("Asia/Kolkata")), D(2024, 1, 15));
   EXPECT_EQ(LocalDate(Utc("2024-03-01T04:59:00Z"), Z("America/New_York")), D(2024, 2, 29));
+}
+
+// Python's zoneinfo, reading the same system zoneinfo (footers included), is the oracle:
+// every gap and repeat from 2027 to 2100 in these zones and in randomly drawn others,
+// the seconds around each, random local times and instants, and every day that is not
+// 24 hours long. The oracle draws the random zones and times with the seed.
+TEST(TimeOracleTest, MatchesZoneinfoTo2100) {
+  constexpr int kSeed = 20261201;
+  constexpr int kRandomZones = 30;
+  constexpr int kFirstYear = 2027;
+  constexpr int kLastYear = 2100;
+  const std::vector<std::string> named = {
+      "America/New_York", "Europe/London", "Australia/Sydney", "America/Chicago", "America/Nuuk",
+      "America/Scoresbysund", "Pacific/Easter", "Australia/Lord_Howe", "Pacific/Chatham", "Africa/Casablanca",
+      "Factory"};
+  SCOPED_TRACE("seed " + std::to_string(kSeed));
+  std::string command = std::string(KAIROS_PYTHON) + " " + KAIROS_CORE_TESTDATA + "/zone_oracle.py " +
+                        std::to_string(kSeed) + " " + std::to_string(kRandomZones) + " " +
+                        std::to_string(kFirstYear) + " " + std::to_string(kLastYear);
+  for (const std::string& name : named) command += " " + name;
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr) << command;
+  std::vector<std::string> lines;
+  std::string current;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) {
+    current += buf;
+    if (current.back() == '\n') {
+      current.pop_back();
+      lines.push_back(current);
+      current.clear();
+    }
+  }
+  ASSERT_EQ(pclose(pipe), 0) << "the oracle failed: " << command;
+
+  // Report the first few mismatches of each kind in full, and how many there were.
+  std::map<std::string, int> checked, failed;
+  auto check = [&](const std::string& kind, bool ok, const std::string& line, const std::string& got) {
+    ++checked[kind];
+    if (ok) return;
+    if (++failed[kind] <= 10) ADD_FAILURE() << line << "  (Kairos: " << got << ")";
+  };
+  std::map<std::string, std::map<std::string, long long>> short_long_days;  // zone -> date -> seconds
+  std::map<std::string, int> transitions;
+  for (const std::string& line : lines) {
+    std::istringstream in(line);
+    std::string kind, name;
+    in >> kind >> name;
+    Result<Zone> found = FindZone(name);
+    if (kind == "A") {
+      check("A", found.ok(), line, found.ok() ? "ok" : found.error().message);
+      continue;
+    }
+    if (!found.ok()) {
+      check(kind, false, line, found.error().message);
+      continue;
+    }
+    Zone zone = *found;
+    if (kind == "L") {
+      std::string local_text, why;
+      long long utc = 0;
+      in >> local_text >> utc >> why;
+      Instant got = ToUtc(Local(local_text.c_str()), zone);
+      Instant want{seconds{utc}};
+      check("L " + why, got == want, line + " = " + FormatUtc(want), FormatUtc(got));
+    } else if (kind == "O") {
+      long long utc = 0, offset = 0;
+      in >> utc >> offset;
+      Instant t{seconds{utc}};
+      seconds got = UtcOffset(t, zone);
+      check("O", got == seconds{offset} && ToLocal(t, zone) == LocalDateTime{t.time_since_epoch() + seconds{offset}},
+            line + " at " + FormatUtc(t), FormatOffset(got) + " " + FormatLocalWithOffset(t, zone));
+    } else if (kind == "D") {
+      std::string day_text;
+      long long length = 0;
+      in >> day_text >> length;
+      Date day = ParseDate(day_text).value();
+      short_long_days[name][day_text] = length;
+      long long got = LocalDayBounds(day, zone).length().count();
+      check("D", got == length, line, std::to_string(got));
+    } else if (kind == "N") {
+      in >> transitions[name];
+    } else {
+      ADD_FAILURE() << "unexpected oracle line: " << line;
+    }
+  }
+  for (const auto& [kind, n] : failed) {
+    ADD_FAILURE() << n << " of " << checked[kind] << " '" << kind << "' cases differ";
+  }
+  // The oracle covered what it should: all system zones, gaps and repeats in every zone.
+  EXPECT_GT(checked["A"], 300);
+  EXPECT_GT(checked["L gap"], 0);
+  EXPECT_GT(checked["L repeat"], 0);
+  EXPECT_GT(checked["L random"], 0);
+  EXPECT_EQ(transitions.size(), named.size() + kRandomZones);
+  for (const std::string& name : named) {
+    if (name == "Factory") continue;
+    EXPECT_GT(transitions[name], 2 * (kLastYear - 2050)) << name << " changes its offset through the years";
+  }
+
+  // The days that are not 24 hours long are exactly those the oracle lists.
+  for (const std::string& name : named) {
+    SCOPED_TRACE(name);
+    Zone zone = Z(name.c_str());
+    std::map<std::string, long long> ours;
+    const date::local_days end{date::year{kLastYear + 1} / 1 / 1};
+    for (date::local_days day{date::year{kFirstYear} / 1 / 1}; day < end; day += date::days{1}) {
+      long long length = LocalDayBounds(Date{day}, zone).length().count();
+      if (length != 86400) ours[FormatDate(Date{day})] = length;
+    }
+    EXPECT_EQ(ours, short_long_days[name]);
+  }
 }
 
 }  // namespace
