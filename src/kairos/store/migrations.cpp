@@ -5,6 +5,7 @@
 
 #include "kairos/store/calendar_schema.hpp"
 #include "kairos/store/calendar_sync_schema.hpp"
+#include "kairos/store/consultants_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
 
 namespace kairos::store {
@@ -95,6 +96,7 @@ const std::vector<Migration>& AllMigrations() {
       MultiPlaceIndexesMigration(),
       CalendarEventRevisionsMigration(),
       {7, "login failures per username and address", LoginFailureScopesSchema(false), LoginFailureScopesSchema(true)},
+      ConsultantNumbersMigration(),
   };
   return kAll;
 }
