@@ -37,6 +37,7 @@ struct Targets {
   std::int64_t meeting = 0; // face 002 meeting the coach organised
   std::string exchange;     // face 003 exchange the coach owns (uuid)
   std::string exchange_booking;  // face 003 booking at that exchange by a client (uuid)
+  std::int64_t consultant = 0;   // face 004's number for the coach
   std::int64_t window = 0;       // face 004 one-off availability
   std::int64_t pattern = 0;      // face 004 weekly pattern
   std::int64_t reservation = 0;  // face 004 reservation
@@ -161,24 +162,27 @@ std::map<std::string, Case> Cases() {
     return json{{"first_name", "New"}, {"last_name", "User"}};
   }, true};
   c["POST /consultants/{id}/availabilities/"] = {
-      Kind::kOwnerOnly, [](const Targets& t) { return "/consultants/" + Id(t.coach.id) + "/availabilities/"; },
+      Kind::kOwnerOnly, [](const Targets& t) { return "/consultants/" + Id(t.consultant) + "/availabilities/"; },
       [](const Targets&) { return json{{"date", kOtherDay}, {"start_time", "02:00"}, {"end_time", "03:00"}}; }};
   c["DELETE /consultant/{id}/availability/"] = {
       Kind::kOwnerOnly,
-      [](const Targets& t) { return "/consultant/" + Id(t.coach.id) + "/availability/?availability_id=" + Id(t.window); },
+      [](const Targets& t) { return "/consultant/" + Id(t.consultant) + "/availability/?availability_id=" + Id(t.window); },
       none};
   c["POST /consultant/{id}/recurring/"] = {
-      Kind::kOwnerOnly, [](const Targets& t) { return "/consultant/" + Id(t.coach.id) + "/recurring/"; },
+      Kind::kOwnerOnly, [](const Targets& t) { return "/consultant/" + Id(t.consultant) + "/recurring/"; },
       [](const Targets&) { return json{{"day_of_week", 0}, {"start_time", "02:00"}, {"end_time", "03:00"}}; }};
+  c["DELETE /consultant/{id}/availability/delete"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/consultant/" + Id(t.consultant) + "/availability/delete"; },
+      [](const Targets&) { return json{{"date", "2031-03-10"}, {"start_time", "09:00"}, {"end_time", "10:00"}}; }};
   c["DELETE /consultant/{id}/recurring/{recurring_id}/"] = {
       Kind::kOwnerOnly,
-      [](const Targets& t) { return "/consultant/" + Id(t.coach.id) + "/recurring/" + Id(t.pattern) + "/"; }, none};
+      [](const Targets& t) { return "/consultant/" + Id(t.consultant) + "/recurring/" + Id(t.pattern) + "/"; }, none};
   c["DELETE /consultant/{id}/reservations/{reservation_id}/"] = {
       Kind::kOwnerOnly,
-      [](const Targets& t) { return "/consultant/" + Id(t.coach.id) + "/reservations/" + Id(t.reservation) + "/"; },
+      [](const Targets& t) { return "/consultant/" + Id(t.consultant) + "/reservations/" + Id(t.reservation) + "/"; },
       none};
   c["POST /consultant/{id}/reserve/"] = {
-      Kind::kBooking, [](const Targets& t) { return "/consultant/" + Id(t.coach.id) + "/reserve/"; },
+      Kind::kBooking, [](const Targets& t) { return "/consultant/" + Id(t.consultant) + "/reserve/"; },
       [](const Targets& t) {
         return json{{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "12:00"}, {"end_time", "13:00"}};
       },
@@ -256,8 +260,11 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
                                     BearerAuth(client));
     EXPECT_EQ(exchange_booking.status, 201) << exchange_booking.body;
     t.exchange_booking = exchange_booking.Json()["uuid"];
-    const std::string consultant = "/consultant/" + Id(t.coach.id);
-    auto window = c_.Post("/consultants/" + Id(t.coach.id) + "/availabilities/",
+    auto me = c_.Get("/api/user/me/", TokenAuth(t.coach));
+    EXPECT_EQ(me.status, 200) << me.body;
+    t.consultant = me.Json().value("consultant_id", std::int64_t{0});
+    const std::string consultant = "/consultant/" + Id(t.consultant);
+    auto window = c_.Post("/consultants/" + Id(t.consultant) + "/availabilities/",
                           {{"date", "2031-03-10"}, {"start_time", "09:00"}, {"end_time", "10:00"}}, BearerAuth(t.coach));
     EXPECT_EQ(window.status, 201) << window.body;
     t.window = window.Json()["id"];
@@ -271,7 +278,7 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
     auto reservation = c_.Post(consultant + "/reserve/",
                                {{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "10:00"}, {"end_time", "11:00"}});
     EXPECT_EQ(reservation.status, 201) << reservation.body;
-    t.reservation = reservation.Json()["id"];
+    t.reservation = reservation.Json()["booking_id"];
     return t;
   }
 };
@@ -329,8 +336,8 @@ TEST_F(OwnershipWalkTest, EveryWriteRouteRefusesStrangersOnACoachsCalendar) {
 
   // The bodies are good ones: the coach's own credentials get through on the consultant
   // routes the anonymous write once reached.
-  const std::string consultant = "/consultant/" + Id(t.coach.id);
-  auto add = c_.Post("/consultants/" + Id(t.coach.id) + "/availabilities/",
+  const std::string consultant = "/consultant/" + Id(t.consultant);
+  auto add = c_.Post("/consultants/" + Id(t.consultant) + "/availabilities/",
                      {{"date", kOtherDay}, {"start_time", "02:00"}, {"end_time", "03:00"}}, BearerAuth(t.coach));
   EXPECT_EQ(add.status, 201) << add.body;
   auto weekly = c_.Post(consultant + "/recurring/", {{"day_of_week", 0}, {"start_time", "02:00"}, {"end_time", "03:00"}},

@@ -20,6 +20,7 @@
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
 #include "kairos/service/calendar_sync.hpp"
+#include "kairos/service/consultants.hpp"
 #include "kairos/store/migrations.hpp"
 #include "kairos/store/postgres/postgres_database.hpp"
 #include "kairos/store/sqlite/sqlite_database.hpp"
@@ -164,7 +165,10 @@ int Serve(const Config& config) {
     spdlog::error("handler failed: {} {} id={}: {}", http::MethodName(req.method), req.path, req.request_id, what);
   };
   api::RegisterOpsRoutes(router, metrics, *db);
-  api::meetings::RegisterAccountRoutes(router, accounts, {.secure_cookies = config.secure_cookies});
+  api::meetings::RegisterAccountRoutes(
+      router, accounts,
+      {.secure_cookies = config.secure_cookies,
+       .consultant_id_of = [&db](std::int64_t account_id) { return service::ConsultantNumberOf(*db, account_id); }});
   api::meetings::RegisterAvailabilityRoutes(router, *db, accounts);
   api::meetings::RegisterMeetingRoutes(router, *db, accounts);
   api::consultants::RegisterConsultantRoutes(router, *db, accounts,

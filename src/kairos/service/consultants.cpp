@@ -1,6 +1,7 @@
 #include "kairos/service/consultants.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 #include "kairos/auth/crypto.hpp"
@@ -16,7 +17,12 @@ using store::Int;
 using store::Text;
 using store::Tx;
 
-const char* const kOutsideAvailability = "The requested time is not within the consultant's availability.";
+// The original service's words for these refusals.
+const char* const kConsultantNotFound = "Consultant not found";
+const char* const kUserNotFound = "User not found";
+const char* const kNoSlot = "No available time slot found: the requested time is not within the consultant's availability.";
+const char* const kAlreadyBooked = "This time slot is already booked.";
+const char* const kWindowNotFound = "Time slot not found";
 
 bool HasControlCharacter(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
@@ -66,9 +72,10 @@ void AddWeeklyOccurrences(const std::vector<WeeklyRule>& rules, Date first, Date
 }
 
 // The free remainder of each window: the engine's free time split among the windows, one-off
-// windows first, so time two windows share is listed once.
+// windows first, so time two windows share is listed once. Weekly windows are listed on
+// dates up to `weekly_last` only (none when it is nullopt).
 Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, const Calendar& calendar, Date first,
-                                          Date last, Instant now) {
+                                          Date last, std::optional<Date> weekly_last, Instant now) {
   Interval range{LocalDayBounds(first, calendar.zone).start, LocalDayBounds(last, calendar.zone).end};
   CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, range);
   SlotQuery query;
@@ -80,7 +87,9 @@ Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, co
 
   std::vector<Occurrence> windows;
   for (const OneOffWindow& w : snapshot.one_off_windows) windows.push_back({w.interval, false, w.id});
-  AddWeeklyOccurrences(snapshot.weekly_rules, first, last, calendar.zone, windows);
+  if (weekly_last && first <= *weekly_last) {
+    AddWeeklyOccurrences(snapshot.weekly_rules, first, std::min(last, *weekly_last), calendar.zone, windows);
+  }
 
   std::vector<FreeSlot> out;
   IntervalSet unlisted = std::move(*free);
@@ -128,61 +137,125 @@ Status RequireOwnCredentials(const std::optional<auth::Principal>& caller, std::
   return {};
 }
 
+// The account behind a face number: `table` maps `column` to account ids (migration 8).
+std::optional<std::int64_t> NumberedAccount(Tx& tx, const char* table, const char* column, const char* role,
+                                            std::int64_t no) {
+  auto row = tx.QueryOne(std::string("SELECT a.id FROM ") + table + " f JOIN accounts a ON a.id = f.account_id WHERE f." +
+                             column + " = ? AND a.role = ? AND a.is_active = 1",
+                         {Int(no), Text(role)});
+  if (!row) return std::nullopt;
+  return row->Int(0);
+}
+
+// Names an account created through this face after its face number ("consultant-3"),
+// with a short random suffix when another account already took that name.
+void NameAfterNumber(Tx& tx, const Account& account, std::string_view prefix, std::int64_t no, std::string& username) {
+  std::string name = std::string(prefix) + "-" + std::to_string(no);
+  if (name == username) return;
+  if (tx.QueryOne("SELECT 1 FROM accounts WHERE username_key = ? AND id <> ?", {Text(CaseKey(name)), Int(account.id)})) {
+    name += "-" + account.uuid.substr(0, 8);
+  }
+  tx.Exec("UPDATE accounts SET username = ?, username_key = ? WHERE id = ?",
+          {Text(name), Text(CaseKey(name)), Int(account.id)});
+  username = name;
+}
+
+// Creates an account without login and reads the number the database gave it.
+Result<Person> CreateNumbered(store::Database& db, Accounts& accounts, const NewPerson& in, auth::Role role,
+                              const char* prefix, const char* table, const char* column,
+                              const std::function<void(Tx&, std::int64_t)>& also) {
+  if (auto s = ValidatePerson(in); !s) return s.error();
+  auto account = accounts.CreateWithoutLogin(
+      prefix, {.first_name = in.first_name, .last_name = in.last_name, .timezone = in.timezone, .role = role});
+  if (!account.ok()) return account.error();
+  Person p{0, std::move(*account)};
+  db.Write([&](Tx& tx) {
+    p.no = tx.QueryOne(std::string("SELECT ") + column + " FROM " + table + " WHERE account_id = ?",
+                       {Int(p.account.id)})
+               ->Int(0);
+    NameAfterNumber(tx, p.account, prefix, p.no, p.account.username);
+    if (also) also(tx, p.account.id);
+  });
+  return p;
+}
+
 }  // namespace
+
+std::optional<std::int64_t> ConsultantNumberOf(store::Database& db, std::int64_t account_id) {
+  return db.Read([&](Tx& tx) -> std::optional<std::int64_t> {
+    auto row = tx.QueryOne(
+        "SELECT f.consultant_no FROM face004_consultants f JOIN accounts a ON a.id = f.account_id "
+        "WHERE f.account_id = ? AND a.role = 'coach' AND a.is_active = 1",
+        {Int(account_id)});
+    if (!row) return std::nullopt;
+    return row->Int(0);
+  });
+}
 
 Consultants::Consultants(store::Database& db, Accounts& accounts) : db_(db), accounts_(accounts) {}
 
-Result<Account> Consultants::CreateConsultant(const NewPerson& in, Instant now) {
-  if (auto s = ValidatePerson(in); !s) return s.error();
-  auto account = accounts_.CreateWithoutLogin(
-      "consultant", {.first_name = in.first_name, .last_name = in.last_name, .timezone = in.timezone,
-                     .role = auth::Role::kCoach});
-  if (!account.ok()) return account;
-  db_.Write([&](Tx& tx) { PersonalCalendar(tx, account->id, now); });
-  return account;
+Result<Person> Consultants::CreateConsultant(const NewPerson& in, Instant now) {
+  return CreateNumbered(db_, accounts_, in, auth::Role::kCoach, "consultant", "face004_consultants", "consultant_no",
+                        [now](Tx& tx, std::int64_t account_id) { PersonalCalendar(tx, account_id, now); });
 }
 
-Result<Account> Consultants::CreateUser(const NewPerson& in) {
-  if (auto s = ValidatePerson(in); !s) return s.error();
-  return accounts_.CreateWithoutLogin(
-      "user", {.first_name = in.first_name, .last_name = in.last_name, .timezone = in.timezone,
-               .role = auth::Role::kClient});
+Result<Person> Consultants::CreateUser(const NewPerson& in) {
+  return CreateNumbered(db_, accounts_, in, auth::Role::kClient, "user", "face004_users", "user_no", nullptr);
 }
 
-Result<Account> Consultants::FindConsultant(std::int64_t id) {
-  auto account = accounts_.FindById(id);
-  if (!account.ok() || account->role != auth::Role::kCoach || !account->is_active) {
-    return NotFound("Consultant not found.");
-  }
-  return account;
+std::optional<std::int64_t> Consultants::ConsultantAccount(std::int64_t no) {
+  return db_.Read([&](Tx& tx) { return NumberedAccount(tx, "face004_consultants", "consultant_no", "coach", no); });
+}
+
+std::optional<std::int64_t> Consultants::UserAccount(std::int64_t no) {
+  return db_.Read([&](Tx& tx) { return NumberedAccount(tx, "face004_users", "user_no", "client", no); });
+}
+
+Result<Person> Consultants::FindConsultant(std::int64_t no) {
+  auto id = ConsultantAccount(no);
+  if (!id) return NotFound(kConsultantNotFound);
+  auto account = accounts_.FindById(*id);
+  if (!account.ok()) return NotFound(kConsultantNotFound);
+  return Person{no, std::move(*account)};
+}
+
+Result<Person> Consultants::FindUser(std::int64_t no) {
+  auto id = UserAccount(no);
+  if (!id) return NotFound(kUserNotFound);
+  auto account = accounts_.FindById(*id);
+  if (!account.ok()) return NotFound(kUserNotFound);
+  return Person{no, std::move(*account)};
 }
 
 Status Consultants::MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
-  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, consultant_id); })) return {};
-  return RequireOwnCredentials(caller, consultant_id, "consultant " + std::to_string(consultant_id));
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
+  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, c->account.id); })) return {};
+  return RequireOwnCredentials(caller, c->account.id, "consultant " + std::to_string(consultant_id));
 }
 
 Status Consultants::MayReserve(std::int64_t consultant_id, std::int64_t user_id,
                                const std::optional<auth::Principal>& caller) {
   if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
-  auto user = accounts_.FindById(user_id);
-  if (!user.ok() || user->role != auth::Role::kClient || !user->is_active) {
-    return InvalidArgument("User " + std::to_string(user_id) + " does not exist.", "user");
-  }
-  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, user_id); })) return {};
-  return RequireOwnCredentials(caller, user_id, "user " + std::to_string(user_id));
+  auto user = FindUser(user_id);
+  if (!user.ok()) return user.error();
+  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, user->account.id); })) return {};
+  return RequireOwnCredentials(caller, user->account.id, "user " + std::to_string(user_id));
 }
 
 Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_id, Date date, TimeOfDay start,
                                                         TimeOfDay end, Instant now) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
-  if (end <= start) return InvalidArgument("end_time must be after start_time.", "end_time");
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
   return db_.Write([&](Tx& tx) -> Result<OneOffAvailability> {
-    Calendar calendar = PersonalCalendar(tx, consultant_id, now);
+    Calendar calendar = PersonalCalendar(tx, c->account.id, now);
+    // As the original: a window lies on a date after today (here, the consultant's today).
+    if (date <= LocalDate(now, calendar.zone)) {
+      return InvalidArgument("Only future dates are allowed: the date must be after today.", "date");
+    }
+    if (end <= start) return InvalidArgument("end_time must be after start_time.", "end_time");
     LockCalendars(tx, {calendar.id});
     Interval interval = LocalInterval(date, start, end, calendar.zone);
-    if (interval.start <= now) return InvalidArgument("The availability must start in the future.", "date");
     if (auto row = tx.QueryOne(
             "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND "
             "end_at > ? ORDER BY start_at LIMIT 1",
@@ -207,15 +280,33 @@ Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_
   });
 }
 
+Status Consultants::DeleteAvailabilityAt(std::int64_t consultant_id, Date date, TimeOfDay start, TimeOfDay end) {
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
+  auto id = db_.Read([&](Tx& tx) -> std::optional<std::int64_t> {
+    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    if (!calendar) return std::nullopt;
+    auto row = tx.QueryOne(
+        "SELECT id FROM availability_windows WHERE calendar_id = ? AND local_date = ? AND local_start = ? AND "
+        "local_end = ? ORDER BY id LIMIT 1",
+        {Int(calendar->id), Text(FormatDate(date)), Text(FormatTimeOfDay(start)), Text(FormatTimeOfDay(end))});
+    if (!row) return std::nullopt;
+    return row->Int(0);
+  });
+  if (!id) return NotFound(kWindowNotFound);
+  return DeleteAvailability(consultant_id, *id);
+}
+
 Status Consultants::DeleteAvailability(std::int64_t consultant_id, std::int64_t availability_id) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
   return db_.Write([&](Tx& tx) -> Status {
-    auto calendar = FindPersonalCalendar(tx, consultant_id);
-    if (!calendar) return NotFound("Availability not found.");
+    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    if (!calendar) return NotFound(kWindowNotFound);
     LockCalendars(tx, {calendar->id});
     auto window = tx.QueryOne("SELECT start_at, end_at FROM availability_windows WHERE id = ? AND calendar_id = ?",
                               {Int(availability_id), Int(calendar->id)});
-    if (!window) return NotFound("Availability not found.");
+    if (!window) return NotFound(kWindowNotFound);
     // Booked through this face (window_id) or any other face (overlapping time).
     if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
                         " AND (window_id = ? OR (start_at < ? AND end_at > ?)) LIMIT 1",
@@ -230,14 +321,15 @@ Status Consultants::DeleteAvailability(std::int64_t consultant_id, std::int64_t 
 
 Result<RecurringAvailability> Consultants::AddRecurring(std::int64_t consultant_id, int day_of_week, TimeOfDay start,
                                                         TimeOfDay end, bool is_active, Instant now) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
   if (day_of_week < 0 || day_of_week > 6) {
     return InvalidArgument("day_of_week must be between 0 (Monday) and 6 (Sunday).", "day_of_week");
   }
   if (end <= start) return InvalidArgument("end_time must be after start_time.", "end_time");
   const int iso_weekday = day_of_week + 1;
   return db_.Write([&](Tx& tx) -> Result<RecurringAvailability> {
-    Calendar calendar = PersonalCalendar(tx, consultant_id, now);
+    Calendar calendar = PersonalCalendar(tx, c->account.id, now);
     LockCalendars(tx, {calendar.id});
     if (is_active) {
       if (auto rule = OverlappingWeeklyRule(tx, calendar.id, iso_weekday, start, end)) {
@@ -271,9 +363,10 @@ Result<RecurringAvailability> Consultants::AddRecurring(std::int64_t consultant_
 }
 
 Status Consultants::DeleteRecurring(std::int64_t consultant_id, std::int64_t recurring_id) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
   return db_.Write([&](Tx& tx) -> Status {
-    auto calendar = FindPersonalCalendar(tx, consultant_id);
+    auto calendar = FindPersonalCalendar(tx, c->account.id);
     if (!calendar) return NotFound("Recurring availability not found.");
     LockCalendars(tx, {calendar->id});
     if (!tx.QueryOne("SELECT 1 FROM weekly_rules WHERE id = ? AND calendar_id = ? AND is_closed = 0",
@@ -286,10 +379,11 @@ Status Consultants::DeleteRecurring(std::int64_t consultant_id, std::int64_t rec
 }
 
 Result<std::vector<RecurringAvailability>> Consultants::ListRecurring(std::int64_t consultant_id) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
   return db_.Read([&](Tx& tx) {
     std::vector<RecurringAvailability> out;
-    auto calendar = FindPersonalCalendar(tx, consultant_id);
+    auto calendar = FindPersonalCalendar(tx, c->account.id);
     if (!calendar) return out;
     for (const auto& row : tx.Query(
              "SELECT id, iso_weekday, start_second, end_second, is_active FROM weekly_rules "
@@ -309,25 +403,29 @@ Result<std::vector<FreeSlot>> Consultants::FreeTime(std::optional<std::int64_t> 
     return InvalidArgument("The range must not exceed " + std::to_string(kMaxConsultantViewDays) + " days.",
                            "end_date");
   }
+  std::optional<std::int64_t> account_id;
   if (consultant_id) {
-    if (auto c = FindConsultant(*consultant_id); !c.ok()) return c.error();
+    auto c = FindConsultant(*consultant_id);
+    if (!c.ok()) return c.error();
+    account_id = c->account.id;
   }
   return db_.Read([&](Tx& tx) -> Result<std::vector<FreeSlot>> {
-    std::vector<std::int64_t> ids;
+    std::vector<std::pair<std::int64_t, std::int64_t>> consultants;  // number, account
     if (consultant_id) {
-      ids.push_back(*consultant_id);
+      consultants.emplace_back(*consultant_id, *account_id);
     } else {
       for (const auto& row : tx.Query(
-               "SELECT a.id FROM accounts a JOIN calendars c ON c.owner_account_id = a.id AND c.kind = 'personal' "
-               "WHERE a.role = 'coach' AND a.is_active = 1 ORDER BY a.id")) {
-        ids.push_back(row.Int(0));
+               "SELECT f.consultant_no, a.id FROM face004_consultants f JOIN accounts a ON a.id = f.account_id "
+               "JOIN calendars c ON c.owner_account_id = a.id AND c.kind = 'personal' "
+               "WHERE a.role = 'coach' AND a.is_active = 1 ORDER BY f.consultant_no")) {
+        consultants.emplace_back(row.Int(0), row.Int(1));
       }
     }
     std::vector<FreeSlot> out;
-    for (std::int64_t id : ids) {
+    for (const auto& [no, id] : consultants) {
       auto calendar = FindPersonalCalendar(tx, id);
       if (!calendar) continue;
-      auto slots = FreeSlotsOf(tx, id, *calendar, first, last, now);
+      auto slots = FreeSlotsOf(tx, no, *calendar, first, last, last, now);
       if (!slots.ok()) return slots.error();
       out.insert(out.end(), slots->begin(), slots->end());
     }
@@ -338,16 +436,47 @@ Result<std::vector<FreeSlot>> Consultants::FreeTime(std::optional<std::int64_t> 
   });
 }
 
+Result<std::vector<FreeSlot>> Consultants::UpcomingFreeTime(std::int64_t consultant_id, int weekly_days, Instant now) {
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
+  return db_.Read([&](Tx& tx) -> Result<std::vector<FreeSlot>> {
+    std::vector<FreeSlot> out;
+    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    if (!calendar) return out;
+    const Date today = LocalDate(now, calendar->zone);
+    const Date weekly_last{date::sys_days{today} + date::days{std::max(weekly_days, 1) - 1}};
+    // The weekly horizon first, then the dates of later one-off windows in spans of at
+    // most kMaxConsultantViewDays days, so each span is one engine computation however
+    // far apart the windows lie.
+    std::vector<std::pair<Date, Date>> spans{{today, weekly_last}};
+    for (const auto& row : tx.Query(
+             "SELECT DISTINCT local_date FROM availability_windows WHERE calendar_id = ? AND end_at > ? "
+             "AND local_date > ? ORDER BY local_date",
+             {Int(calendar->id), Int(ToStored(now)), Text(FormatDate(weekly_last))})) {
+      auto day = ParseDate(row.Text(0));
+      if (!day.ok() || *day <= spans.back().second) continue;
+      spans.emplace_back(*day, Date{date::sys_days{*day} + date::days{kMaxConsultantViewDays - 1}});
+    }
+    for (const auto& [first, last] : spans) {
+      auto slots = FreeSlotsOf(tx, consultant_id, *calendar, first, last, weekly_last, now);
+      if (!slots.ok()) return slots.error();
+      out.insert(out.end(), slots->begin(), slots->end());
+    }
+    std::sort(out.begin(), out.end(),
+              [](const FreeSlot& a, const FreeSlot& b) { return std::tie(a.date, a.start) < std::tie(b.date, b.start); });
+    return out;
+  });
+}
+
 Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant now) {
-  if (auto c = FindConsultant(in.consultant_id); !c.ok()) return c.error();
-  auto user = accounts_.FindById(in.user_id);
-  if (!user.ok() || user->role != auth::Role::kClient || !user->is_active) {
-    return InvalidArgument("User " + std::to_string(in.user_id) + " does not exist.", "user");
-  }
+  auto c = FindConsultant(in.consultant_id);
+  if (!c.ok()) return c.error();
+  auto user = FindUser(in.user_id);
+  if (!user.ok()) return user.error();
   if (in.end <= in.start) return InvalidArgument("end_time must be after start_time.", "end_time");
   return db_.Write([&](Tx& tx) -> Result<Reservation> {
-    auto calendar = FindPersonalCalendar(tx, in.consultant_id);
-    if (!calendar) return InvalidArgument(kOutsideAvailability, "start_time");
+    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    if (!calendar) return NotFound(kNoSlot);
     LockCalendars(tx, {calendar->id});
     Interval requested = LocalInterval(in.date, in.start, in.end, calendar->zone);
 
@@ -365,12 +494,12 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
         if (o.interval.Contains(requested)) window = o;
       }
     }
-    if (!window) return InvalidArgument(kOutsideAvailability, "start_time");
+    if (!window) return NotFound(kNoSlot);
     if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
                         " AND start_at >= ? AND start_at < ? AND end_at > ? LIMIT 1",
                     {Int(calendar->id), Int(OverlapScanFloor(requested.start)), Int(ToStored(requested.end)),
                      Int(ToStored(requested.start))})) {
-      return InvalidArgument("This time is already booked.", "start_time");
+      return InvalidArgument(kAlreadyBooked, "start_time");
     }
 
     NewBooking booking;
@@ -378,23 +507,25 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
     booking.face = "consultant";
     booking.interval = requested;
     booking.status = "confirmed";
-    booking.client_account_id = in.user_id;
+    booking.client_account_id = user->account.id;
     if (!window->recurring) booking.window_id = window->id;
     OfferPolicy policy;
     // Any part of a window may be reserved, to the second.
     policy.query.step = seconds{1};
     auto ref = BookIfOfferedInTx(tx, *calendar, booking, policy, now);
     if (!ref.ok()) return ref.error();
-    Reservation r{ref->id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt};
+    Reservation r{ref->id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt,
+                  DisplayName(c->account.first_name, c->account.last_name, c->account.username)};
     (window->recurring ? r.recurring_id : r.availability_id) = window->id;
     return r;
   });
 }
 
 Status Consultants::CancelReservation(std::int64_t consultant_id, std::int64_t reservation_id, Instant now) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
   return db_.Write([&](Tx& tx) -> Status {
-    auto calendar = FindPersonalCalendar(tx, consultant_id);
+    auto calendar = FindPersonalCalendar(tx, c->account.id);
     if (!calendar) return NotFound("Reservation not found.");
     LockCalendars(tx, {calendar->id});
     auto row = tx.QueryOne("SELECT status FROM bookings WHERE id = ? AND calendar_id = ? AND face = 'consultant'",

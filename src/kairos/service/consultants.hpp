@@ -1,5 +1,8 @@
 // Face 004's use cases. A consultant is a coach account with its own personal calendar; a
-// user is a client account; neither can log in. Consultants offer one-off windows and
+// user is a client account. The face names both by numbers of its own, each counted from
+// 1 (face004_consultants, face004_users, handed out by the database when an account
+// becomes a coach or a client); every id below is such a number, never an account id.
+// Those created through this face cannot log in. Consultants offer one-off windows and
 // weekly recurring windows, both kept in the consultant's time zone; free time and
 // reservations go through the shared engine (LoadSnapshot, BookIfOfferedInTx), so time
 // booked through any face is busy here and the other way round.
@@ -20,6 +23,12 @@ namespace kairos::service {
 
 // The longest span, in local days, a free-time view may cover.
 inline constexpr int kMaxConsultantViewDays = 92;
+
+// A consultant or a user: its number in this face and its account.
+struct Person {
+  std::int64_t no = 0;
+  Account account;
+};
 
 struct NewPerson {
   std::string first_name;
@@ -58,6 +67,10 @@ struct FreeSlot {
   std::int64_t source_id = 0;  // the one-off or weekly window's id
 };
 
+// The consultant number of an active coach account, if it has one (every coach does once
+// migration 8 ran); nullopt for any other account.
+std::optional<std::int64_t> ConsultantNumberOf(store::Database& db, std::int64_t account_id);
+
 struct ReservationRequest {
   std::int64_t consultant_id = 0;
   std::int64_t user_id = 0;
@@ -75,20 +88,24 @@ struct Reservation {
   TimeOfDay end{};
   std::optional<std::int64_t> availability_id;  // set when booked in a one-off window
   std::optional<std::int64_t> recurring_id;     // set when booked in a weekly window
+  std::string consultant_name;                  // "first last", as the reservation is confirmed
 };
 
 class Consultants {
  public:
   Consultants(store::Database& db, Accounts& accounts);
 
-  // Creates a consultant (username "consultant-<id>") with its personal calendar in its
-  // time zone, or a user (username "user-<id>"). Names must be non-empty, without
+  // Creates a consultant (username "consultant-<no>") with its personal calendar in its
+  // time zone, or a user (username "user-<no>"). Names must be non-empty, without
   // control characters; the time zone must be known.
-  Result<Account> CreateConsultant(const NewPerson& in, Instant now);
-  Result<Account> CreateUser(const NewPerson& in);
+  Result<Person> CreateConsultant(const NewPerson& in, Instant now);
+  Result<Person> CreateUser(const NewPerson& in);
 
-  // The active coach account with that id, else NotFound("Consultant not found").
-  Result<Account> FindConsultant(std::int64_t id);
+  // The consultant with that number (an active coach account), else
+  // NotFound("Consultant not found"); the user with that number (an active client
+  // account), else NotFound("User not found").
+  Result<Person> FindConsultant(std::int64_t no);
+  Result<Person> FindUser(std::int64_t no);
 
   // May `caller` (nullopt: an anonymous request) change this consultant's calendar? A
   // consultant whose account can sign in (it has a password: a coach of face 001, an
@@ -100,8 +117,8 @@ class Consultants {
 
   // May `caller` reserve the consultant's time in the name of `user_id`? Reserving is
   // public, but an account that can sign in is booked in its name only by itself or an
-  // admin; a user created through this face is open to anyone. An unknown consultant is
-  // NotFound and an unknown user InvalidArgument, as Reserve answers them.
+  // admin; a user created through this face is open to anyone. An unknown consultant or
+  // user is NotFound, as Reserve answers them.
   Status MayReserve(std::int64_t consultant_id, std::int64_t user_id, const std::optional<auth::Principal>& caller);
 
   // Adds a one-off window on `date` from `start` to `end` (local). It must start in the
@@ -110,9 +127,11 @@ class Consultants {
   Result<OneOffAvailability> AddAvailability(std::int64_t consultant_id, Date date, TimeOfDay start, TimeOfDay end,
                                              Instant now);
 
-  // Deletes the consultant's one-off window; NotFound if it has no such window, and
-  // InvalidArgument if a booking (from any face) holds time in it.
+  // Deletes the consultant's one-off window; NotFound("Time slot not found") if it has no
+  // such window, and InvalidArgument if a booking (from any face) holds time in it.
   Status DeleteAvailability(std::int64_t consultant_id, std::int64_t availability_id);
+  // The same for the window entered with exactly that date, start and end.
+  Status DeleteAvailabilityAt(std::int64_t consultant_id, Date date, TimeOfDay start, TimeOfDay end);
 
   // Adds a weekly window. day_of_week is 0..6 and end must be after start. An active one
   // must overlap none of the consultant's other active weekly windows on that day, nor a
@@ -134,9 +153,14 @@ class Consultants {
   Result<std::vector<FreeSlot>> FreeTime(std::optional<std::int64_t> consultant_id, Date first, Date last,
                                          Instant now);
 
+  // Free time of one consultant from `now` on without an end: every future one-off
+  // window, however far ahead, and the weekly windows' occurrences over the
+  // `weekly_days` local days from today (weekly windows never end, so they need one).
+  Result<std::vector<FreeSlot>> UpcomingFreeTime(std::int64_t consultant_id, int weekly_days, Instant now);
+
   // Books a time inside one window if the engine offers it, in one write transaction.
-  // Unknown consultant: NotFound; unknown user, a time outside every window, already
-  // booked or in the past: InvalidArgument or Conflict naming why.
+  // Unknown consultant or user, or a time outside every window: NotFound; already booked,
+  // in the past or end not after start: InvalidArgument naming why.
   Result<Reservation> Reserve(const ReservationRequest& in, Instant now);
 
   // Cancels a reservation made through this face on the consultant's calendar, giving its
@@ -145,6 +169,10 @@ class Consultants {
   Status CancelReservation(std::int64_t consultant_id, std::int64_t reservation_id, Instant now);
 
  private:
+  // The account id behind a consultant or user number (active, with that role), if any.
+  std::optional<std::int64_t> ConsultantAccount(std::int64_t no);
+  std::optional<std::int64_t> UserAccount(std::int64_t no);
+
   store::Database& db_;
   Accounts& accounts_;
 };

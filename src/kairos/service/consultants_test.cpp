@@ -35,7 +35,7 @@ class ConsultantsTest : public ::testing::Test {
   std::int64_t Consultant(const std::string& tz = "UTC") {
     auto a = consultants_->CreateConsultant({"Ada", "Lovelace", tz}, now_);
     EXPECT_TRUE(a.ok()) << a.error().message;
-    return a->id;
+    return a->no;
   }
 
   std::filesystem::path dir_;
@@ -46,21 +46,29 @@ class ConsultantsTest : public ::testing::Test {
   Instant now_ = *ParseInstant("2030-01-01T00:00:00Z");
 };
 
-TEST_F(ConsultantsTest, AccountsWithoutLoginGetGeneratedUniqueNames) {
-  // Someone signed up elsewhere with the name the next consultant would get.
-  auto squatter = accounts_->Create({.username = "consultant-2", .email = "s@example.com", .password = "password1"});
+TEST_F(ConsultantsTest, AccountsWithoutLoginGetNumberedUniqueNames) {
+  // Someone signed up elsewhere (as a client: user 1) with the name the first consultant gets.
+  auto squatter = accounts_->Create({.username = "consultant-1", .email = "s@example.com", .password = "password1"});
   ASSERT_TRUE(squatter.ok());
   auto c = consultants_->CreateConsultant({"Ada", "Lovelace", "Europe/London"}, now_);
   ASSERT_TRUE(c.ok()) << c.error().message;
-  EXPECT_EQ(c->id, 2);
-  EXPECT_EQ(c->username.rfind("consultant-2-", 0), 0u) << c->username;
-  EXPECT_EQ(c->role, auth::Role::kCoach);
+  EXPECT_EQ(c->no, 1);
+  EXPECT_EQ(c->account.id, 2);
+  EXPECT_EQ(c->account.username.rfind("consultant-1-", 0), 0u) << c->account.username;
+  EXPECT_EQ(c->account.role, auth::Role::kCoach);
+  EXPECT_EQ(accounts_->FindById(2)->username, c->account.username);
   auto u = consultants_->CreateUser({"Grace", "Hopper", "UTC"});
   ASSERT_TRUE(u.ok());
-  EXPECT_EQ(u->username, "user-3");
-  EXPECT_EQ(u->role, auth::Role::kClient);
-  EXPECT_FALSE(accounts_->Login(u->username, "", "127.0.0.1").ok());
-  EXPECT_EQ(consultants_->FindConsultant(u->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(u->no, 2);
+  EXPECT_EQ(u->account.username, "user-2");
+  EXPECT_EQ(u->account.role, auth::Role::kClient);
+  EXPECT_EQ(consultants_->FindUser(1)->account.id, squatter->id);
+  EXPECT_EQ(consultants_->FindConsultant(1)->account.id, 2);
+  EXPECT_EQ(ConsultantNumberOf(*db_, 2), 1);
+  EXPECT_EQ(ConsultantNumberOf(*db_, u->account.id), std::nullopt);
+  EXPECT_FALSE(accounts_->Login(u->account.username, "", "127.0.0.1").ok());
+  EXPECT_EQ(consultants_->FindConsultant(2).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(consultants_->FindUser(3).error().code, ErrorCode::kNotFound);
   EXPECT_FALSE(consultants_->CreateUser({"", "Hopper", "UTC"}).ok());
   EXPECT_FALSE(consultants_->CreateUser({"Grace", "Hopper", "Nowhere/City"}).ok());
   EXPECT_EQ(accounts_->CreateWithoutLogin("admin", {.role = auth::Role::kAdmin}).error().code,
@@ -76,7 +84,7 @@ TEST_F(ConsultantsTest, FreeTimeSplitsWindowsAroundReservations) {
   auto weekly = consultants_->AddRecurring(id, 1, H(14), H(15), true, now_);  // Tuesdays
   ASSERT_TRUE(weekly.ok()) << weekly.error().message;
 
-  auto booked = consultants_->Reserve({id, user->id, D("2030-03-05"), H(10), H(10, 30)}, now_);
+  auto booked = consultants_->Reserve({id, user->no, D("2030-03-05"), H(10), H(10, 30)}, now_);
   ASSERT_TRUE(booked.ok()) << booked.error().message;
   EXPECT_EQ(booked->availability_id, window->id);
 
@@ -89,7 +97,7 @@ TEST_F(ConsultantsTest, FreeTimeSplitsWindowsAroundReservations) {
   EXPECT_TRUE((*slots)[2].recurring);
   EXPECT_EQ((*slots)[2].source_id, weekly->id);
 
-  EXPECT_FALSE(consultants_->Reserve({id, user->id, D("2030-03-05"), H(10), H(10, 30)}, now_).ok());
+  EXPECT_FALSE(consultants_->Reserve({id, user->no, D("2030-03-05"), H(10), H(10, 30)}, now_).ok());
   EXPECT_EQ(consultants_->DeleteAvailability(id, window->id).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(consultants_->FreeTime(id, D("2030-01-01"), D("2030-04-03"), now_).error().field, "end_date");
   EXPECT_TRUE(consultants_->FreeTime(id, D("2030-01-01"), D("2030-04-02"), now_).ok());

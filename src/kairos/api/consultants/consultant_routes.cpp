@@ -21,7 +21,7 @@ constexpr ErrorStyle kStyle = ErrorStyle::kErrorKey;
 constexpr const char* kTag = "consultants (004)";
 constexpr std::size_t kMaxPersonName = 50;  // the models' max_length
 constexpr std::size_t kMaxTimeText = 32;    // longer than any date or time we accept
-constexpr int kDefaultViewDays = 31;        // GET /consultant/<id>/availability/ without a range
+constexpr int kDefaultViewDays = 31;        // GET /consultant/<id>/availability/: weekly windows without a range
 
 // This face answers with 404 for unknown resources and 400 for everything else it refuses.
 Response Fail(const Error& error) {
@@ -88,6 +88,14 @@ Result<TimeOfDay> BodyTime(JsonBody& body, const char* name) {
   return time;
 }
 
+Result<TimeOfDay> QueryTime(const Request& req, const char* name) {
+  auto text = req.Query(name);
+  if (!text) return InvalidArgument(std::string(name) + " is required.", name);
+  auto time = ParseTimeOfDay(*text, name);
+  if (!time.ok()) return Named(time.error(), name);
+  return time;
+}
+
 Result<service::NewPerson> PersonFrom(const Request& req) {
   auto body = JsonBody::Parse(req.body);
   if (!body.ok()) return body.error();
@@ -101,12 +109,21 @@ Result<service::NewPerson> PersonFrom(const Request& req) {
   return service::NewPerson{std::move(*first_name), std::move(*last_name), timezone->value_or("UTC")};
 }
 
-json PersonJson(const service::Account& a) {
-  return {{"id", a.id},
+// A consultant or a user: the face's own number as "id", and its account's uuid.
+json PersonJson(const service::Person& p) {
+  const service::Account& a = p.account;
+  return {{"id", p.no},
+          {"uuid", a.uuid},
           {"username", a.username},
           {"first_name", a.first_name},
           {"last_name", a.last_name},
           {"timezone", a.timezone}};
+}
+
+// A created object with the original service's confirmation beside it.
+json WithMessage(json object, const char* message) {
+  object["message"] = message;
+  return object;
 }
 
 json AvailabilityJson(const service::OneOffAvailability& a) {
@@ -133,6 +150,7 @@ json SlotJson(const service::FreeSlot& s) {
           {"start_time", FormatTimeOfDay(s.start)},
           {"end_time", FormatTimeOfDay(s.end)},
           {"timezone", s.timezone},
+          {"is_booked", false},  // a listed slot is free time
           {"source", s.recurring ? "recurring" : "one_off"},
           {"availability", s.recurring ? json(nullptr) : json(s.source_id)},
           {"recurring", s.recurring ? json(s.source_id) : json(nullptr)}};
@@ -144,24 +162,15 @@ json SlotsJson(const std::vector<service::FreeSlot>& slots) {
   return out;
 }
 
-// Every date of [first, last] mapped to its slots (empty days included, for calendars).
-json DaysJson(const std::vector<service::FreeSlot>& slots, Date first, Date last) {
-  json days = json::object();
-  for (date::sys_days d{first}; d <= date::sys_days{last}; d += date::days{1}) {
-    days[FormatDate(Date{d})] = json::array();
-  }
-  for (const auto& s : slots) days[FormatDate(s.date)].push_back(SlotJson(s));
-  return days;
-}
-
 json OptionalId(const std::optional<std::int64_t>& id) { return id ? json(*id) : json(nullptr); }
 
 Response CreatePerson(Consultants& service, Request& req, bool consultant) {
   auto in = PersonFrom(req);
   if (!in.ok()) return Fail(in.error());
-  auto account = consultant ? service.CreateConsultant(*in, Now()) : service.CreateUser(*in);
-  if (!account.ok()) return Fail(account.error());
-  return http::JsonResponse(201, PersonJson(*account));
+  auto person = consultant ? service.CreateConsultant(*in, Now()) : service.CreateUser(*in);
+  if (!person.ok()) return Fail(person.error());
+  return http::JsonResponse(
+      201, WithMessage(PersonJson(*person), consultant ? "Consultant created successfully" : "User created successfully"));
 }
 
 // The date, start_time and end_time every one-off write of this face names.
@@ -196,7 +205,7 @@ Response AddAvailability(Consultants& service, Request& req) {
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
   auto added = service.AddAvailability(PathId(req), when->day, when->start, when->end, Now());
   if (!added.ok()) return Fail(added.error());
-  return http::JsonResponse(201, AvailabilityJson(*added));
+  return http::JsonResponse(201, WithMessage(AvailabilityJson(*added), "availability slot created successfully"));
 }
 
 Response ConsultantFreeTime(Consultants& service, Request& req) {
@@ -206,47 +215,82 @@ Response ConsultantFreeTime(Consultants& service, Request& req) {
   if (!first.ok()) return Fail(first.error());
   auto last = QueryDate(req, "end_date");
   if (!last.ok()) return Fail(last.error());
-  auto zone = FindZone(consultant->timezone);
-  Date today = LocalDate(Now(), zone.ok() ? *zone : *FindZone("UTC"));
-  Date from = first->value_or(today);
-  Date to = last->value_or(Date{date::sys_days{from} + date::days{kDefaultViewDays - 1}});
-  auto slots = service.FreeTime(consultant->id, from, to, Now());
+  // Without a range, as the original: every free future one-off window, however far ahead
+  // (and the weekly windows over the next kDefaultViewDays days).
+  auto slots = !*first && !*last ? service.UpcomingFreeTime(consultant->no, kDefaultViewDays, Now())
+                                 : Result<std::vector<service::FreeSlot>>(std::vector<service::FreeSlot>{});
+  if (*first || *last) {
+    auto zone = FindZone(consultant->account.timezone);
+    Date today = LocalDate(Now(), zone.ok() ? *zone : *FindZone("UTC"));
+    Date from = first->value_or(today);
+    Date to = last->value_or(Date{date::sys_days{from} + date::days{kDefaultViewDays - 1}});
+    slots = service.FreeTime(consultant->no, from, to, Now());
+  }
   if (!slots.ok()) return Fail(slots.error());
   return http::JsonResponse(200, SlotsJson(*slots));
 }
 
+// The daily view, as the original: {"date", "total_slots", "availabilities"}; a date no
+// consultant can still reach (before today in the last time zone, UTC-12) is refused.
 Response DateFreeTime(Consultants& service, Request& req) {
-  auto day = DateField(req.Param("date"), "date");
-  if (!day.ok()) return Fail(day.error());
+  auto day = ParseDate(req.Param("date"), "date");
+  if (!day.ok()) return Fail(InvalidArgument("Invalid date format. Use YYYY-MM-DD. " + day.error().message, "date"));
+  auto last_zone = FindZone("Etc/GMT+12");
+  if (*day < LocalDate(Now(), last_zone.ok() ? *last_zone : *FindZone("UTC"))) {
+    return Fail(InvalidArgument("Cannot query availability for past dates", "date"));
+  }
   auto slots = service.FreeTime(std::nullopt, *day, *day, Now());
   if (!slots.ok()) return Fail(slots.error());
-  return http::JsonResponse(200, SlotsJson(*slots));
+  return http::JsonResponse(200, {{"date", FormatDate(*day)},
+                                  {"total_slots", slots->size()},
+                                  {"availabilities", SlotsJson(*slots)}});
 }
 
+// Deletes a one-off window named as the original does, by its date, start_time and end_time
+// (in the JSON body), or by availability_id (in the query or the body).
 Response DeleteAvailability(Consultants& service, Request& req) {
   if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
   auto from_query = QueryInt(req, "availability_id");
   if (!from_query.ok()) return Fail(from_query.error());
   std::optional<std::int64_t> from_body;
+  std::optional<DayAndTimes> when;
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     auto body = JsonBody::Parse(req.body);
     if (!body.ok()) return Fail(body.error());
     auto id = body->OptionalInt("availability_id");
     if (!id.ok()) return Fail(id.error());
-    if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
     from_body = *id;
+    if (body->Has("date") || body->Has("start_time") || body->Has("end_time")) {
+      auto named = BodyDayAndTimes(*body);
+      if (!named.ok()) return Fail(named.error());
+      when = *named;
+    }
+    if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
   }
   if (*from_query && from_body && **from_query != *from_body) {
     return Fail(InvalidArgument("availability_id differs between the query and the body.", "availability_id"));
   }
   std::optional<std::int64_t> id = *from_query ? *from_query : from_body;
-  if (!id) return Fail(InvalidArgument("availability_id is required.", "availability_id"));
-  if (auto s = service.DeleteAvailability(PathId(req), *id); !s) return Fail(s.error());
+  if (id && when) {
+    return Fail(InvalidArgument("Name the time slot by date, start_time and end_time or by availability_id, not both.",
+                                "availability_id"));
+  }
+  if (!id && !when) {
+    return Fail(InvalidArgument("date, start_time and end_time are required (or availability_id).", "date"));
+  }
+  Status done = id ? service.DeleteAvailability(PathId(req), *id)
+                   : service.DeleteAvailabilityAt(PathId(req), when->day, when->start, when->end);
+  if (!done) return Fail(done.error());
   return http::EmptyResponse(204);
 }
 
 Response AddRecurring(Consultants& service, Request& req) {
-  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
+  if (auto s = service.MayChange(PathId(req), req.principal); !s) {
+    // The original validates the consultant as a field of the pattern: 400, not 404.
+    if (s.error().code != ErrorCode::kNotFound) return Fail(s.error());
+    return Fail(InvalidArgument("consultant: Invalid pk \"" + req.Param("id") + "\" - object does not exist.",
+                                "consultant"));
+  }
   auto body = JsonBody::Parse(req.body);
   if (!body.ok()) return Fail(body.error());
   auto day = body->RequiredInt("day_of_week");
@@ -263,11 +307,13 @@ Response AddRecurring(Consultants& service, Request& req) {
   }
   auto added = service.AddRecurring(PathId(req), static_cast<int>(*day), *start, *end, active->value_or(true), Now());
   if (!added.ok()) return Fail(added.error());
-  return http::JsonResponse(201, RecurringJson(*added));
+  return http::JsonResponse(201, WithMessage(RecurringJson(*added), "Recurring availability created successfully"));
 }
 
 Response ListRecurring(Consultants& service, Request& req) {
   auto rules = service.ListRecurring(PathId(req));
+  // The original filters patterns by consultant: an unknown one simply has none.
+  if (!rules.ok() && rules.error().code == ErrorCode::kNotFound) return http::JsonResponse(200, json::array());
   if (!rules.ok()) return Fail(rules.error());
   json out = json::array();
   for (const auto& r : *rules) out.push_back(RecurringJson(r));
@@ -291,12 +337,16 @@ Response Reserve(Consultants& service, Request& req) {
   in.end = when->end;
   auto r = service.Reserve(in, Now());
   if (!r.ok()) return Fail(r.error());
-  return http::JsonResponse(201, {{"id", r->id},
-                                  {"consultant", r->consultant_id},
-                                  {"user", r->user_id},
+  // The original's confirmation (message, booking_id, the consultant's name, date and
+  // times), with the numbers a client needs beside it.
+  return http::JsonResponse(201, {{"message", "Booking created successfully"},
+                                  {"booking_id", r->id},
+                                  {"consultant", r->consultant_name},
                                   {"date", FormatDate(r->date)},
                                   {"start_time", FormatTimeOfDay(r->start)},
                                   {"end_time", FormatTimeOfDay(r->end)},
+                                  {"consultant_id", r->consultant_id},
+                                  {"user", r->user_id},
                                   {"availability", OptionalId(r->availability_id)},
                                   {"recurring", OptionalId(r->recurring_id)}});
 }
@@ -315,44 +365,57 @@ Response CancelReservation(Consultants& service, Request& req) {
   return http::EmptyResponse(204);
 }
 
+// The monthly view, as the original: year and month required, a flat array of slots.
 Response MonthlyFreeTime(Consultants& service, Request& req) {
+  const char* const invalid = "Invalid month or year format: ";
   auto year = QueryInt(req, "year");
-  if (!year.ok()) return Fail(year.error());
+  if (!year.ok()) return Fail(InvalidArgument(invalid + year.error().message, "year"));
   auto month = QueryInt(req, "month");
-  if (!month.ok()) return Fail(month.error());
+  if (!month.ok()) return Fail(InvalidArgument(invalid + month.error().message, "month"));
   auto consultant = QueryInt(req, "consultant");
   if (!consultant.ok()) return Fail(consultant.error());
-  Date today = LocalDate(Now(), *FindZone("UTC"));
-  std::int64_t y = year->value_or(static_cast<int>(today.year()));
-  std::int64_t m = month->value_or(static_cast<unsigned>(today.month()));
-  if (y < 1 || y > 9999) return Fail(InvalidArgument("year must be between 1 and 9999.", "year"));
-  if (m < 1 || m > 12) return Fail(InvalidArgument("month must be between 1 and 12.", "month"));
+  if (!*year) return Fail(InvalidArgument(std::string(invalid) + "year is required.", "year"));
+  if (!*month) return Fail(InvalidArgument(std::string(invalid) + "month is required.", "month"));
+  std::int64_t y = **year;
+  std::int64_t m = **month;
+  if (y < 1 || y > 9999) return Fail(InvalidArgument(std::string(invalid) + "year must be between 1 and 9999.", "year"));
+  if (m < 1 || m > 12) return Fail(InvalidArgument(std::string(invalid) + "month must be between 1 and 12.", "month"));
   date::year_month ym{date::year{static_cast<int>(y)}, date::month{static_cast<unsigned>(m)}};
   Date first = ym / date::day{1};
   Date last = ym / date::last;
   auto slots = service.FreeTime(*consultant, first, last, Now());
   if (!slots.ok()) return Fail(slots.error());
-  return http::JsonResponse(200, {{"year", y},
-                                  {"month", m},
-                                  {"consultant", OptionalId(*consultant)},
-                                  {"days", DaysJson(*slots, first, last)}});
+  return http::JsonResponse(200, SlotsJson(*slots));
 }
 
+// The time-range view, as the original: start_date, end_date, start_time and end_time all
+// required; a flat array of the slots on those dates lying wholly within those times.
 Response TimeRangeFreeTime(Consultants& service, Request& req) {
+  for (const char* name : {"start_date", "end_date", "start_time", "end_time"}) {
+    if (!req.Query(name)) {
+      return Fail(InvalidArgument(
+          std::string("All parameters are required: start_date, end_date, start_time, end_time (") + name +
+              " is missing).",
+          name));
+    }
+  }
   auto first = QueryDate(req, "start_date");
   if (!first.ok()) return Fail(first.error());
   auto last = QueryDate(req, "end_date");
   if (!last.ok()) return Fail(last.error());
+  auto from = QueryTime(req, "start_time");
+  if (!from.ok()) return Fail(from.error());
+  auto to = QueryTime(req, "end_time");
+  if (!to.ok()) return Fail(to.error());
   auto consultant = QueryInt(req, "consultant");
   if (!consultant.ok()) return Fail(consultant.error());
-  if (!*first) return Fail(InvalidArgument("start_date is required.", "start_date"));
-  if (!*last) return Fail(InvalidArgument("end_date is required.", "end_date"));
   auto slots = service.FreeTime(*consultant, **first, **last, Now());
   if (!slots.ok()) return Fail(slots.error());
-  return http::JsonResponse(200, {{"start_date", FormatDate(**first)},
-                                  {"end_date", FormatDate(**last)},
-                                  {"consultant", OptionalId(*consultant)},
-                                  {"days", DaysJson(*slots, **first, **last)}});
+  std::vector<service::FreeSlot> within;
+  for (const auto& slot : *slots) {
+    if (slot.start >= *from && slot.end <= *to) within.push_back(slot);
+  }
+  return http::JsonResponse(200, SlotsJson(within));
 }
 
 }  // namespace
@@ -372,26 +435,34 @@ void RegisterConsultantRoutes(http::Router& router, store::Database& db, service
   };
   const std::vector<http::QueryParam> no_query;
   add(Method::kPost, "/consultant/",
-      "Create a consultant (first_name, last_name; optional timezone, default UTC); username consultant-<id>.",
+      "Create a consultant (first_name, last_name; optional timezone, default UTC); numbered from 1, username "
+      "consultant-<id>.",
       no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, true); });
-  add(Method::kGet, "/consultant/{id:int}/", "A consultant by id.", no_query, GetConsultant);
+  add(Method::kGet, "/consultant/{id:int}/", "A consultant by its number, with its account's uuid.", no_query,
+      GetConsultant);
   add(Method::kPost, "/user/",
-      "Create a user who books consultations (first_name, last_name; optional timezone); username user-<id>.",
+      "Create a user who books consultations (first_name, last_name; optional timezone); numbered from 1, username "
+      "user-<id>.",
       no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, false); });
   add(Method::kPost, "/consultants/{id:int}/availabilities/",
       "Add a one-off availability (date, start_time, end_time in the consultant's time zone).", no_query,
       AddAvailability);
   add(Method::kGet, "/consultant/{id:int}/availability/",
-      "A consultant's free slots (one-off and recurring, minus bookings) by date; default the next 31 days.",
+      "A consultant's free slots (one-off and recurring, minus bookings) by date; without dates every future "
+      "one-off slot and the weekly ones of the next 31 days.",
       {{"start_date", "First local date, YYYY-MM-DD (default today in the consultant's zone)", false},
        {"end_date", "Last local date, inclusive (default start_date + 30 days; at most 92 days in all)", false}},
       ConsultantFreeTime);
-  add(Method::kGet, "/consultants/availabilities/{date:date}/",
-      "Every consultant's free slots on one date (each in its own time zone).", no_query, DateFreeTime);
-  add(Method::kDelete, "/consultant/{id:int}/availability/",
-      "Delete an unbooked one-off availability: ?availability_id=<id> or body {\"availability_id\": <id>}.",
-      {{"availability_id", "The one-off availability to delete (or give it in the JSON body)", false}},
-      DeleteAvailability);
+  add(Method::kGet, "/consultants/availabilities/{date}/",
+      "Every consultant's free slots on one date (each in its own time zone): {date, total_slots, availabilities}.",
+      no_query, DateFreeTime);
+  for (const char* pattern : {"/consultant/{id:int}/availability/", "/consultant/{id:int}/availability/delete"}) {
+    add(Method::kDelete, pattern,
+        "Delete an unbooked one-off availability named by body {\"date\", \"start_time\", \"end_time\"}, or by "
+        "?availability_id=<id> or body {\"availability_id\": <id>}.",
+        {{"availability_id", "The one-off availability to delete (instead of date and times in the body)", false}},
+        DeleteAvailability);
+  }
   add(Method::kPost, "/consultant/{id:int}/recurring/",
       "Add a weekly availability (day_of_week 0=Monday..6=Sunday, start_time, end_time; optional is_active).",
       no_query, AddRecurring);
@@ -404,14 +475,17 @@ void RegisterConsultantRoutes(http::Router& router, store::Database& db, service
   add(Method::kPost, "/consultant/{id:int}/reserve/",
       "Reserve offered time for a user (user, date, start_time, end_time); any part of one free slot.", no_query,
       Reserve);
-  add(Method::kGet, "/availabilities/monthly/", "Free slots of one month, grouped by date.",
-      {{"year", "Year, e.g. 2025 (default: the current year, UTC)", false},
-       {"month", "Month 1-12 (default: the current month, UTC)", false},
+  add(Method::kGet, "/availabilities/monthly/", "Free slots of one month, as one array by date and time.",
+      {{"year", "Year, e.g. 2025", true},
+       {"month", "Month 1-12", true},
        {"consultant", "Only this consultant's slots (default: every consultant)", false}},
       MonthlyFreeTime);
-  add(Method::kGet, "/availabilities/timerange/", "Free slots between two dates (at most 92 days), grouped by date.",
+  add(Method::kGet, "/availabilities/timerange/",
+      "Free slots between two dates (at most 92 days) lying within start_time and end_time, as one array.",
       {{"start_date", "First local date, YYYY-MM-DD", true},
        {"end_date", "Last local date, inclusive", true},
+       {"start_time", "Slots starting at or after this local time, HH:MM[:SS]", true},
+       {"end_time", "Slots ending at or before this local time, HH:MM[:SS]", true},
        {"consultant", "Only this consultant's slots (default: every consultant)", false}},
       TimeRangeFreeTime);
 }

@@ -88,19 +88,23 @@ Response Logout(service::Accounts& accounts, const AccountRoutesOptions& options
   return r;
 }
 
-Response Me(service::Accounts& accounts, Request& req) {
+Response Me(service::Accounts& accounts, const AccountRoutesOptions& options, Request& req) {
   auto account = accounts.FindById(auth::Caller(req).account_id);
   if (!account) return Fail(account.error());
   const auto& a = *account;
-  return http::JsonResponse(200, {{"id", a.id},
-                                  {"uuid", a.uuid},
-                                  {"username", a.username},
-                                  {"email", a.email},
-                                  {"first_name", a.first_name},
-                                  {"last_name", a.last_name},
-                                  {"timezone", a.timezone},
-                                  {"role", auth::RoleName(a.role)},
-                                  {"is_active", a.is_active}});
+  nlohmann::json me = {{"id", a.id},
+                       {"uuid", a.uuid},
+                       {"username", a.username},
+                       {"email", a.email},
+                       {"first_name", a.first_name},
+                       {"last_name", a.last_name},
+                       {"timezone", a.timezone},
+                       {"role", auth::RoleName(a.role)},
+                       {"is_active", a.is_active}};
+  if (options.consultant_id_of) {
+    if (auto no = options.consultant_id_of(a.id)) me["consultant_id"] = *no;
+  }
+  return http::JsonResponse(200, me);
 }
 
 }  // namespace
@@ -118,7 +122,7 @@ void RegisterAccountRoutes(http::Router& router, service::Accounts& accounts, Ac
               "Revoke the token or session used for this request and clear the cookies.", {},
               [&accounts, options](Request& req) { return Logout(accounts, options, req); }});
   router.Add({Method::kGet, "/api/user/me/", Access::kAuthenticated, kStyle, kTag, "The caller's own account.", {},
-              [&accounts](Request& req) { return Me(accounts, req); }});
+              [&accounts, options](Request& req) { return Me(accounts, options, req); }});
 }
 
 }  // namespace kairos::api::meetings
