@@ -5,8 +5,11 @@
 // {"error": "..."} with 400 or 404.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
+#include <mutex>
+#include <numeric>
 #include <thread>
 
 #include "support/accounts.hpp"
@@ -793,6 +796,54 @@ TEST(ConsultantsNumbering, TheDocumentsWalkThroughWorksOnAFreshDatabase) {
   EXPECT_EQ(next.Json()["id"], 4);
   EXPECT_EQ(next.Json()["username"], "consultant-4");
   EXPECT_EQ(c.Get("/consultant/5/").status, 404);
+}
+
+// Numbers are handed out by the database in the transaction that creates the account, so
+// consultants and users created at once (through this face and by signing up as a coach
+// elsewhere) all get distinct numbers, 1 to N with none skipped.
+TEST(ConsultantsNumbering, ConcurrentCreationsGetDistinctNumbers) {
+  ServerProcess server;
+  constexpr int kEach = 12;
+  std::mutex mu;
+  std::vector<std::int64_t> consultants;
+  std::vector<std::int64_t> users;
+  std::vector<std::int64_t> coach_accounts;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kEach; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient client(server.port());
+      client.Connect();
+      while (!go.load()) std::this_thread::yield();
+      auto c = client.Post("/consultant/", {{"first_name", "C"}, {"last_name", std::to_string(i)}});
+      auto u = client.Post("/user/", {{"first_name", "U"}, {"last_name", std::to_string(i)}});
+      auto coach = client.Post("/api/user/sign_up/", {{"username", "racecoach" + std::to_string(i)},
+                                                      {"email", "racecoach" + std::to_string(i) + "@example.com"},
+                                                      {"password", "a-long-password-1"},
+                                                      {"role", "coach"}});
+      std::lock_guard<std::mutex> lock(mu);
+      EXPECT_EQ(c.status, 201) << c.body;
+      EXPECT_EQ(u.status, 201) << u.body;
+      EXPECT_EQ(coach.status, 201) << coach.body;
+      if (c.status == 201) consultants.push_back(c.Json()["id"]);
+      if (u.status == 201) users.push_back(u.Json()["id"]);
+      if (coach.status == 201) coach_accounts.push_back(coach.Json()["id"]);
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  for (std::int64_t account : coach_accounts) {
+    consultants.push_back(std::stoll(QuerySql(
+        server.db_path(), "SELECT consultant_no FROM face004_consultants WHERE account_id = " + std::to_string(account))));
+  }
+  std::sort(consultants.begin(), consultants.end());
+  std::sort(users.begin(), users.end());
+  std::vector<std::int64_t> all_consultants(2 * kEach);
+  std::vector<std::int64_t> all_users(kEach);
+  std::iota(all_consultants.begin(), all_consultants.end(), 1);
+  std::iota(all_users.begin(), all_users.end(), 1);
+  EXPECT_EQ(consultants, all_consultants);
+  EXPECT_EQ(users, all_users);
 }
 
 // Without dates the consultant's view lists every free future one-off window, however far

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "kairos/auth/crypto.hpp"
@@ -111,6 +112,53 @@ TEST_F(ConsultantsTest, ViewsStartFromNow) {
   ASSERT_EQ(slots->size(), 1u);
   EXPECT_EQ((*slots)[0].start, H(10));
   EXPECT_EQ((*slots)[0].end, H(11));
+}
+
+// Coaches and clients that existed before migration 8 are numbered in account-id order
+// when it runs; accounts made afterwards continue the count, each role on its own.
+TEST(ConsultantNumbers, ExistingAccountsAreNumberedInIdOrderByTheMigration) {
+  auto dir = std::filesystem::temp_directory_path() / ("kairos-consultant-numbers-" + auth::NewUuid());
+  auto db = store::OpenSqlite((dir / "k.db").string());
+  store::SchemaVersion(*db);  // creates schema_migrations
+  for (const auto& m : store::AllMigrations()) {
+    if (m.version >= 8) continue;
+    db->Write([&](store::Tx& tx) {
+      tx.ExecScript(m.sqlite_sql);
+      tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)",
+              {store::Int(m.version), store::Text(m.name)});
+    });
+  }
+  db->Write([](store::Tx& tx) {
+    for (const char* role : {"client", "coach", "admin", "coach", "client"}) {
+      tx.Exec("INSERT INTO accounts (uuid, role, created_at, updated_at) VALUES (?, ?, 0, 0)",
+              {store::Text(auth::NewUuid()), store::Text(role)});
+    }
+  });
+  const auto& all = store::AllMigrations();
+  EXPECT_EQ(store::Migrate(*db), std::count_if(all.begin(), all.end(), [](const auto& m) { return m.version >= 8; }));
+  EXPECT_EQ(ConsultantNumberOf(*db, 2), 1);
+  EXPECT_EQ(ConsultantNumberOf(*db, 4), 2);
+  EXPECT_EQ(ConsultantNumberOf(*db, 3), std::nullopt) << "an admin is no consultant";
+
+  auth::PasswordHasher hasher{{1, 8192}, 2};
+  Accounts accounts(*db, hasher, AccountsOptions{});
+  Consultants consultants(*db, accounts);
+  EXPECT_EQ(consultants.FindUser(1)->account.id, 1);
+  EXPECT_EQ(consultants.FindUser(2)->account.id, 5);
+  EXPECT_EQ(consultants.FindConsultant(2)->account.id, 4);
+  auto next = consultants.CreateConsultant({"Ada", "Lovelace", "UTC"}, *ParseInstant("2030-01-01T00:00:00Z"));
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->no, 3);
+  EXPECT_EQ(consultants.CreateUser({"Grace", "Hopper", "UTC"})->no, 3);
+  // A client promoted to coach gets the next consultant number and keeps its user number.
+  db->Write([](store::Tx& tx) { tx.Exec("UPDATE accounts SET role = 'coach' WHERE id = 5"); });
+  EXPECT_EQ(ConsultantNumberOf(*db, 5), 4);
+  EXPECT_EQ(consultants.FindUser(2).error().code, ErrorCode::kNotFound) << "no longer a client";
+  db->Write([](store::Tx& tx) { tx.Exec("UPDATE accounts SET role = 'client' WHERE id = 5"); });
+  EXPECT_EQ(consultants.FindUser(2)->account.id, 5);
+  EXPECT_EQ(ConsultantNumberOf(*db, 5), std::nullopt);
+  db->Close();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
