@@ -215,17 +215,16 @@ Response ConsultantFreeTime(Consultants& service, Request& req) {
   if (!first.ok()) return Fail(first.error());
   auto last = QueryDate(req, "end_date");
   if (!last.ok()) return Fail(last.error());
-  // Without a range, as the original: every free future one-off window, however far ahead
-  // (and the weekly windows over the next kDefaultViewDays days).
-  auto slots = !*first && !*last ? service.UpcomingFreeTime(consultant->no, kDefaultViewDays, Now())
-                                 : Result<std::vector<service::FreeSlot>>(std::vector<service::FreeSlot>{});
-  if (*first || *last) {
+  auto dated = [&]() {
     auto zone = FindZone(consultant->account.timezone);
     Date today = LocalDate(Now(), zone.ok() ? *zone : *FindZone("UTC"));
     Date from = first->value_or(today);
     Date to = last->value_or(Date{date::sys_days{from} + date::days{kDefaultViewDays - 1}});
-    slots = service.FreeTime(consultant->no, from, to, Now());
-  }
+    return service.FreeTime(consultant->no, from, to, Now());
+  };
+  // Without a range, as the original: every free future one-off window, however far ahead
+  // (and the weekly windows over the next kDefaultViewDays days).
+  auto slots = *first || *last ? dated() : service.UpcomingFreeTime(consultant->no, kDefaultViewDays, Now());
   if (!slots.ok()) return Fail(slots.error());
   return http::JsonResponse(200, SlotsJson(*slots));
 }
