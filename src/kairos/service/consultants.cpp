@@ -20,8 +20,8 @@ using store::Tx;
 // The original service's words for these refusals.
 const char* const kConsultantNotFound = "Consultant not found";
 const char* const kUserNotFound = "User not found";
-const char* const kNoSlot = "No available time slot found: the requested time is not within the consultant's availability.";
-const char* const kAlreadyBooked = "This time slot is already booked.";
+const char* const kNoSlot = "No available time slot found";
+const char* const kAlreadyBooked = "This time slot is already booked";
 const char* const kWindowNotFound = "Time slot not found";
 
 bool HasControlCharacter(std::string_view s) {
@@ -251,7 +251,7 @@ Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_
     Calendar calendar = PersonalCalendar(tx, c->account.id, now);
     // As the original: a window lies on a date after today (here, the consultant's today).
     if (date <= LocalDate(now, calendar.zone)) {
-      return InvalidArgument("Only future dates are allowed: the date must be after today.", "date");
+      return InvalidArgument("Only future dates are allowed", "date");
     }
     if (end <= start) return InvalidArgument("end_time must be after start_time.", "end_time");
     LockCalendars(tx, {calendar.id});
