@@ -147,35 +147,47 @@ std::optional<std::int64_t> NumberedAccount(Tx& tx, const char* table, const cha
   return row->Int(0);
 }
 
-// Names an account created through this face after its face number ("consultant-3"),
-// with a short random suffix when another account already took that name.
-void NameAfterNumber(Tx& tx, const Account& account, std::string_view prefix, std::int64_t no, std::string& username) {
+// Names an account created through this face after its face number ("consultant-3"), or
+// with a short random suffix ("consultant-3-1f0c9a2e") when `suffixed` or when another
+// account already took that name.
+std::string NameAfterNumber(Tx& tx, const Account& account, std::string_view prefix, std::int64_t no, bool suffixed) {
   std::string name = std::string(prefix) + "-" + std::to_string(no);
-  if (name == username) return;
-  if (tx.QueryOne("SELECT 1 FROM accounts WHERE username_key = ? AND id <> ?", {Text(CaseKey(name)), Int(account.id)})) {
+  if (suffixed ||
+      tx.QueryOne("SELECT 1 FROM accounts WHERE username_key = ? AND id <> ?", {Text(CaseKey(name)), Int(account.id)})) {
     name += "-" + account.uuid.substr(0, 8);
   }
   tx.Exec("UPDATE accounts SET username = ?, username_key = ? WHERE id = ?",
           {Text(name), Text(CaseKey(name)), Int(account.id)});
-  username = name;
+  return name;
 }
 
-// Creates an account without login and reads the number the database gave it.
+// Creates an account without login and reads the number the database gave it. The account
+// is first named after its account id under a prefix no final name has ("face004-user-12"),
+// so the names being given out at once never meet; a sign-up elsewhere that takes the final
+// name between the check and the rename makes the rename retry with the suffix.
 Result<Person> CreateNumbered(store::Database& db, Accounts& accounts, const NewPerson& in, auth::Role role,
                               const char* prefix, const char* table, const char* column,
                               const std::function<void(Tx&, std::int64_t)>& also) {
   if (auto s = ValidatePerson(in); !s) return s.error();
   auto account = accounts.CreateWithoutLogin(
-      prefix, {.first_name = in.first_name, .last_name = in.last_name, .timezone = in.timezone, .role = role});
+      std::string("face004-") + prefix,
+      {.first_name = in.first_name, .last_name = in.last_name, .timezone = in.timezone, .role = role});
   if (!account.ok()) return account.error();
   Person p{0, std::move(*account)};
-  db.Write([&](Tx& tx) {
-    p.no = tx.QueryOne(std::string("SELECT ") + column + " FROM " + table + " WHERE account_id = ?",
-                       {Int(p.account.id)})
-               ->Int(0);
-    NameAfterNumber(tx, p.account, prefix, p.no, p.account.username);
-    if (also) also(tx, p.account.id);
-  });
+  for (bool suffixed : {false, true}) {
+    try {
+      db.Write([&](Tx& tx) {
+        p.no = tx.QueryOne(std::string("SELECT ") + column + " FROM " + table + " WHERE account_id = ?",
+                           {Int(p.account.id)})
+                   ->Int(0);
+        p.account.username = NameAfterNumber(tx, p.account, prefix, p.no, suffixed);
+        if (also) also(tx, p.account.id);
+      });
+      break;
+    } catch (const store::StoreError& e) {
+      if (suffixed || e.kind() != store::StoreError::Kind::kUniqueViolation) throw;
+    }
+  }
   return p;
 }
 
