@@ -9,11 +9,23 @@
 // number back if it becomes a coach again. Existing accounts are numbered in id order.
 #include "kairos/store/consultants_schema.hpp"
 
+#include <string>
+
 namespace kairos::store {
 namespace {
 
+// What both SQLite triggers do: number the account for its role unless it has a number.
+const std::string kSqliteNumberAccount = R"sql(
+BEGIN
+  INSERT INTO face004_consultants (account_id) SELECT NEW.id
+    WHERE NEW.role = 'coach' AND NOT EXISTS (SELECT 1 FROM face004_consultants WHERE account_id = NEW.id);
+  INSERT INTO face004_users (account_id) SELECT NEW.id
+    WHERE NEW.role = 'client' AND NOT EXISTS (SELECT 1 FROM face004_users WHERE account_id = NEW.id);
+END;
+)sql";
+
 // SQLite hands an INTEGER PRIMARY KEY the largest value plus one, under its single writer.
-const char* const kSqlite = R"sql(
+const std::string kSqlite = R"sql(
 CREATE TABLE face004_consultants (
   consultant_no INTEGER PRIMARY KEY,
   account_id    INTEGER NOT NULL UNIQUE REFERENCES accounts(id) ON DELETE CASCADE
@@ -24,21 +36,8 @@ CREATE TABLE face004_users (
 );
 INSERT INTO face004_consultants (account_id) SELECT id FROM accounts WHERE role = 'coach' ORDER BY id;
 INSERT INTO face004_users (account_id) SELECT id FROM accounts WHERE role = 'client' ORDER BY id;
-CREATE TRIGGER face004_number_new_account AFTER INSERT ON accounts
-BEGIN
-  INSERT INTO face004_consultants (account_id) SELECT NEW.id
-    WHERE NEW.role = 'coach' AND NOT EXISTS (SELECT 1 FROM face004_consultants WHERE account_id = NEW.id);
-  INSERT INTO face004_users (account_id) SELECT NEW.id
-    WHERE NEW.role = 'client' AND NOT EXISTS (SELECT 1 FROM face004_users WHERE account_id = NEW.id);
-END;
-CREATE TRIGGER face004_number_new_role AFTER UPDATE OF role ON accounts
-BEGIN
-  INSERT INTO face004_consultants (account_id) SELECT NEW.id
-    WHERE NEW.role = 'coach' AND NOT EXISTS (SELECT 1 FROM face004_consultants WHERE account_id = NEW.id);
-  INSERT INTO face004_users (account_id) SELECT NEW.id
-    WHERE NEW.role = 'client' AND NOT EXISTS (SELECT 1 FROM face004_users WHERE account_id = NEW.id);
-END;
-)sql";
+CREATE TRIGGER face004_number_new_account AFTER INSERT ON accounts)sql" + kSqliteNumberAccount + R"sql(
+CREATE TRIGGER face004_number_new_role AFTER UPDATE OF role ON accounts)sql" + kSqliteNumberAccount;
 
 // PostgreSQL draws the numbers from sequences, which concurrent transactions never share
 // (a transaction that rolls back after drawing one leaves a gap). The existence check
