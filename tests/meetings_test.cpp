@@ -820,6 +820,50 @@ TEST_F(MeetingsTest, BothCredentialSchemesAndCsrf) {
   ExpectDetail(c.Post("/api/event/", meeting), 401, "Authentication credentials were not provided.");
 }
 
+// A lenient reader is still a safe one: odd content types, broken forms, odd values and
+// huge field counts are answered in the face's shape, never with a 500.
+TEST_F(MeetingsTest, LenientBodiesNeverBreakTheServer) {
+  HttpClient c(server_->port());
+  auto a = NewAccount(c, "hostilebodies");
+  std::string many;
+  for (int i = 0; i < 1200; ++i) many += "participants=p" + std::to_string(i) + "%40example.com&";
+  std::string deep(5000, '[');
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"application/x-www-form-urlencoded", "%%%=%ZZ&=&&&title"},
+      {"application/x-www-form-urlencoded", std::string("title=\0\xff\xfe&participants=") + "\x01"},
+      {"application/x-www-form-urlencoded", many},
+      {"application/x-www-form-urlencoded", "blocked_slots=99999999999999999999999&date=2030-01-01"},
+      {"application/x-www-form-urlencoded", "limit=1&offset=-1&time_slot=2030-01-01+10%3A00%3A00"},
+      {"multipart/form-data", "no boundary"},
+      {"multipart/form-data; boundary=", "--\r\n"},
+      {"multipart/form-data; boundary=z", "--z\r\nContent-Disposition: form-data\r\n\r\nx\r\n--z--"},
+      {"multipart/form-data; boundary=z", "--z\r\n\r\n\r\n--z--"},
+      {"multipart/form-data; boundary=z", "--z--"},
+      {"multipart/form-data; boundary=z", "--z\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx"},
+      {"multipart/form-data; boundary=\"" + std::string(300, 'b') + "\"", "x"},
+      {"application/json", deep},
+      {"application/json", "{\"title\": 1e400, \"participants\": [1e400, -0.0, {}], \"blocked_slots\": [1e19]}"},
+      {"application/json", "{\"date\": \"2030-01-01\", \"blocked_slots\": [\" \", \"+\", \"-\", \".\", \"1.\"]}"},
+      {"text/plain", "title=x"},
+      {"application/json; charset=utf-16", "\xff\xfe{"},
+  };
+  const std::vector<std::pair<std::string, std::string>> routes = {
+      {"POST", "/api/user/sign_up/"}, {"POST", "/api/user/login/"}, {"POST", "/api/user/block_slots/"},
+      {"POST", "/api/event/"},        {"PUT", "/api/event/1/"},     {"PATCH", "/api/event/1/"}};
+  for (const auto& [method, path] : routes) {
+    for (const auto& [type, body] : bodies) {
+      Headers h = TokenAuth(a);
+      h.emplace_back("Content-Type", type);
+      auto r = c.Request(method, path, body, h);
+      EXPECT_LT(r.status, 500) << method << " " << path << " " << type << ": " << r.body;
+      EXPECT_TRUE(r.status == 200 || r.status == 201 || r.status >= 400) << r.status;
+      auto parsed = json::parse(r.body, nullptr, false);
+      EXPECT_TRUE(parsed.is_object()) << method << " " << path << " " << type << ": " << r.body;
+    }
+  }
+  EXPECT_EQ(c.Get("/api/user/me/", TokenAuth(a)).status, 200) << "the server still serves";
+}
+
 TEST_F(MeetingsTest, RacingMeetingsForOneParticipantsHourNeverBothSucceed) {
   HttpClient setup(server_->port());
   auto shared = NewAccount(setup, "shared");
