@@ -206,6 +206,11 @@ TEST_F(AuthTest, InvalidSignUpsAreRefusedClearly) {
   Expect400(c.Request("POST", "/api/user/sign_up/", ""), "username", "username is required");
   ExpectUnreadable(c.Request("POST", "/api/user/login/", "nul\x01l"), "not valid JSON");
   Expect400(c.Post("/api/user/login/", {{"username", "valid"}}), "password", "password is required");
+  // The original's login serializer refuses blank values before checking credentials.
+  Expect400(c.Post("/api/user/login/", {{"username", "valid"}, {"password", ""}}), "password",
+            "password may not be blank");
+  Expect400(c.Post("/api/user/login/", {{"username", "  "}, {"password", "x"}}), "username",
+            "username may not be blank");
   Expect400(c.Post("/api/user/login/", {{"username", json::array({1})}, {"password", "x"}}), "username",
             "username must be a string");
   EXPECT_EQ(c.Post("/api/user/sign_up/", ok).status, 200) << "none of the refused requests created the account";

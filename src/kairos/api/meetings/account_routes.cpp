@@ -75,6 +75,10 @@ Response Login(service::Accounts& accounts, const AccountRoutesOptions& options,
   auto password = body->RequiredString("password", kMaxPasswordLength);
   if (!password) return Fail(password.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  // The original's login serializer has two CharFields, which refuse blank values.
+  for (auto [name, value] : {std::pair{"username", &*username}, std::pair{"password", &*password}}) {
+    if (value->empty()) return Fail(InvalidArgument(std::string(name) + " may not be blank.", name));
+  }
 
   auto login = accounts.Login(*username, *password, req.remote_address);
   // Wrong credentials: the original's 401 with one message as a string, not a list.
