@@ -36,27 +36,40 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// An integer written as text: surrounding whitespace, an optional sign, digits, and an
-// optional decimal point followed only by zeros ("4", " -4 ", "4.0", "4.").
-std::optional<std::int64_t> IntFromText(std::string_view text) {
+// An integer written as text, as Python's int() reads one: surrounding whitespace, an
+// optional sign, digits with single underscores between them; then an optional decimal
+// point followed only by zeros ("4.0"), which DRF's IntegerField strips first and Pydantic
+// accepts when at least one zero follows (DRF takes "4.", Pydantic does not).
+std::optional<std::int64_t> IntFromText(std::string_view text, BodyProfile profile) {
   if (text.size() > kMaxNumberText) return std::nullopt;
   text = TrimSpace(text);
   if (auto dot = text.find('.'); dot != std::string_view::npos) {
     std::string_view zeros = text.substr(dot + 1);
     if (!std::all_of(zeros.begin(), zeros.end(), [](char c) { return c == '0'; })) return std::nullopt;
-    text = text.substr(0, dot);
+    if (zeros.empty() && profile != BodyProfile::kDrf) return std::nullopt;
+    text = TrimSpace(text.substr(0, dot));
   }
   bool negative = false;
   if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
     negative = text.front() == '-';
     text.remove_prefix(1);
   }
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
+  std::string digits;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c == '_' && i > 0 && i + 1 < text.size() && text[i - 1] != '_' && text[i + 1] >= '0' &&
+               text[i + 1] <= '9') {
+      continue;
+    } else {
+      return std::nullopt;
+    }
   }
+  if (digits.empty()) return std::nullopt;
   std::uint64_t magnitude = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), magnitude);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
   if (negative) {
     if (magnitude > static_cast<std::uint64_t>(INT64_MAX) + 1) return std::nullopt;
     return static_cast<std::int64_t>(0 - magnitude);
@@ -220,7 +233,7 @@ std::optional<std::string> JsonBody::ToString(const json& v) const {
 
 std::optional<std::int64_t> JsonBody::ToInt(const json& v) const {
   if (v.is_number()) return IntFromNumber(v);
-  if (v.is_string() && profile_ != BodyProfile::kStrict) return IntFromText(v.get_ref<const std::string&>());
+  if (v.is_string() && profile_ != BodyProfile::kStrict) return IntFromText(v.get_ref<const std::string&>(), profile_);
   // Pydantic's lax int takes a boolean as 0 or 1; DRF's IntegerField refuses it.
   if (v.is_boolean() && profile_ == BodyProfile::kPydantic) return v.get<bool>() ? 1 : 0;
   return std::nullopt;
@@ -247,7 +260,8 @@ std::optional<bool> JsonBody::ToBool(const json& v) const {
     if (kFalse.contains(s)) return false;
     return std::nullopt;
   }
-  const std::string lower = Lower(TrimSpace(s));
+  // Pydantic: the same words in any case, but no surrounding whitespace.
+  const std::string lower = Lower(s);
   if (lower == "1" || lower == "on" || lower == "t" || lower == "true" || lower == "y" || lower == "yes") return true;
   if (lower == "0" || lower == "off" || lower == "f" || lower == "false" || lower == "n" || lower == "no") return false;
   return std::nullopt;

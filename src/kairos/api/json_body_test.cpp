@@ -61,7 +61,8 @@ TEST(JsonBody, BoolsAndUnknownFields) {
 TEST(JsonBodyDrf, ConvertsAsTheFrameworksFields) {
   auto b = JsonBody::Parse(
       R"({"i": "3", "f": 4.0, "t": " 4.00 ", "h": 4.5, "b": true, "s": 42, "x": 1.5, "w": "  hi  ", "n": false,
-          "o": {}, "a": [1], "y": "yes", "one": 1, "huge": "99999999999999999999", "u": "1_0", "neg": "-7"})",
+          "o": {}, "a": [1], "y": "yes", "one": 1, "huge": "99999999999999999999", "u": "1_0", "neg": "-7",
+          "dot": "4.", "uu": "1__0", "yEs": "yEs"})",
       BodyProfile::kDrf);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(*b->RequiredInt("i"), 3);
@@ -71,7 +72,10 @@ TEST(JsonBodyDrf, ConvertsAsTheFrameworksFields) {
   EXPECT_FALSE(b->RequiredInt("h").ok());
   EXPECT_FALSE(b->RequiredInt("b").ok()) << "IntegerField refuses booleans";
   EXPECT_FALSE(b->RequiredInt("huge").ok());
-  EXPECT_FALSE(b->RequiredInt("u").ok());
+  EXPECT_EQ(*b->RequiredInt("u"), 10) << "Python's int() takes underscores between digits";
+  EXPECT_FALSE(b->RequiredInt("uu").ok());
+  EXPECT_EQ(*b->RequiredInt("dot"), 4) << "IntegerField strips a trailing point";
+  EXPECT_FALSE(b->RequiredBool("yEs").ok()) << "only BooleanField's own spellings";
   EXPECT_EQ(*b->RequiredString("s", 10), "42");
   EXPECT_EQ(*b->RequiredString("x", 10), "1.5");
   EXPECT_EQ(*b->RequiredString("w", 10), "hi");
@@ -132,7 +136,7 @@ TEST(JsonBodyDrf, ReadsMultipartForms) {
 TEST(JsonBodyPydantic, ConvertsAsLaxMode) {
   auto b = JsonBody::Parse(
       R"({"i": " 3 ", "f": 4.0, "h": 4.5, "b": true, "s": 42, "w": "  hi ", "t": "TRUE", "z": 0, "o": "off",
-          "two": 2, "x": 1})",
+          "two": 2, "x": 1, "dot": "4.", "zero": "4.0", "u": "1_000", "m": "yEs", "sp": " yes "})",
       BodyProfile::kPydantic);
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(*b->RequiredInt("i"), 3);
@@ -145,6 +149,11 @@ TEST(JsonBodyPydantic, ConvertsAsLaxMode) {
   EXPECT_FALSE(*b->RequiredBool("z"));
   EXPECT_FALSE(*b->RequiredBool("o"));
   EXPECT_FALSE(b->RequiredBool("two").ok());
+  EXPECT_FALSE(b->RequiredInt("dot").ok()) << "\"4.\" is no int to Pydantic";
+  EXPECT_EQ(*b->RequiredInt("zero"), 4);
+  EXPECT_EQ(*b->RequiredInt("u"), 1000);
+  EXPECT_TRUE(*b->RequiredBool("m")) << "any case";
+  EXPECT_FALSE(b->RequiredBool("sp").ok()) << "but no surrounding spaces";
   EXPECT_TRUE(b->RejectUnknownFields().ok());
   EXPECT_FALSE(JsonBody::Parse("", BodyProfile::kPydantic).ok()) << "a required body may not be empty";
 }
