@@ -42,6 +42,15 @@ Response ErrorResponse(ErrorStyle style, const Error& error, int status) {
     case ErrorStyle::kErrMessage:
       body = {{"err_message", nlohmann::json::array({error.message})}};
       break;
+    case ErrorStyle::kErrMessageDrf:
+      if (status != 400) {
+        body = {{"detail", error.message}};
+      } else if (!error.field.empty()) {
+        body = {{error.field, nlohmann::json::array({error.message})}};
+      } else {
+        body = {{"err_message", nlohmann::json::array({error.message})}};
+      }
+      break;
     case ErrorStyle::kFieldKeyed:
       // Field-keyed bodies are for validation; other failures read like the framework's detail.
       if (!error.field.empty()) {

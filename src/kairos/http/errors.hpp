@@ -11,7 +11,11 @@ namespace kairos::http {
 
 enum class ErrorStyle {
   kDetail,      // {"detail": "..."}                  (faces 000, 001)
-  kErrMessage,  // {"err_message": ["..."]}           (face 002)
+  kErrMessage,  // {"err_message": ["..."]}           (every error)
+  // Face 002: the document's refusals (400s naming no field) are {"err_message": ["..."]};
+  // a field's are {"<field>": ["..."]} as its serializers give them; everything else
+  // (401, 403, 404, 405, ...) is {"detail": "..."} as Django REST framework answers.
+  kErrMessageDrf,
   kFieldKeyed,  // {"<field>": ["..."]} or detail     (face 003)
   kErrorKey,    // {"error": "..."}                   (face 004, operations)
 };

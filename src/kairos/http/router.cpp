@@ -28,6 +28,19 @@ bool IsIsoDate(std::string_view s) {
   return true;
 }
 
+// A decoded path encoded again, keeping its slashes.
+std::string PercentEncodePath(std::string_view path) {
+  std::string out;
+  while (true) {
+    auto slash = path.find('/');
+    out += PercentEncode(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
 }  // namespace
 
 bool IsUuid(std::string_view s) {
@@ -97,6 +110,31 @@ void Router::SetPrefixStyle(std::string prefix, ErrorStyle style) {
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 }
 
+void Router::SetAppendSlash(std::string prefix) { append_slash_prefixes_.push_back(std::move(prefix)); }
+
+bool Router::MatchesAny(const std::vector<std::string_view>& parts) const {
+  return std::any_of(compiled_.begin(), compiled_.end(), [&](const Compiled& c) { return Match(c, parts, nullptr); });
+}
+
+std::optional<Response> Router::AppendSlash(const Request& request) const {
+  if (request.path.empty() || request.path.back() == '/') return std::nullopt;
+  const std::string slashed = request.path + "/";
+  bool covered = std::any_of(append_slash_prefixes_.begin(), append_slash_prefixes_.end(),
+                             [&](const std::string& p) { return slashed.compare(0, p.size(), p) == 0; });
+  if (!covered || !MatchesAny(SplitPath(slashed))) return std::nullopt;
+  // The path as the client wrote it (still percent-encoded), then the slash and the query.
+  std::string_view raw = request.target;
+  raw = raw.substr(0, raw.find('?'));
+  std::string location = raw.empty() || raw.front() != '/' ? PercentEncodePath(request.path) : std::string(raw);
+  location += '/';
+  if (!request.query_string.empty()) location += "?" + request.query_string;
+  Response r;
+  r.status = 301;
+  r.content_type = "text/html; charset=utf-8";
+  r.SetHeader("Location", std::move(location));
+  return r;
+}
+
 ErrorStyle Router::StyleForPath(std::string_view path) const {
   for (const auto& [prefix, style] : prefix_styles_) {
     if (path.substr(0, prefix.size()) == prefix) return style;
@@ -145,6 +183,9 @@ Dispatched Router::Dispatch(Request& request) const {
     if (!Match(c, parts, nullptr)) continue;
     if (c.route->method == method && found == nullptr) found = &c;
     if (std::find(allowed.begin(), allowed.end(), c.route->method) == allowed.end()) allowed.push_back(c.route->method);
+  }
+  if (found == nullptr && allowed.empty()) {
+    if (auto redirect = AppendSlash(request)) return {std::move(*redirect), nullptr};
   }
   if (found == nullptr) {
     ErrorStyle style = StyleForPath(request.path);

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,12 @@ class Router {
   // Unmatched paths under this prefix get 404/405 bodies in this style.
   void SetPrefixStyle(std::string prefix, ErrorStyle style);
 
+  // Django's APPEND_SLASH, for faces whose original runs on Django: a path under this
+  // prefix without a trailing slash that matches no route, but would with one, is
+  // redirected there (301, query kept) whatever the method, before authentication.
+  // The prefix is compared with the slashed path, so "/api/event/" covers "/api/event".
+  void SetAppendSlash(std::string prefix);
+
   void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
 
   // Matches, authenticates and runs the handler. Never throws: a handler's exception
@@ -80,10 +87,13 @@ class Router {
   static std::vector<Segment> Compile(const std::string& pattern);
   static bool Match(const Compiled& c, const std::vector<std::string_view>& parts, Request* request);
   ErrorStyle StyleForPath(std::string_view path) const;
+  bool MatchesAny(const std::vector<std::string_view>& parts) const;
+  std::optional<Response> AppendSlash(const Request& request) const;
 
   std::vector<std::unique_ptr<Route>> routes_;
   std::vector<Compiled> compiled_;
   std::vector<std::pair<std::string, ErrorStyle>> prefix_styles_;
+  std::vector<std::string> append_slash_prefixes_;
   Authenticator authenticator_;
 };
 

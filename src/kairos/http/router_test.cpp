@@ -152,5 +152,31 @@ TEST(ErrorStyles, EachFaceHasItsShape) {
   EXPECT_EQ(ErrorResponse(ErrorStyle::kDetail, e, 422).status, 422);
 }
 
+// Django's APPEND_SLASH, only under the prefixes that ask for it, only when the
+// slash-less path matches nothing and the slashed one matches a route.
+TEST_F(RouterTest, AppendSlashRedirectsUnderItsPrefixes) {
+  router_.SetAppendSlash("/api/event/");
+  Request r = Make(Method::kPost, "/api/event");
+  r.target = "/api/event?a=1&b=%20";
+  r.query_string = "a=1&b=%20";
+  auto d = router_.Dispatch(r);
+  EXPECT_EQ(d.response.status, 301);
+  EXPECT_EQ(d.response.Header("Location"), "/api/event/?a=1&b=%20");
+  EXPECT_EQ(d.route, nullptr);
+
+  Request id = Make(Method::kGet, "/api/event/7");
+  id.target = "/api/event/7";
+  EXPECT_EQ(router_.Dispatch(id).response.Header("Location"), "/api/event/7/");
+  Request none = Make(Method::kGet, "/api/event/x");
+  none.target = "/api/event/x";
+  EXPECT_EQ(router_.Dispatch(none).response.status, 404) << "no slashed route matches";
+  Request other = Make(Method::kGet, "/consultants/availabilities/2030-01-01");
+  other.target = other.path;
+  EXPECT_EQ(router_.Dispatch(other).response.status, 404) << "not under a prefix that asked";
+  Request slashed = Make(Method::kGet, "/api/event/");
+  slashed.target = slashed.path;
+  EXPECT_EQ(router_.Dispatch(slashed).response.body, "events");
+}
+
 }  // namespace
 }  // namespace kairos::http

@@ -109,6 +109,22 @@ DayHours LoadDay(store::Tx& tx, const Account& account, Date day) {
       out.created_at = FromStored(row->Int(2));
       out.updated_at = FromStored(row->Int(3));
     }
+    // The hours active meetings hold show as blocked too, as the original shows them.
+    Interval bounds = LocalDayBounds(day, calendar->zone);
+    auto meetings = tx.Query(
+        "SELECT start_at, end_at FROM bookings WHERE calendar_id = ? AND meeting_id IS NOT NULL AND status = 'active' "
+        "AND start_at < ? AND end_at > ?",
+        {Int(calendar->id), Int(ToStored(bounds.end)), Int(ToStored(bounds.start))});
+    for (int h = 0; h < kHoursPerDay; ++h) {
+      Interval hour = LocalHour(day, h, calendar->zone);
+      if (hour.empty()) continue;
+      bool held = std::any_of(meetings.begin(), meetings.end(), [&](const auto& m) {
+        return Interval{FromStored(m.Int(0)), FromStored(m.Int(1))}.Overlaps(hour);
+      });
+      if (held) out.blocked.push_back(h);
+    }
+    std::sort(out.blocked.begin(), out.blocked.end());
+    out.blocked.erase(std::unique(out.blocked.begin(), out.blocked.end()), out.blocked.end());
   } else {
     // Nothing was ever booked or blocked: the account's own zone decides the hours.
     snapshot.calendar.zone = ZoneOrUtc(account.timezone);
@@ -234,15 +250,15 @@ Status CheckFuture(Interval interval, Instant now) {
   return {};
 }
 
-// Only the organiser (or an admin) changes a meeting; other participants may know it
-// exists, anyone else may not.
+// Any participant (or an admin) sees and changes a meeting; anyone else may not know it
+// exists.
 Status MayChange(const auth::Principal& caller, const std::optional<StoredMeeting>& stored) {
   if (!stored) return NotFound("Not found.");
   if (auth::RequireSelfOrAdmin(caller, stored->organiser_id).ok()) return {};
   bool participant = std::any_of(stored->parties.begin(), stored->parties.end(),
                                  [&](const Party& p) { return p.id == caller.account_id; });
   if (!participant) return NotFound("Not found.");
-  return Forbidden("You do not have permission to perform this action.");
+  return {};
 }
 
 bool SameParties(const std::vector<Party>& a, const std::vector<Party>& b) {
@@ -275,13 +291,23 @@ Result<DayHours> Meetings::BlockHours(const auth::Principal& caller, Date day, s
     Calendar calendar = PersonalCalendar(tx, account.id, now);
     LockCalendars(tx, {calendar.id});
     CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, LocalDayBounds(day, calendar.zone));
+    const std::string local_date = FormatDate(day);
+    std::vector<int> already;
+    if (auto row = tx.QueryOne("SELECT blocked_hours FROM blocked_days WHERE calendar_id = ? AND local_date = ?",
+                               {Int(calendar.id), Text(local_date)})) {
+      already = SplitHours(row->Text(0));
+    }
     for (int h : hours) {
+      // Hours blocked before stay blocked; only the new ones are checked against bookings.
+      if (std::find(already.begin(), already.end(), h) != already.end()) continue;
       Interval hour = LocalHour(day, h, calendar.zone);
       bool booked = std::any_of(snapshot.bookings.begin(), snapshot.bookings.end(),
                                 [&](const Booking& b) { return b.interval.Overlaps(hour); });
       if (booked) return InvalidArgument("There is already an event booked at time slot : " + std::to_string(h));
     }
-    const std::string local_date = FormatDate(day);
+    hours.insert(hours.end(), already.begin(), already.end());
+    std::sort(hours.begin(), hours.end());
+    hours.erase(std::unique(hours.begin(), hours.end()), hours.end());
     std::int64_t changed = tx.Exec(
         "UPDATE blocked_days SET blocked_hours = ?, updated_at = ? WHERE calendar_id = ? AND local_date = ?",
         {Text(JoinHours(hours)), Int(ToStored(now)), Int(calendar.id), Text(local_date)});
@@ -332,25 +358,38 @@ Result<Meeting> Meetings::Create(const auth::Principal& caller, const MeetingFie
   });
 }
 
-Result<MeetingPage> Meetings::Upcoming(const auth::Principal& caller, PageRequest request, Instant now) {
+Result<MeetingPage> Meetings::Upcoming(const auth::Principal& caller, const MeetingListRequest& request,
+                                       Instant now) {
   return db_.Read([&](store::Tx& tx) -> Result<MeetingPage> {
-    const std::string mine =
+    std::string mine =
         " FROM meetings m WHERE m.end_at > ? AND EXISTS (SELECT 1 FROM bookings b JOIN calendars c ON c.id = "
         "b.calendar_id WHERE b.meeting_id = m.id AND c.owner_account_id = ?)";
-    const store::Params params{Int(ToStored(now)), Int(caller.account_id)};
+    store::Params params{Int(ToStored(now)), Int(caller.account_id)};
+    if (request.status) {
+      mine += " AND m.status = ?";
+      params.push_back(Text(*request.status));
+    }
     MeetingPage page;
     page.count = tx.QueryOne("SELECT COUNT(*)" + mine, params)->Int(0);
-    page.pages = std::max<std::int64_t>(1, (page.count + kMeetingsPerPage - 1) / kMeetingsPerPage);
-    page.page = request.last ? page.pages : request.number;
-    if (page.page < 1 || page.page > page.pages) return NotFound("Invalid page.");
+    const std::int64_t offset = std::max<std::int64_t>(0, request.offset);
+    const std::int64_t limit = std::clamp<std::int64_t>(request.limit, 1, std::max<std::int64_t>(1, page.count));
+    if (offset >= page.count) return page;
     store::Params paged = params;
-    paged.push_back(Int(kMeetingsPerPage));
-    paged.push_back(Int((page.page - 1) * kMeetingsPerPage));
+    paged.push_back(Int(limit));
+    paged.push_back(Int(offset));
     Zone zone = CallerZone(tx, caller);
     for (const auto& row : tx.Query("SELECT m.id" + mine + " ORDER BY m.start_at, m.id LIMIT ? OFFSET ?", paged)) {
       page.meetings.push_back(LoadMeeting(tx, row.Int(0), zone)->meeting);
     }
     return page;
+  });
+}
+
+Result<Meeting> Meetings::Find(const auth::Principal& caller, std::int64_t meeting_id) {
+  return db_.Read([&](store::Tx& tx) -> Result<Meeting> {
+    auto stored = LoadMeeting(tx, meeting_id, CallerZone(tx, caller));
+    if (auto s = MayChange(caller, stored); !s.ok()) return s.error();
+    return stored->meeting;
   });
 }
 

@@ -67,26 +67,28 @@ struct MeetingFields {
   std::optional<MeetingStatus> status;
 };
 
-struct MeetingPage {
-  std::vector<Meeting> meetings;
-  std::int64_t count = 0;  // all of the caller's upcoming meetings
-  std::int64_t page = 1;
-  std::int64_t pages = 1;  // at least 1, so page 1 of nothing is valid
+// A stretch of the caller's meetings: `limit` of them after the first `offset`, and
+// only those with that status when one is given.
+struct MeetingListRequest {
+  std::int64_t offset = 0;
+  std::int64_t limit = kMeetingsPerPage;
+  std::optional<std::string> status;
 };
 
-// The page asked for: a number from 1, or the last page.
-struct PageRequest {
-  std::int64_t number = 1;
-  bool last = false;
+struct MeetingPage {
+  std::vector<Meeting> meetings;
+  std::int64_t count = 0;  // all of the caller's upcoming meetings that match
 };
 
 class Meetings {
  public:
   Meetings(store::Database& db, Accounts& accounts) : db_(db), accounts_(accounts) {}
 
-  // Replaces the caller's blocked hours of local day `day` (duplicates are dropped).
-  // Refuses, blocking nothing, when any of those hours overlaps a booking that holds the
-  // caller's time: InvalidArgument("There is already an event booked at time slot : h").
+  // Adds hours to the caller's blocked hours of local day `day` (the day keeps those it
+  // had; duplicates are dropped). Refuses, blocking nothing, when any hour not blocked
+  // before overlaps a booking that holds the caller's time:
+  // InvalidArgument("There is already an event booked at time slot : h").
+  // The answer's `blocked` also holds the hours the account's active meetings take.
   Result<DayHours> BlockHours(const auth::Principal& caller, Date day, std::vector<int> hours, Instant now);
 
   // The hours of `day` of the account with that email (empty: the caller).
@@ -100,15 +102,18 @@ class Meetings {
   // event for user : e" when another booking holds it).
   Result<Meeting> Create(const auth::Principal& caller, const MeetingFields& in, Instant now);
 
-  // The caller's meetings (as organiser or participant) that have not ended, by start,
-  // kMeetingsPerPage per page. NotFound("Invalid page.") beyond the last page.
-  Result<MeetingPage> Upcoming(const auth::Principal& caller, PageRequest page, Instant now);
+  // The caller's meetings (as organiser or participant) that have not ended, by start:
+  // `limit` of them from `offset` (past the end, none), with that status if one is asked.
+  Result<MeetingPage> Upcoming(const auth::Principal& caller, const MeetingListRequest& request, Instant now);
+
+  // One of the caller's meetings (as organiser or participant), or NotFound("Not found.").
+  Result<Meeting> Find(const auth::Principal& caller, std::int64_t meeting_id);
 
   // Changes the fields that are set, with Create's checks whenever the meeting (still or
   // again) holds time and its hour, participants or status change; its own bookings do
-  // not conflict with it. Cancelling frees the hour for everyone. Only the organiser (or
-  // an admin) may change a meeting: other participants get Forbidden, anyone else
-  // NotFound("Not found.").
+  // not conflict with it. Cancelling frees the hour for everyone. Any participant (or
+  // an admin) may change a meeting, as the document says ("A user can update any
+  // scheduled meeting"); anyone else gets NotFound("Not found."). The organiser stays.
   // Whether the caller may change that meeting at all, with Update's answer if not
   // (so a face can refuse before reading the request's fields).
   Status MayUpdate(const auth::Principal& caller, std::int64_t meeting_id);

@@ -22,6 +22,8 @@ using service::Businesses;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kFieldKeyed;
 constexpr const char* kTag = "businesses (003)";
+// Bodies are read as the original's framework reads them: Django REST framework.
+constexpr BodyProfile kBodies = BodyProfile::kDrf;
 constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxPhoneLength = 32;
 constexpr std::size_t kMaxHoursEntries = 50;
@@ -123,7 +125,7 @@ Result<service::OpeningHours> HoursEntry(const json& entry, std::size_t index) {
     return InvalidArgument("Entry " + std::to_string(index + 1) + ": " + e.message, "operating_hours");
   };
   if (!entry.is_object()) return prefix(InvalidArgument("must be an object."));
-  auto body = JsonBody::Parse(entry.dump());
+  auto body = JsonBody::Parse(entry.dump(), kBodies);
   if (!body) return prefix(body.error());
   service::OpeningHours h;
   auto day = body->RequiredInt("day_of_week");
@@ -147,7 +149,7 @@ Result<service::OpeningHours> HoursEntry(const json& entry, std::size_t index) {
 enum class Fields { kCreate, kReplace, kPatch };
 
 Result<service::ExchangeInput> ExchangeBody(const Request& req, Fields fields) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return body.error();
   service::ExchangeInput in;
   if (fields == Fields::kPatch) {
@@ -305,7 +307,7 @@ Response AvailableSlots(Businesses& businesses, Request& req) {
 }
 
 Response GenerateSlots(Businesses& businesses, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::SlotGeneration in;
   auto exchange = UuidField(*body, "exchange_uuid");
@@ -336,7 +338,7 @@ Response GenerateSlots(Businesses& businesses, Request& req) {
 }
 
 Response CreateBooking(Businesses& businesses, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::NewExchangeBooking in;
   auto exchange = UuidField(*body, "exchange");
@@ -409,6 +411,7 @@ void RegisterBusinessRoutes(http::Router& router, store::Database& db) {
 
   for (const char* prefix : {"/api/exchanges/", "/api/time-slots/", "/api/bookings/"}) {
     router.SetPrefixStyle(prefix, kStyle);
+    router.SetAppendSlash(prefix);  // Django's APPEND_SLASH
   }
   router.Add({Method::kPost, "/api/exchanges/", Access::kAuthenticated, kStyle, kTag,
               "Create an exchange owned by the caller: business_name, description, timezone (IANA, default UTC), "

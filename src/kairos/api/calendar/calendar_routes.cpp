@@ -19,6 +19,8 @@ using service::CalendarProvider;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kDetail;
 constexpr const char* kTag = "calendar integration (001)";
+// Bodies are read as the original's framework reads them: FastAPI (Pydantic v2, lax).
+constexpr BodyProfile kBodies = BodyProfile::kPydantic;
 constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxTokenLength = 8192;  // provider codes and tokens are opaque and can be long
 constexpr std::size_t kMaxUrlLength = 2048;
@@ -53,7 +55,7 @@ Response AuthUrl(service::CalendarSync& sync, Request& req, CalendarProvider pro
 }
 
 Response ExchangeToken(service::CalendarSync& sync, Request& req, CalendarProvider provider) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   auto code = body->RequiredString("code", kMaxTokenLength);
   if (!code) return Fail(code.error());
@@ -70,7 +72,7 @@ Response ExchangeToken(service::CalendarSync& sync, Request& req, CalendarProvid
 }
 
 Response ConnectCaldav(service::CalendarSync& sync, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::CaldavCredentials c;
   auto url = body->RequiredString("url", kMaxUrlLength);
@@ -88,7 +90,7 @@ Response ConnectCaldav(service::CalendarSync& sync, Request& req) {
 }
 
 Response SyncBooking(service::CalendarSync& sync, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   auto booking_id = body->RequiredString("booking_id", kMaxIdLength);
   if (!booking_id) return Fail(booking_id.error());

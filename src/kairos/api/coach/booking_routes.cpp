@@ -24,6 +24,8 @@ using service::CoachSession;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kDetail;
 constexpr const char* kTag = "coach bookings (001)";
+// Bodies are read as the original's framework reads them: FastAPI (Pydantic v2, lax).
+constexpr BodyProfile kBodies = BodyProfile::kPydantic;
 constexpr std::size_t kMaxIdLength = 64;
 
 Response Fail(const Error& error) { return http::ErrorResponse(kStyle, error); }
@@ -107,7 +109,7 @@ Result<Instant> DateQuery(const Request& req, std::string_view name) {
 }
 
 Response Create(CoachBookings& bookings, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   auto coach_id = body->RequiredString("coach_id", kMaxIdLength);
   if (!coach_id) return Fail(coach_id.error());
@@ -167,7 +169,7 @@ Response List(CoachBookings& bookings, Request& req, bool as_coach) {
 }
 
 Response ChangeStatus(CoachBookings& bookings, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   auto status = body->RequiredString("status", kMaxIdLength);
   if (!status) return Fail(status.error());

@@ -1,6 +1,7 @@
 #include "kairos/api/meetings/account_routes.hpp"
 
 #include "kairos/api/json_body.hpp"
+#include "kairos/api/meetings/face.hpp"
 #include "kairos/auth/credentials.hpp"
 #include "kairos/auth/policy.hpp"
 
@@ -13,13 +14,16 @@ using http::Method;
 using http::Request;
 using http::Response;
 
-constexpr ErrorStyle kStyle = ErrorStyle::kErrMessage;
-constexpr const char* kTag = "meetings (002)";
+constexpr ErrorStyle kStyle = kFaceStyle;
+constexpr const char* kTag = kFaceTag;
 
-// This face answers every validation failure, duplicates included, with 400.
+// This face answers every validation failure, duplicates included, with 400; a taken
+// email is worded as the original's user model words it.
 Response Fail(const Error& error) {
-  int status = error.code == ErrorCode::kConflict ? 400 : 0;
-  return http::ErrorResponse(kStyle, error, status);
+  if (error.code == ErrorCode::kConflict && error.field == "email") {
+    return FaceError(Conflict("user with this email address already exists.", "email"));
+  }
+  return FaceError(error);
 }
 
 nlohmann::json UserSummary(const service::Account& a) {
@@ -27,8 +31,8 @@ nlohmann::json UserSummary(const service::Account& a) {
 }
 
 Response SignUp(service::Accounts& accounts, Request& req) {
-  auto body = JsonBody::Parse(req.body);
-  if (!body) return Fail(body.error());
+  auto body = JsonBody::Parse(req, kFaceBodies);
+  if (!body) return BodyError(body.error());
   service::NewAccount in;
   auto username = body->RequiredString("username", kMaxNameLength);
   if (!username) return Fail(username.error());
@@ -59,19 +63,28 @@ Response SignUp(service::Accounts& accounts, Request& req) {
   }
   auto account = accounts.SignUp(in);
   if (!account) return Fail(account.error());
-  return http::JsonResponse(201, UserSummary(*account));
+  // The original's sign-up is a plain action answering 200, not a create answering 201.
+  return http::JsonResponse(200, UserSummary(*account));
 }
 
 Response Login(service::Accounts& accounts, const AccountRoutesOptions& options, Request& req) {
-  auto body = JsonBody::Parse(req.body);
-  if (!body) return Fail(body.error());
+  auto body = JsonBody::Parse(req, kFaceBodies);
+  if (!body) return BodyError(body.error());
   auto username = body->RequiredString("username", kMaxEmailLength);
   if (!username) return Fail(username.error());
   auto password = body->RequiredString("password", kMaxPasswordLength);
   if (!password) return Fail(password.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  // The original's login serializer has two CharFields, which refuse blank values.
+  for (auto [name, value] : {std::pair{"username", &*username}, std::pair{"password", &*password}}) {
+    if (value->empty()) return Fail(InvalidArgument(std::string(name) + " may not be blank.", name));
+  }
 
   auto login = accounts.Login(*username, *password, req.client_address);
+  // Wrong credentials: the original's 401 with one message as a string, not a list.
+  if (!login && login.error().code == ErrorCode::kInvalidArgument && login.error().field.empty()) {
+    return http::JsonResponse(401, {{"err_message", "Credentials were not correct"}});
+  }
   if (!login) return Fail(login.error());
   Response r = http::JsonResponse(
       200, {{"is_authenticated", true}, {"user", UserSummary(login->account)}, {"auth_token", login->token}});
@@ -86,6 +99,27 @@ Response Logout(service::Accounts& accounts, const AccountRoutesOptions& options
   Response r = http::JsonResponse(200, {{"is_authenticated", false}});
   for (auto& cookie : auth::ClearedSessionCookies(options.secure_cookies)) r.AddHeader("Set-Cookie", std::move(cookie));
   return r;
+}
+
+// GET logout, as the original's: {"logged_out": true}.
+Response LogoutGet(service::Accounts& accounts, const AccountRoutesOptions& options, Request& req) {
+  Response r = Logout(accounts, options, req);
+  r.body = nlohmann::json({{"logged_out", true}}).dump();
+  return r;
+}
+
+// The caller as login answers it; anyone may ask, and a caller without valid credentials
+// gets the original's 401 {"err_message": "..."} (a string). The token is the one the
+// request carried; a session-authenticated call has none to show, so it is null.
+Response Detail(service::Accounts& accounts, Request& req) {
+  if (!req.principal) return http::JsonResponse(401, {{"err_message", "You are not an authenticated user"}});
+  auto account = accounts.FindById(req.principal->account_id);
+  if (!account) return http::JsonResponse(401, {{"err_message", "You are not an authenticated user"}});
+  nlohmann::json token = nullptr;
+  if (!req.principal->via_session) {
+    if (auto secret = auth::ParseAuthorization(req.Header("authorization"))) token = *secret;
+  }
+  return http::JsonResponse(200, {{"is_authenticated", true}, {"user", UserSummary(*account)}, {"auth_token", token}});
 }
 
 Response Me(service::Accounts& accounts, const AccountRoutesOptions& options, Request& req) {
@@ -112,6 +146,9 @@ Response Me(service::Accounts& accounts, const AccountRoutesOptions& options, Re
 void RegisterAccountRoutes(http::Router& router, service::Accounts& accounts, AccountRoutesOptions options) {
   router.SetPrefixStyle("/api/user/", kStyle);
   router.SetPrefixStyle("/api/event/", kStyle);
+  // Django's APPEND_SLASH: "/api/event" is redirected to "/api/event/".
+  router.SetAppendSlash("/api/user/");
+  router.SetAppendSlash("/api/event/");
   router.Add({Method::kPost, "/api/user/sign_up/", Access::kPublic, kStyle, kTag,
               "Create an account (username, email, password; optional first_name, last_name, timezone, role).",
               {}, [&accounts](Request& req) { return SignUp(accounts, req); }});
@@ -121,6 +158,12 @@ void RegisterAccountRoutes(http::Router& router, service::Accounts& accounts, Ac
   router.Add({Method::kPost, "/api/user/logout/", Access::kAuthenticated, kStyle, kTag,
               "Revoke the token or session used for this request and clear the cookies.", {},
               [&accounts, options](Request& req) { return Logout(accounts, options, req); }});
+  router.Add({Method::kGet, "/api/user/logout/", Access::kAuthenticated, kStyle, kTag,
+              "Log out as the original does with GET: revoke the credential, clear the cookies; {\"logged_out\": true}.",
+              {}, [&accounts, options](Request& req) { return LogoutGet(accounts, options, req); }});
+  router.Add({Method::kGet, "/api/user/get_detail/", Access::kPublic, kStyle, kTag,
+              "The caller as login answers it (is_authenticated, user, auth_token); 401 without credentials.", {},
+              [&accounts](Request& req) { return Detail(accounts, req); }});
   router.Add({Method::kGet, "/api/user/me/", Access::kAuthenticated, kStyle, kTag, "The caller's own account.", {},
               [&accounts, options](Request& req) { return Me(accounts, options, req); }});
 }

@@ -21,7 +21,9 @@ using service::Meetings;
 // More entries than hours in a day is allowed (duplicates are dropped), within reason.
 constexpr std::size_t kMaxBlockedEntries = 240;
 
-json Stamp(const std::optional<Instant>& t) { return t ? json(UtcStamp(*t)) : json(nullptr); }
+// A day never defined has no stamps of its own; like the original's unsaved record, it
+// shows the time of the request.
+json Stamp(const std::optional<Instant>& t) { return json(UtcStamp(t.value_or(Now()))); }
 
 Response DayResponse(const DayHours& d) {
   return http::JsonResponse(
@@ -35,20 +37,22 @@ Response DayResponse(const DayHours& d) {
               {"modified", Stamp(d.updated_at)}}}});
 }
 
-// The hours of a JSON array: integers only (no booleans, fractions or strings), 0–23.
-Result<std::vector<int>> ReadHours(const json* raw) {
+// The hours of a list, at least one, each 0–23 and read as the body's profile reads an
+// integer (so 10, 10.0 and "10" are one hour; 1.5 and true are none).
+Result<std::vector<int>> ReadHours(const JsonBody& body, const json* raw) {
   const Error wrong = InvalidArgument("blocked_slots must be a list of hours from 0 to 23", "blocked_slots");
   if (raw == nullptr) return InvalidArgument("blocked_slots is required", "blocked_slots");
   if (!raw->is_array()) return wrong;
   if (raw->size() > kMaxBlockedEntries) {
     return InvalidArgument("blocked_slots has too many entries", "blocked_slots");
   }
+  // The original's list may not be empty; blocking adds hours, so an empty list adds none.
+  if (raw->empty()) return InvalidArgument("This list may not be empty.", "blocked_slots");
   std::vector<int> hours;
   for (const auto& v : *raw) {
-    if (!v.is_number_unsigned() || v.get<std::uint64_t>() >= static_cast<std::uint64_t>(service::kHoursPerDay)) {
-      return wrong;
-    }
-    hours.push_back(static_cast<int>(v.get<std::uint64_t>()));
+    auto h = body.ToInt(v);
+    if (!h || *h < 0 || *h >= service::kHoursPerDay) return wrong;
+    hours.push_back(static_cast<int>(*h));
   }
   return hours;
 }
@@ -60,11 +64,11 @@ Result<Date> ReadDate(std::string_view text) {
 }
 
 Response BlockSlots(Meetings& meetings, Request& req) {
-  auto body = JsonBody::Parse(req.body);
-  if (!body) return FaceError(body.error());
+  auto body = JsonBody::Parse(req, kFaceBodies);
+  if (!body) return BodyError(body.error());
   auto date_text = body->RequiredString("date", 32);
   if (!date_text) return FaceError(date_text.error());
-  auto hours = ReadHours(body->Raw("blocked_slots"));
+  auto hours = ReadHours(*body, body->List("blocked_slots"));
   if (!hours) return FaceError(hours.error());
   if (auto s = body->RejectUnknownFields(); !s) return FaceError(s.error());
   auto day = ReadDate(*date_text);
@@ -80,6 +84,11 @@ Response AvailableSlots(Meetings& meetings, Request& req) {
   auto day = ReadDate(*date_text);
   if (!day) return FaceError(day.error());
   auto result = meetings.Hours(auth::Caller(req), req.Query("user").value_or(""), *day);
+  // An unknown user is a field error of the original's query serializer.
+  if (!result && result.error().code == ErrorCode::kNotFound) {
+    return FaceError(
+        InvalidArgument("Invalid email \"" + req.Query("user").value_or("") + "\" - object does not exist.", "user"));
+  }
   if (!result) return FaceError(result.error());
   return DayResponse(*result);
 }
@@ -89,7 +98,7 @@ Response AvailableSlots(Meetings& meetings, Request& req) {
 void RegisterAvailabilityRoutes(http::Router& router, store::Database& db, service::Accounts& accounts) {
   auto meetings = std::make_shared<Meetings>(db, accounts);
   router.Add({Method::kPost, "/api/user/block_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
-              "Replace the caller's blocked hours (0-23, local time) of one day; refused if an hour holds an event.",
+              "Add to the caller's blocked hours (0-23, local time) of one day; refused if a new hour holds an event.",
               {}, [meetings](Request& req) { return BlockSlots(*meetings, req); }});
   router.Add({Method::kGet, "/api/user/get_available_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "An account's blocked and available hours (0-23, its local time) of one day.",

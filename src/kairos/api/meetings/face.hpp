@@ -1,22 +1,34 @@
 // What face 002's routes share: the error style, the tag in /openapi.json, the status of
-// a refusal, and the document's "YYYY-MM-DD HH:MM:SS" stamps.
+// a refusal, how bodies are read, and the document's "YYYY-MM-DD HH:MM:SS" stamps.
 #pragma once
 
 #include <chrono>
 #include <string>
 
+#include "kairos/api/json_body.hpp"
 #include "kairos/core/time.hpp"
 #include "kairos/http/errors.hpp"
 
 namespace kairos::api::meetings {
 
-inline constexpr http::ErrorStyle kFaceStyle = http::ErrorStyle::kErrMessage;
+// The document's refusals are {"err_message": [...]}; a field's {"field": [...]}, and
+// anything else {"detail": "..."}, as the original's serializers and framework answer.
+inline constexpr http::ErrorStyle kFaceStyle = http::ErrorStyle::kErrMessageDrf;
+// Bodies are read as Django REST framework reads them: JSON or forms, lenient fields.
+inline constexpr BodyProfile kFaceBodies = BodyProfile::kDrf;
 inline constexpr const char* kFaceTag = "meetings (002)";
 
 // This face answers every refused request that is not about access with 400, as its
 // document's validation messages are; access and lookups keep their own codes.
 inline http::Response FaceError(const Error& error) {
   return http::ErrorResponse(kFaceStyle, error, error.code == ErrorCode::kConflict ? 400 : 0);
+}
+
+// A body that could not be read at all: 400 {"detail": "..."}, as the framework's parse
+// error; a field's error keeps its field.
+inline http::Response BodyError(const Error& error) {
+  if (!error.field.empty()) return FaceError(error);
+  return http::JsonResponse(400, {{"detail", error.message}});
 }
 
 inline Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 #include <memory>
 
 #include "kairos/api/json_body.hpp"
@@ -50,7 +51,8 @@ Result<std::optional<std::string>> ReadString(JsonBody& body, std::string_view n
   return body.OptionalString(name, max_length);
 }
 
-Result<std::vector<std::string>> ReadEmails(const json& raw) {
+// The emails of a list: each element read as the body's profile reads a string.
+Result<std::vector<std::string>> ReadEmails(const JsonBody& body, const json& raw) {
   const Error wrong = InvalidArgument("participants must be a list of emails", "participants");
   if (!raw.is_array()) return wrong;
   if (raw.size() > service::kMaxParticipants) {
@@ -59,14 +61,17 @@ Result<std::vector<std::string>> ReadEmails(const json& raw) {
   }
   std::vector<std::string> emails;
   for (const auto& v : raw) {
-    if (!v.is_string() || v.get_ref<const std::string&>().size() > kMaxEmailLength) return wrong;
-    emails.push_back(v.get<std::string>());
+    auto email = body.ToString(v);
+    if (!email || email->size() > kMaxEmailLength) return wrong;
+    emails.push_back(std::move(*email));
   }
   return emails;
 }
 
-Result<MeetingFields> ReadMeeting(std::string_view text, Fields which) {
-  auto body = JsonBody::Parse(text);
+// The fields of a create, replace or patch. An error naming no field means the body
+// could not be read at all.
+Result<MeetingFields> ReadMeeting(const Request& req, Fields which) {
+  auto body = JsonBody::Parse(req, kFaceBodies);
   if (!body) return body.error();
   const bool required = which != Fields::kPatch;
   MeetingFields out;
@@ -86,14 +91,24 @@ Result<MeetingFields> ReadMeeting(std::string_view text, Fields which) {
     out.time_slot = *parsed;
   }
 
-  auto description = ReadString(*body, "description", kMaxTextLength, required);
-  if (!description) return description.error();
-  out.description = std::move(*description);
+  // The original's serializers allow a null description (stored here as empty); a
+  // change may not blank it, though a new meeting may have none.
+  const json* raw_description = body->Raw("description");
+  if (raw_description != nullptr && raw_description->is_null()) {
+    out.description = std::string();
+  } else {
+    auto description = ReadString(*body, "description", kMaxTextLength, required);
+    if (!description) return description.error();
+    if (which != Fields::kCreate && *description && (*description)->empty()) {
+      return InvalidArgument("description may not be blank", "description");
+    }
+    out.description = std::move(*description);
+  }
 
-  const json* participants = body->Raw("participants");
+  const json* participants = body->List("participants");
   if (participants == nullptr && required) return InvalidArgument("participants is required", "participants");
   if (participants != nullptr) {
-    auto emails = ReadEmails(*participants);
+    auto emails = ReadEmails(*body, *participants);
     if (!emails) return emails.error();
     out.participants = std::move(*emails);
   }
@@ -112,62 +127,112 @@ Result<MeetingFields> ReadMeeting(std::string_view text, Fields which) {
 }
 
 Response Create(Meetings& meetings, Request& req) {
-  auto fields = ReadMeeting(req.body, Fields::kCreate);
-  if (!fields) return FaceError(fields.error());
+  auto fields = ReadMeeting(req, Fields::kCreate);
+  if (!fields) return BodyError(fields.error());
   auto meeting = meetings.Create(auth::Caller(req), *fields, Now());
   if (!meeting) return FaceError(meeting.error());
   return http::JsonResponse(201, {{"response", MeetingJson(*meeting)}});
 }
 
-Response Update(Meetings& meetings, Request& req, Fields which) {
+// The meeting id of the path; ids too large for 64 bits name no meeting.
+std::optional<std::int64_t> MeetingId(const Request& req) {
   std::int64_t id = 0;
   const std::string& text = req.Param("id");
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  // Ids too large for 64 bits name no meeting.
-  if (ec != std::errc() || end != text.data() + text.size()) return FaceError(NotFound("Not found."));
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return id;
+}
+
+Response Update(Meetings& meetings, Request& req, Fields which) {
+  auto id = MeetingId(req);
+  if (!id) return FaceError(NotFound("Not found."));
   // Access is decided before the body is read, so strangers learn nothing from validation.
-  if (auto s = meetings.MayUpdate(auth::Caller(req), id); !s) return FaceError(s.error());
-  auto fields = ReadMeeting(req.body, which);
-  if (!fields) return FaceError(fields.error());
-  auto meeting = meetings.Update(auth::Caller(req), id, *fields, Now());
+  if (auto s = meetings.MayUpdate(auth::Caller(req), *id); !s) return FaceError(s.error());
+  auto fields = ReadMeeting(req, which);
+  if (!fields) return BodyError(fields.error());
+  auto meeting = meetings.Update(auth::Caller(req), *id, *fields, Now());
   if (!meeting) return FaceError(meeting.error());
   return http::JsonResponse(200, {{"response", MeetingJson(*meeting)}});
 }
 
-// The page asked for: absent is the first, "last" the last; anything but a positive
-// number is an invalid page, as Django REST framework answers.
-Result<service::PageRequest> ReadPage(const Request& req) {
-  auto text = req.Query("page");
-  if (!text) return service::PageRequest{};
-  if (*text == "last") return service::PageRequest{1, true};
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || end != text->data() + text->size() || n < 1) return NotFound("Invalid page.");
-  return service::PageRequest{n, false};
+// One meeting, unwrapped, as the original's retrieve answers (the document has no such
+// route, so no {"response": ...}).
+Response Get(Meetings& meetings, Request& req) {
+  auto id = MeetingId(req);
+  if (!id) return FaceError(NotFound("Not found."));
+  auto meeting = meetings.Find(auth::Caller(req), *id);
+  if (!meeting) return FaceError(meeting.error());
+  return http::JsonResponse(200, MeetingJson(*meeting));
 }
 
-// The base of next/previous links, from the Host header the client used; a Host that is
-// not a plain host[:port] is not echoed back.
-std::string ListUrl(const Request& req) {
+// A query number as Django REST framework's LimitOffsetPagination reads one (Python's
+// int(): whitespace and a sign allowed); nullopt when it is none.
+std::optional<std::int64_t> QueryNumber(std::optional<std::string> text) {
+  if (!text) return std::nullopt;
+  std::string_view t = *text;
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) return std::nullopt;
+  return n;
+}
+
+// Python's quote_plus: unreserved characters as they are, spaces as '+'.
+std::string QuotePlus(std::string_view s) {
+  std::string out;
+  while (true) {
+    auto space = s.find(' ');
+    out += http::PercentEncode(s.substr(0, space));
+    if (space == std::string_view::npos) break;
+    out += '+';
+    s.remove_prefix(space + 1);
+  }
+  return out;
+}
+
+// The list's URL with limit and offset set (offset dropped when absent), the other
+// parameters kept, keys sorted: the links DRF's LimitOffsetPagination builds.
+std::string PageLink(const Request& req, std::int64_t limit, std::optional<std::int64_t> offset) {
   std::string_view host = req.Header("host");
   bool plain = !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
   });
-  return "http://" + std::string(plain ? host : "localhost") + "/api/event/";
+  std::map<std::string, std::vector<std::string>> query;
+  for (auto& [k, v] : req.QueryPairs()) query[k].push_back(v);
+  query["limit"] = {std::to_string(limit)};
+  if (offset) query["offset"] = {std::to_string(*offset)};
+  else query.erase("offset");
+  std::string link = "http://" + std::string(plain ? host : "localhost") + "/api/event/";
+  char sep = '?';
+  for (const auto& [k, values] : query) {
+    for (const auto& v : values) {
+      link += sep + QuotePlus(k) + "=" + QuotePlus(v);
+      sep = '&';
+    }
+  }
+  return link;
 }
 
+// The caller's upcoming meetings, `limit` (default 10) from `offset` (default 0), as
+// LimitOffsetPagination pages them: an unreadable or non-positive limit is the default,
+// an unreadable or negative offset is 0; ?status= keeps meetings of that status.
 Response List(Meetings& meetings, Request& req) {
-  auto request = ReadPage(req);
-  if (!request) return FaceError(request.error());
-  auto page = meetings.Upcoming(auth::Caller(req), *request, Now());
+  service::MeetingListRequest request;
+  if (auto limit = QueryNumber(req.Query("limit")); limit && *limit > 0) request.limit = *limit;
+  if (auto offset = QueryNumber(req.Query("offset")); offset && *offset >= 0) request.offset = *offset;
+  request.status = req.Query("status");
+  auto page = meetings.Upcoming(auth::Caller(req), request, Now());
   if (!page) return FaceError(page.error());
-  const std::string base = ListUrl(req);
+  const std::int64_t limit = request.limit;
+  const std::int64_t offset = request.offset;
   json next = nullptr;
   json previous = nullptr;
-  if (page->page < page->pages) next = base + "?page=" + std::to_string(page->page + 1);
-  // Like Django REST framework, the link to the first page carries no page parameter.
-  if (page->page == 2) previous = base;
-  if (page->page > 2) previous = base + "?page=" + std::to_string(page->page - 1);
+  if (offset < page->count && limit < page->count - offset) next = PageLink(req, limit, offset + limit);
+  if (offset > 0) {
+    previous = offset - limit <= 0 ? PageLink(req, limit, std::nullopt) : PageLink(req, limit, offset - limit);
+  }
   json results = json::array();
   for (const auto& m : page->meetings) results.push_back(MeetingJson(m));
   return http::JsonResponse(200,
@@ -182,14 +247,19 @@ void RegisterMeetingRoutes(http::Router& router, store::Database& db, service::A
               "Book a one-hour meeting at time_slot (organiser's local time) with participants (emails).", {},
               [meetings](Request& req) { return Create(*meetings, req); }});
   router.Add({Method::kGet, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
-              "The caller's meetings that have not ended, by start, 10 per page (count, next, previous, results).",
-              {{"page", "Page number from 1, or \"last\"; default 1.", false}},
+              "The caller's meetings that have not ended, by start (count, next, previous, results).",
+              {{"limit", "How many, from 1; default 10.", false},
+               {"offset", "How many to skip; default 0.", false},
+               {"status", "Only meetings with this status (active or cancelled).", false}},
               [meetings](Request& req) { return List(*meetings, req); }});
+  router.Add({Method::kGet, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+              "One of the caller's meetings (any participant's), not wrapped.", {},
+              [meetings](Request& req) { return Get(*meetings, req); }});
   router.Add({Method::kPut, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
-              "Replace a meeting (organiser only): title, time_slot, description, participants and status.", {},
+              "Replace a meeting (any participant): title, time_slot, description, participants and status.", {},
               [meetings](Request& req) { return Update(*meetings, req, Fields::kReplace); }});
   router.Add({Method::kPatch, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
-              "Change some of a meeting's fields (organiser only); status cancelled frees its hour.", {},
+              "Change some of a meeting's fields (any participant); status cancelled frees its hour.", {},
               [meetings](Request& req) { return Update(*meetings, req, Fields::kPatch); }});
 }
 

@@ -25,6 +25,8 @@ using service::TimeSlotStatus;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kDetail;
 constexpr const char* kTag = "personal time slots (000)";
+// Bodies are read as the original's framework reads them: FastAPI (Pydantic v2, lax).
+constexpr BodyProfile kBodies = BodyProfile::kPydantic;
 constexpr std::size_t kMaxShortText = 64;   // zones, dates, times, statuses, patterns
 constexpr std::size_t kMaxTitleLength = 255;  // the document's VARCHAR(255)
 
@@ -145,7 +147,7 @@ Result<std::optional<Date>> DateQuery(const Request& req, std::string_view name)
 }
 
 Response Create(TimeSlots& slots, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::NewTimeSlot in;
   auto start = RequiredParsed<LocalDateTime>(*body, "start_time",
@@ -189,7 +191,7 @@ Response Create(TimeSlots& slots, Request& req) {
 }
 
 Response CreateBulk(TimeSlots& slots, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::BulkTimeSlots in;
   auto start_date =
@@ -211,9 +213,11 @@ Response CreateBulk(TimeSlots& slots, Request& req) {
     if (!days->is_array()) return Fail(bad);
     std::vector<int> list;
     for (const json& d : *days) {
-      if (!d.is_number_integer()) return Fail(bad);
+      // Each element is read as the profile reads an int ("1" and 1.0 are Tuesday).
+      auto day = body->ToInt(d);
+      if (!day) return Fail(bad);
       // Values beyond a weekday are refused by the service; clamp so none overflows an int.
-      list.push_back(static_cast<int>(std::clamp<std::int64_t>(d.get<std::int64_t>(), -1, 7)));
+      list.push_back(static_cast<int>(std::clamp<std::int64_t>(*day, -1, 7)));
     }
     in.days_of_week = std::move(list);
   }
@@ -302,7 +306,7 @@ Response Get(TimeSlots& slots, Request& req) {
 }
 
 Response Update(TimeSlots& slots, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   for (std::string_view fixed : {"start_time", "end_time", "timezone"}) {
     if (body->Has(fixed)) {
