@@ -357,7 +357,7 @@ TEST(AuthThrottle, OnePersonsFailuresDoNotLockOutOthersAtTheSameAddress) {
   HttpClient c(s.port());
   auto amy = SignUpAndLogin(c, "amy");
   auto john = SignUpAndLogin(c, "john");
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess" + std::to_string(i)).status, 400);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess" + std::to_string(i)).status, 401);
   auto j = TryLogin(c, "john", john.password);
   EXPECT_EQ(j.status, 200) << "john shares amy's address, not her mistakes: " << j.body;
   auto a = TryLogin(c, "amy", amy.password);
@@ -374,7 +374,7 @@ TEST(AuthThrottle, ManyUsernamesFromOneAddressAreLockedOut) {
   HttpClient c(s.port());
   auto john = SignUpAndLogin(c, "john");
   for (int i = 0; i < 6; ++i) {
-    EXPECT_EQ(TryLogin(c, "stuffed" + std::to_string(i), "password" + std::to_string(i)).status, 400) << i;
+    EXPECT_EQ(TryLogin(c, "stuffed" + std::to_string(i), "password" + std::to_string(i)).status, 401) << i;
   }
   auto r = TryLogin(c, "stuffed6", "password6");
   EXPECT_EQ(r.status, 429) << r.body;
@@ -390,14 +390,14 @@ TEST(AuthThrottle, ForwardedForCountsOnlyFromTrustedProxies) {
     ServerProcess s({.args = {"--login-max-failures", "2"}});
     HttpClient c(s.port());
     auto amy = SignUpAndLogin(c, "amy");
-    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 400);
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 401);
     EXPECT_EQ(TryLogin(c, "amy", amy.password, from_b).status, 429) << "the header is ignored: one address";
   }
   {
     ServerProcess s({.args = {"--login-max-failures", "2", "--trusted-proxies", "127.0.0.1"}});
     HttpClient c(s.port());
     auto amy = SignUpAndLogin(c, "amy");
-    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 400);
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(TryLogin(c, "amy", "guess", from_a).status, 401);
     EXPECT_EQ(TryLogin(c, "amy", amy.password, from_a).status, 429);
     // What the client wrote left of the proxy's entry changes nothing.
     EXPECT_EQ(TryLogin(c, "amy", amy.password, {{"X-Forwarded-For", "198.51.100.1, 203.0.113.5"}}).status, 429);

@@ -18,6 +18,8 @@ using nlohmann::json;
 using service::Consultants;
 
 constexpr ErrorStyle kStyle = ErrorStyle::kErrorKey;
+// Bodies are read as the original's framework reads them: Django REST framework.
+constexpr BodyProfile kBodies = BodyProfile::kDrf;
 constexpr const char* kTag = "consultants (004)";
 constexpr std::size_t kMaxPersonName = 50;  // the models' max_length
 constexpr std::size_t kMaxTimeText = 32;    // longer than any date or time we accept
@@ -97,7 +99,7 @@ Result<TimeOfDay> QueryTime(const Request& req, const char* name) {
 }
 
 Result<service::NewPerson> PersonFrom(const Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return body.error();
   auto first_name = body->RequiredString("first_name", kMaxPersonName);
   if (!first_name.ok()) return first_name.error();
@@ -198,7 +200,7 @@ Response GetConsultant(Consultants& service, Request& req) {
 
 Response AddAvailability(Consultants& service, Request& req) {
   if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return Fail(body.error());
   auto when = BodyDayAndTimes(*body);
   if (!when.ok()) return Fail(when.error());
@@ -254,7 +256,7 @@ Response DeleteAvailability(Consultants& service, Request& req) {
   std::optional<std::int64_t> from_body;
   std::optional<DayAndTimes> when;
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    auto body = JsonBody::Parse(req.body);
+    auto body = JsonBody::Parse(req, kBodies);
     if (!body.ok()) return Fail(body.error());
     auto id = body->OptionalInt("availability_id");
     if (!id.ok()) return Fail(id.error());
@@ -290,7 +292,7 @@ Response AddRecurring(Consultants& service, Request& req) {
     return Fail(InvalidArgument("consultant: Invalid pk \"" + req.Param("id") + "\" - object does not exist.",
                                 "consultant"));
   }
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return Fail(body.error());
   auto day = body->RequiredInt("day_of_week");
   if (!day.ok()) return Fail(day.error());
@@ -320,7 +322,7 @@ Response ListRecurring(Consultants& service, Request& req) {
 }
 
 Response Reserve(Consultants& service, Request& req) {
-  auto body = JsonBody::Parse(req.body);
+  auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return Fail(body.error());
   service::ReservationRequest in;
   in.consultant_id = PathId(req);
@@ -423,6 +425,7 @@ void RegisterConsultantRoutes(http::Router& router, store::Database& db, service
                               ConsultantRoutesOptions options) {
   for (const char* prefix : {"/consultant/", "/consultants/", "/user/", "/availabilities/"}) {
     router.SetPrefixStyle(prefix, kStyle);
+    router.SetAppendSlash(prefix);  // Django's APPEND_SLASH
   }
   auto service = std::make_shared<Consultants>(db, accounts);
   const Access access = options.require_auth ? Access::kAuthenticated : Access::kPublic;
