@@ -13,6 +13,8 @@
 #include "kairos/http/server.hpp"
 
 #include <atomic>
+#include <cctype>
+#include <iterator>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -49,6 +51,22 @@ bool AcceptableRequestId(std::string_view id) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
   }
   return true;
+}
+
+// RFC 9112 section 3.2: an HTTP/1.1 request needs exactly one Host header, and no
+// request may carry two. A value must be a uri-host with an optional port (RFC 3986);
+// the check is by character, which is enough to refuse spaces, paths and userinfo.
+std::string_view HostProblem(const bhttp::request<bhttp::string_body>& msg) {
+  auto hosts = msg.equal_range(bhttp::field::host);
+  auto count = std::distance(hosts.first, hosts.second);
+  if (count > 1) return "More than one Host header.";
+  if (count == 0) return msg.version() >= 11 ? "Missing Host header." : "";
+  auto value = hosts.first->value();
+  for (char ch : value) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) continue;
+    if (std::string_view("-._~!$&'()*+,;=:[]%").find(ch) == std::string_view::npos) return "Invalid Host header.";
+  }
+  return "";
 }
 
 // Runs f on the pool; the worker then resumes the awaiting coroutine directly.
@@ -339,6 +357,10 @@ struct Server::Impl {
       req.body = std::move(msg.body());
       req.client_address = ClientAddress(remote, req.headers, options.trusted_proxies);
       bool head_request = req.method == Method::kHead;
+      if (auto problem = HostProblem(msg); !problem.empty()) {
+        co_await WriteTransportError(c, 400, problem, request_id);
+        break;
+      }
       if (req.target.empty() || req.target.front() != '/') {
         co_await WriteTransportError(c, 400, "Request target must be an absolute path.", request_id);
         break;
