@@ -1,7 +1,9 @@
 // Running Kairos for real: the Host rule, logging, backups, the configuration file, and
 // the first lines a server prints. Every test runs the real binary.
 #include <gtest/gtest.h>
+#include <signal.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,57 @@ TEST_F(OperationsHost, UsualHostValuesAreServed) {
   Raw("GET /healthz HTTP/1.1\r\n\r\n");
   HttpClient c(server_->port());
   EXPECT_EQ(c.Get("/healthz").status, 200);
+}
+
+// Lines the server logged at a level ("debug", "info", ...), in the text format.
+int CountLevel(const std::string& log, const std::string& level) {
+  int n = 0;
+  for (std::size_t at = log.find(" " + level + " "); at != std::string::npos; at = log.find(" " + level + " ", at + 1)) ++n;
+  return n;
+}
+
+TEST(OperationsLogLevel, ServeAcceptsLogLevelAfterTheCommand) {
+  ServerProcess server({.args = {"--log-level", "debug"}});
+  HttpClient c(server.port());
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  server.Stop(SIGTERM);
+  EXPECT_GT(CountLevel(server.Log(), "debug"), 0) << server.Log();
+  EXPECT_NE(server.Log().find("settings: io-threads="), std::string::npos);
+}
+
+TEST(OperationsLogLevel, LogLevelBeforeTheCommandAndFromTheEnvironmentStillWork) {
+  // Before the command: a warn level hides the info lines (start, requests, stop).
+  {
+    std::string dir = MakeTempDir();
+    auto [code, out] = RunKairos({"--log-level", "warn", "migrate", "--db", dir + "/k.db"});
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_EQ(CountLevel(out, "info"), 0) << out;
+    std::filesystem::remove_all(dir);
+  }
+  ServerProcess quiet({.env = {{"KAIROS_LOG_LEVEL", "warn"}}});
+  HttpClient c(quiet.port());
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  quiet.Stop(SIGTERM);
+  EXPECT_EQ(CountLevel(quiet.Log(), "info"), 0) << quiet.Log();
+  // The flag beats the environment.
+  ServerProcess loud({.args = {"--log-level", "debug"}, .env = {{"KAIROS_LOG_LEVEL", "warn"}}});
+  loud.Stop(SIGTERM);
+  EXPECT_GT(CountLevel(loud.Log(), "debug"), 0) << loud.Log();
+}
+
+TEST(OperationsLogLevel, OtherCommandsAcceptItAfterTheirNameAndBadLevelsAreRefused) {
+  std::string dir = MakeTempDir();
+  auto [code, out] = RunKairos({"migrate", "--db", dir + "/k.db", "--log-level", "error"});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(CountLevel(out, "info"), 0) << out;
+  auto [ucode, uout] = RunKairos({"user", "list", "--db", dir + "/k.db", "--log-level", "warn"});
+  EXPECT_EQ(ucode, 0) << uout;
+  auto [bad, bad_out] = RunKairos({"serve", "--log-level", "loud"});
+  EXPECT_NE(bad, 0);
+  EXPECT_NE(bad_out.find("--log-level"), std::string::npos) << bad_out;
+  auto [hcode, help] = RunKairos({"serve", "--help"});
+  EXPECT_NE(help.find("--log-level"), std::string::npos) << help;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

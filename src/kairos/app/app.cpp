@@ -124,6 +124,11 @@ int Serve(const Config& config) {
     spdlog::error("{}", trusted_proxies.error().message);
     return 2;
   }
+  spdlog::debug("settings: io-threads={} worker-threads={} db-readers={} db-pool-size={} body-limit={} "
+                "header-limit={} header-timeout-ms={} body-timeout-ms={} idle-timeout-ms={} trusted-proxies={}",
+                config.io_threads, config.worker_threads, config.db_readers, config.db_pool_size, config.body_limit,
+                config.header_limit, config.header_timeout_ms, config.body_timeout_ms, config.idle_timeout_ms,
+                config.trusted_proxies.size());
   std::unique_ptr<store::Database> db;
   try {
     db = OpenDatabase(config);

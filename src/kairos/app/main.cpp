@@ -39,12 +39,17 @@ int main(int argc, char** argv) {
   CLI::App cli{"Kairos: a scheduling and booking server.\n"
                "Every flag can also be set with the environment variable shown beside it."};
   cli.require_subcommand(1);
-  cli.add_option("--log-level", config.log_level, "Log level: debug, info, warn, error")
+  // The logging flags belong to every command and may follow the command's name
+  // (`kairos serve --log-level debug`): subcommands hand options they do not know to
+  // their parent. Set before any subcommand is added, which inherits it.
+  cli.fallthrough();
+  cli.add_option("--log-level", config.log_level, "Log level: debug, info, warn, error (any command)")
       ->envname("KAIROS_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
 
   auto* serve = cli.add_subcommand("serve", "Serve HTTP (creates and migrates the database first)");
+  serve->footer("Logging (any command, before or after its name): --log-level LEVEL (KAIROS_LOG_LEVEL)");
   serve->add_option("--listen", config.listen, "Address to listen on, host:port (port 0 picks a free one)")
       ->envname("KAIROS_LISTEN")
       ->capture_default_str();
