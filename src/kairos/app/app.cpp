@@ -1,11 +1,11 @@
 #include "kairos/app/app.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "kairos/app/logging.hpp"
 #include "kairos/api/businesses/business_routes.hpp"
 #include "kairos/api/calendar/calendar_routes.hpp"
 #include "kairos/api/coach/booking_routes.hpp"
@@ -25,17 +25,6 @@
 #include "kairos/store/sqlite/sqlite_database.hpp"
 
 namespace kairos::app {
-
-void ConfigureLogging(const std::string& level) {
-  auto logger = spdlog::stdout_logger_mt("kairos");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-  logger->set_level(spdlog::level::from_str(level));
-  // A flush per line would cost a system call per request; warnings flush at once,
-  // everything else within a second, and all of it at exit.
-  logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(logger);
-  spdlog::flush_every(std::chrono::seconds(1));
-}
 
 std::unique_ptr<store::Database> OpenDatabase(const Config& config) {
   std::unique_ptr<store::Database> db;
@@ -193,6 +182,7 @@ int Serve(const Config& config) {
   options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
   options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
   options.access_log = config.access_log;
+  options.access_logger = LogAccess;
   options.trusted_proxies = *trusted_proxies;
 
   http::Server server(options, router, metrics);

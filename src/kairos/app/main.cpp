@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "kairos/app/app.hpp"
+#include "kairos/app/logging.hpp"
 #include "kairos/app/user_commands.hpp"
 #include "kairos/store/migrations.hpp"
 
@@ -47,9 +48,15 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  cli.add_option("--log-format", config.log_format, "Log lines as text, or as one JSON object per line (any command)")
+      ->envname("KAIROS_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
 
   auto* serve = cli.add_subcommand("serve", "Serve HTTP (creates and migrates the database first)");
-  serve->footer("Logging (any command, before or after its name): --log-level LEVEL (KAIROS_LOG_LEVEL)");
+  serve->footer(
+      "Logging (any command, before or after its name): --log-level LEVEL (KAIROS_LOG_LEVEL), --log-format "
+      "text|json (KAIROS_LOG_FORMAT)");
   serve->add_option("--listen", config.listen, "Address to listen on, host:port (port 0 picks a free one)")
       ->envname("KAIROS_LISTEN")
       ->capture_default_str();
@@ -222,7 +229,8 @@ int main(int argc, char** argv) {
   user_deactivate->add_option("--username", user_args.username, "Username")->required();
 
   CLI11_PARSE(cli, argc, argv);
-  kairos::app::ConfigureLogging(config.log_level);
+  kairos::app::ConfigureLogging(config.log_level, config.log_format == "json" ? kairos::app::LogFormat::kJson
+                                                                              : kairos::app::LogFormat::kText);
 
   if (*version) {
     std::cout << "kairos " << KAIROS_VERSION << "\n";
