@@ -2,6 +2,15 @@
 // the first lines a server prints. Every test runs the real binary.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -9,6 +18,7 @@
 #include <vector>
 
 #include "support/accounts.hpp"
+#include "support/database.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 
@@ -228,6 +238,189 @@ TEST(OperationsLogFormat, EnvironmentSelectsJsonAndBadFormatsAreRefused) {
   auto [code, out] = RunKairos({"serve", "--log-format", "xml"});
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("--log-format"), std::string::npos) << out;
+}
+
+// The first column of every row of a query on a SQLite file.
+std::vector<std::string> SqliteColumn(const std::string& path, const std::string& sql) {
+  std::vector<std::string> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path;
+    sqlite3_close(db);
+    return out;
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+  } else {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      auto text = sqlite3_column_text(st, 0);
+      out.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+class OperationsBackup : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (PostgresBackend()) GTEST_SKIP() << "backup and restore are for SQLite; PostgreSQL has pg_dump";
+    dir_ = MakeTempDir();
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  std::string dir_;
+};
+
+TEST_F(OperationsBackup, ABackupUnderWriteLoadHoldsEveryAcknowledgedReservation) {
+  ServerProcess server;
+  HttpClient c(server.port());
+  auto consultant = c.Post("/consultant/", {{"first_name", "Backup"}, {"last_name", "Load"}, {"timezone", "UTC"}});
+  ASSERT_EQ(consultant.status, 201) << consultant.body;
+  auto user = c.Post("/user/", {{"first_name", "Jane"}, {"last_name", "Smith"}});
+  ASSERT_EQ(user.status, 201) << user.body;
+  std::string cid = std::to_string(consultant.Json()["id"].get<std::int64_t>());
+  std::int64_t uid = user.Json()["id"].get<std::int64_t>();
+  constexpr int kDays = 20;
+  for (int d = 1; d <= kDays; ++d) {
+    char day[16];
+    std::snprintf(day, sizeof day, "2031-03-%02d", d);
+    ASSERT_EQ(c.Post("/consultants/" + cid + "/availabilities/", {{"date", day}, {"start_time", "00:00"}, {"end_time", "23:45"}}).status,
+              201);
+  }
+
+  // A writer reserving quarter hours one after another, recording what was acknowledged.
+  std::mutex mu;
+  std::vector<std::int64_t> acknowledged;
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::thread writer([&] {
+    HttpClient w(server.port());
+    for (int d = 1; d <= kDays && !stop; ++d) {
+      for (int q = 0; q < 95 && !stop; ++q) {
+        char day[16], start[8], end[8];
+        std::snprintf(day, sizeof day, "2031-03-%02d", d);
+        std::snprintf(start, sizeof start, "%02d:%02d", q / 4, q % 4 * 15);
+        std::snprintf(end, sizeof end, "%02d:%02d", (q + 1) / 4, (q + 1) % 4 * 15);
+        auto r = w.Post("/consultant/" + cid + "/reserve/",
+                        {{"user", uid}, {"date", day}, {"start_time", start}, {"end_time", end}});
+        if (r.status != 201) {
+          ++failures;
+          continue;
+        }
+        std::lock_guard lock(mu);
+        acknowledged.push_back(r.Json()["id"].get<std::int64_t>());
+      }
+    }
+  });
+  auto count = [&] {
+    std::lock_guard lock(mu);
+    return acknowledged.size();
+  };
+  auto wait_for = [&](std::size_t n) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (count() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  };
+  wait_for(100);
+  std::vector<std::int64_t> before;
+  {
+    std::lock_guard lock(mu);
+    before = acknowledged;
+  }
+  std::string backup = dir_ + "/backups/kairos-backup.db";
+  auto [code, out] = RunKairos({"backup", "--db", server.db_path(), "--to", backup});
+  std::size_t after_backup = count();
+  wait_for(after_backup + 20);
+  stop = true;
+  writer.join();
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("integrity ok"), std::string::npos) << out;
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(count(), after_backup) << "the server kept accepting writes after the backup";
+  ASSERT_GE(before.size(), 100u);
+
+  std::string restored = dir_ + "/restored/kairos.db";
+  auto [rcode, rout] = RunKairos({"restore", "--from", backup, "--db", restored});
+  ASSERT_EQ(rcode, 0) << rout;
+  EXPECT_EQ(SqliteColumn(restored, "PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+  EXPECT_FALSE(std::filesystem::exists(restored + "-wal"));
+  auto ids = SqliteColumn(restored, "SELECT id FROM bookings");
+  std::set<std::int64_t> present;
+  for (const auto& id : ids) present.insert(std::stoll(id));
+  int missing = 0;
+  for (auto id : before) missing += present.count(id) == 0;
+  EXPECT_EQ(missing, 0) << "of " << before.size() << " reservations acknowledged before the backup";
+  EXPECT_LE(present.size(), count()) << "nothing the server never acknowledged";
+
+  // The restored database serves, and answers for a reservation made before the backup.
+  ServerProcess again({.db_path = restored});
+  HttpClient c2(again.port());
+  EXPECT_EQ(c2.Get("/readyz").status, 200);
+  EXPECT_EQ(c2.Get("/consultant/" + cid + "/").status, 200);
+}
+
+TEST_F(OperationsBackup, RestoreRefusesADatabaseInUseAndKeepsTheOneItReplaces) {
+  std::string db = dir_ + "/live.db";
+  std::string backup = dir_ + "/b.db";
+  ASSERT_EQ(RunKairos({"migrate", "--db", db}).first, 0);
+  ASSERT_EQ(RunKairos({"user", "add", "--db", db, "--username", "before", "--email", "before@example.com",
+                       "--password", "long enough password"}).first, 0);
+  auto [bcode, bout] = RunKairos({"backup", "--to", backup}, {{"KAIROS_DB", db}});
+  ASSERT_EQ(bcode, 0) << bout;
+  {
+    ServerProcess server({.db_path = db});
+    HttpClient c(server.port());
+    SignUpAndLogin(c, "after");
+    auto [code, out] = RunKairos({"restore", "--from", backup, "--db", db});
+    EXPECT_EQ(code, 1) << out;
+    EXPECT_NE(out.find("in use"), std::string::npos) << out;
+    EXPECT_EQ(c.Get("/readyz").status, 200) << "the server is untouched";
+  }
+  auto [code, out] = RunKairos({"restore", "--from", backup, "--db", db});
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_EQ(SqliteColumn(db, "SELECT username FROM accounts ORDER BY id"), std::vector<std::string>{"before"});
+  EXPECT_EQ(SqliteColumn(db + ".before-restore", "SELECT username FROM accounts ORDER BY id"),
+            (std::vector<std::string>{"before", "after"}));
+  EXPECT_NE(out.find(".before-restore"), std::string::npos) << out;
+}
+
+TEST_F(OperationsBackup, BadInputIsRefusedClearly) {
+  std::string db = dir_ + "/k.db";
+  auto [c1, o1] = RunKairos({"backup", "--db", dir_ + "/missing.db", "--to", dir_ + "/b.db"});
+  EXPECT_EQ(c1, 1);
+  EXPECT_NE(o1.find("no database"), std::string::npos) << o1;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/missing.db")) << "a mistyped --db is not created";
+
+  {
+    std::ofstream junk(dir_ + "/junk.db");
+    junk << "this is not a database at all, just some text that is long enough to matter";
+  }
+  auto [c2, o2] = RunKairos({"restore", "--from", dir_ + "/junk.db", "--db", db});
+  EXPECT_EQ(c2, 1);
+  EXPECT_FALSE(std::filesystem::exists(db));
+
+  sqlite3* other = nullptr;
+  sqlite3_open((dir_ + "/other.db").c_str(), &other);
+  sqlite3_exec(other, "CREATE TABLE t (x)", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  auto [c3, o3] = RunKairos({"restore", "--from", dir_ + "/other.db", "--db", db});
+  EXPECT_EQ(c3, 1);
+  EXPECT_NE(o3.find("not a Kairos database"), std::string::npos) << o3;
+
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"backup", "--db", "postgresql://kairos:secret@db.internal/kairos", "--to", dir_ + "/b.db"},
+           {"restore", "--db", "postgresql://kairos:secret@db.internal/kairos", "--from", dir_ + "/b.db"}}) {
+    auto [code, out] = RunKairos(args);
+    EXPECT_EQ(code, 2) << out;
+    EXPECT_NE(out.find(args[0] == "backup" ? "pg_dump" : "pg_restore"), std::string::npos) << out;
+    EXPECT_EQ(out.find("secret"), std::string::npos) << out;
+  }
+  EXPECT_NE(RunKairos({"backup", "--db", db}).first, 0) << "--to is required";
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// The kairos command: serve, migrate, version (and account administration).
+// The kairos command: serve, migrate, version, backup and restore, and account administration.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "kairos/app/app.hpp"
+#include "kairos/app/backup.hpp"
 #include "kairos/app/logging.hpp"
 #include "kairos/app/user_commands.hpp"
 #include "kairos/store/migrations.hpp"
@@ -198,6 +199,17 @@ int main(int argc, char** argv) {
 
   auto* version = cli.add_subcommand("version", "Print the version");
 
+  kairos::app::Config backup_config, restore_config;
+  std::string backup_to, restore_from;
+  auto* backup = cli.add_subcommand(
+      "backup", "Copy a SQLite database to a file, consistently, while servers keep serving (PostgreSQL: pg_dump)");
+  AddDbFlag(backup, backup_config);
+  backup->add_option("--to", backup_to, "The backup file to write (replaced if it exists)")->required();
+  auto* restore = cli.add_subcommand(
+      "restore", "Replace a SQLite database with a backup; stop the servers first (PostgreSQL: pg_restore)");
+  AddDbFlag(restore, restore_config);
+  restore->add_option("--from", restore_from, "The backup file to restore")->required();
+
   kairos::app::UserArgs user_args;
   kairos::app::Config user_add_config, user_list_config, user_set_role_config, user_deactivate_config;
   auto* user = cli.add_subcommand("user", "Administer accounts (the only way to create an admin)");
@@ -247,6 +259,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (*backup) return kairos::app::Backup(backup_config, backup_to);
+  if (*restore) return kairos::app::Restore(restore_config, restore_from);
   if (*user_add) {
     if (!user_args.password_stdin && user_args.password.empty()) {
       std::cerr << "error: give --password or --password-stdin\n";
