@@ -423,5 +423,127 @@ TEST_F(OperationsBackup, BadInputIsRefusedClearly) {
   EXPECT_NE(RunKairos({"backup", "--db", db}).first, 0) << "--to is required";
 }
 
+class OperationsConfig : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = MakeTempDir(); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  // The worker-threads value a server started with, from its debug settings line.
+  static std::string WorkerThreads(ServerProcess& server) {
+    server.Stop(SIGTERM);
+    std::string log = server.Log();
+    auto at = log.find("worker-threads=");
+    if (at == std::string::npos) return "not logged: " + log;
+    at += std::string("worker-threads=").size();
+    return log.substr(at, log.find(' ', at) - at);
+  }
+  std::string dir_;
+};
+
+TEST_F(OperationsConfig, FlagBeatsEnvironmentBeatsFileBeatsDefault) {
+  std::string file = Write("kairos.toml", "worker-threads = 5\nlog-level = \"debug\"\n");
+  {
+    ServerProcess server({.args = {"--log-level", "debug"}});
+    EXPECT_EQ(WorkerThreads(server), "4") << "the default";
+  }
+  {
+    ServerProcess server({.args = {"--config", file}});
+    EXPECT_EQ(WorkerThreads(server), "5") << "the file (whose log-level applies too)";
+  }
+  {
+    ServerProcess server({.args = {"--config", file}, .env = {{"KAIROS_WORKER_THREADS", "6"}}});
+    EXPECT_EQ(WorkerThreads(server), "6") << "the environment over the file";
+  }
+  {
+    ServerProcess server({.args = {"--config", file, "--worker-threads", "7"}, .env = {{"KAIROS_WORKER_THREADS", "6"}}});
+    EXPECT_EQ(WorkerThreads(server), "7") << "the flag over both";
+  }
+  {
+    ServerProcess server({.env = {{"KAIROS_CONFIG", file}}});
+    EXPECT_EQ(WorkerThreads(server), "5") << "KAIROS_CONFIG names the file";
+  }
+}
+
+TEST_F(OperationsConfig, TheFileConfiguresAServerAndOtherCommands) {
+  std::string db = dir_ + "/from-file.db";
+  std::string file = Write("kairos.toml",
+                           "# every kind of value\n"
+                           "db = \"" + db + "\"\n"
+                           "body-limit = 2048\n"
+                           "access-log = false\n"
+                           "trusted-proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n"
+                           "log-format = \"json\"\n");
+  auto [code, out] = RunKairos({"migrate", "--config", file});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_TRUE(std::filesystem::exists(db)) << "migrate took db from the file";
+  // A server: the test's own --db flag wins over the file's; the rest comes from the file.
+  ServerProcess server({.args = {"--config", file}});
+  HttpClient c(server.port());
+  EXPECT_EQ(c.Request("POST", "/nowhere", std::string(4096, 'x')).status, 413) << "body-limit from the file";
+  EXPECT_EQ(c.Get("/healthz").status, 200);
+  server.Stop(SIGTERM);
+  std::string log = server.Log();
+  EXPECT_EQ(log.find("\"route\""), std::string::npos) << "access-log = false: " << log;
+  EXPECT_NE(log.find("{\"time\""), std::string::npos) << "log-format from the file: " << log;
+  EXPECT_NE(log.find(server.db_path()), std::string::npos) << "the --db flag beat the file";
+}
+
+TEST_F(OperationsConfig, CheckAcceptsAValidFile) {
+  std::string file = Write("good.toml",
+                           "listen = \"0.0.0.0:8080\"\n"
+                           "db = '/var/lib/kairos/kairos.db'\n"
+                           "login-max-failures = 10\n"
+                           "secure-cookies = true\n"
+                           "trusted-proxies = \"10.0.0.0/8,192.168.0.1\"\n"
+                           "calendar-redirect-uris = [\n  \"https://app.example.com/cb\",\n]\n"
+                           "log-level = \"warn\"\n");
+  auto [code, out] = RunKairos({"config", "check", file});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("ok (7 settings)"), std::string::npos) << out;
+}
+
+TEST_F(OperationsConfig, CheckRefusesWhatIsWrongNamingTheLine) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"# fine\nlistn = \"127.0.0.1:1\"\n", "line 2: unknown key \"listn\""},
+      {"listen = 8080\n", "line 1: \"listen\" must be a string, not an integer"},
+      {"\n\nlogin-max-failures = \"ten\"\n", "line 3: \"login-max-failures\" must be an integer, not a string"},
+      {"secure-cookies = \"yes\"\n", "line 1: \"secure-cookies\" must be a boolean"},
+      {"trusted-proxies = 5\n", "line 1: \"trusted-proxies\" must be a string or an array of strings"},
+      {"io-threads = 100\n", "line 1: --io-threads: Value 100 not in range"},
+      {"log-level = \"loud\"\n", "line 1: --log-level"},
+      {"listen = \"nowhere\"\n", "line 1: listen address must be host:port"},
+      {"trusted-proxies = [\"10.0.0.0/99\"]\n", "line 1: --trusted-proxies"},
+      {"no-secure-cookies = true\n", "line 1: unknown key"},
+      {"to = \"/tmp/x\"\n", "line 1: unknown key \"to\""},
+      {"config = \"/etc/other.toml\"\n", "line 1: unknown key \"config\""},
+      {"[server]\nlisten = \"x:1\"\n", "line 1: tables"},
+      {"a = 1\nlisten = \"a:1\"\nlisten = \"b:1\"\n", "line 3: \"listen\" is set twice"},
+      {"worker-threads = 2.5\n", "line 1: floats are not supported"},
+  };
+  for (const auto& [text, expected] : cases) {
+    std::string file = Write("bad.toml", text);
+    auto [code, out] = RunKairos({"config", "check", file});
+    EXPECT_EQ(code, 2) << text << out;
+    EXPECT_NE(out.find(file + ": " + expected), std::string::npos) << "for:\n" << text << "got: " << out;
+  }
+  auto [code, out] = RunKairos({"config", "check", dir_ + "/missing.toml"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("missing.toml"), std::string::npos) << out;
+}
+
+TEST_F(OperationsConfig, ABadFileStopsEveryCommandBeforeItStarts) {
+  std::string file = Write("bad.toml", "worker-threads = \"many\"\n");
+  auto [code, out] = RunKairos({"serve", "--listen", "127.0.0.1:0", "--db", dir_ + "/k.db", "--config", file});
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("bad.toml: line 1"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/k.db")) << "refused before the database is opened";
+  auto [mcode, mout] = RunKairos({"migrate", "--db", dir_ + "/k.db"}, {{"KAIROS_CONFIG", file}});
+  EXPECT_EQ(mcode, 2) << mout;
+}
+
 }  // namespace
 }  // namespace kairos::testing
