@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -543,6 +545,64 @@ TEST_F(OperationsConfig, ABadFileStopsEveryCommandBeforeItStarts) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/k.db")) << "refused before the database is opened";
   auto [mcode, mout] = RunKairos({"migrate", "--db", dir_ + "/k.db"}, {{"KAIROS_CONFIG", file}});
   EXPECT_EQ(mcode, 2) << mout;
+}
+
+TEST(OperationsStartup, TheFirstLinesSayWhereWhatAndWhatNext) {
+  if (PostgresBackend()) GTEST_SKIP() << "the SQLite wording is checked; PostgreSQL says PostgreSQL";
+  std::string dir = MakeTempDir();
+  std::string db = dir + "/k.db";
+  {
+    ServerProcess server({.db_path = db});
+    server.Stop(SIGTERM);
+    std::string log = server.Log();
+    std::string url = "http://127.0.0.1:" + std::to_string(server.port());
+    EXPECT_NE(log.find("listening on 127.0.0.1:" + std::to_string(server.port()) + " (" + url + ")"), std::string::npos)
+        << log;
+    EXPECT_NE(log.find("database: SQLite " + db + ", schema version "), std::string::npos) << log;
+    EXPECT_NE(log.find("next step: no admin account yet; create one with: kairos user add --db " + db), std::string::npos)
+        << log;
+    EXPECT_NE(log.find("--role admin"), std::string::npos) << log;
+    EXPECT_NE(log.find("API description: " + url + "/openapi.json"), std::string::npos) << log;
+  }
+  auto [code, out] = RunKairos({"user", "add", "--db", db, "--username", "root", "--email", "root@example.com",
+                                "--role", "admin", "--password", "long enough password"});
+  ASSERT_EQ(code, 0) << out;
+  {
+    ServerProcess server({.db_path = db});
+    server.Stop(SIGTERM);
+    EXPECT_EQ(server.Log().find("no admin account yet"), std::string::npos) << "an admin exists now";
+    EXPECT_NE(server.Log().find("openapi.json"), std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OperationsStartup, ABusyPortIsReportedBeforeTheDatabaseIsTouched) {
+  ServerProcess first;
+  std::string dir = MakeTempDir();
+  std::string db = dir + "/second/k.db";
+  std::string listen = "127.0.0.1:" + std::to_string(first.port());
+  auto [code, out] = RunKairos({"serve", "--listen", listen, "--db", db});
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("cannot listen on " + listen), std::string::npos) << out;
+  EXPECT_NE(out.find("in use"), std::string::npos) << out;
+  EXPECT_EQ(out.find("migration"), std::string::npos) << "nothing was migrated: " << out;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/second")) << "the database was not even created";
+  HttpClient c(first.port());
+  EXPECT_EQ(c.Get("/healthz").status, 200) << "the first server is unharmed";
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OperationsStartup, MakeRunBuildsOnlyTheServer) {
+  if (std::system("command -v make > /dev/null 2>&1") != 0) GTEST_SKIP() << "no make";
+  std::string dir = MakeTempDir();
+  std::string cmd = "make -n -C " KAIROS_TESTS_DIR "/.. run BUILD=" + dir + "/b > " + dir + "/out 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(dir + "/out");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("--target kairos "), std::string::npos) << text;
+  EXPECT_EQ(text.find("kairos_http_tests"), std::string::npos) << text;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/b")) << "make -n ran nothing";
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
