@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= ./data/kairos.db
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench deb clean
 
 all: build
 
@@ -42,6 +42,17 @@ bench: build
 	./$(BUILD)/bench/kairos_core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	bash bench/http.sh
 	bash bench/backends.sh
+
+# The Debian package: binary, hardened systemd unit, default configuration and docs,
+# written to $(BUILD)/deb/ and checked with lintian (errors fail the target).
+deb: configure
+	@bash scripts/install-deps.sh packaging
+	@echo "kairos: building $(BUILD)/kairos"
+	@cmake --build $(BUILD) -j$(JOBS) --target kairos > $(BUILD)/make-deb.log 2>&1 \
+	  || { tail -n 60 $(BUILD)/make-deb.log; exit 1; }
+	@echo "kairos: packaging"
+	@deb=$$(bash scripts/build-deb.sh $(BUILD)/kairos $(BUILD)/deb) && echo "kairos: lintian $$deb" \
+	  && lintian --fail-on error $$deb && echo "kairos: built $$deb"
 
 clean:
 	rm -rf $(BUILD)

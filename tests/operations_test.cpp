@@ -2,6 +2,7 @@
 // the first lines a server prints. Every test runs the real binary.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/accounts.hpp"
@@ -602,6 +604,79 @@ TEST(OperationsStartup, MakeRunBuildsOnlyTheServer) {
   EXPECT_NE(text.find("--target kairos "), std::string::npos) << text;
   EXPECT_EQ(text.find("kairos_http_tests"), std::string::npos) << text;
   EXPECT_FALSE(std::filesystem::exists(dir + "/b")) << "make -n ran nothing";
+  std::filesystem::remove_all(dir);
+}
+
+// Runs a shell command; returns {exit status, stdout+stderr}.
+std::pair<int, std::string> Shell(const std::string& command) {
+  std::string dir = MakeTempDir();
+  int status = std::system(("( " + command + " ) > " + dir + "/out 2>&1").c_str());
+  std::ifstream in(dir + "/out");
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove_all(dir);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, out};
+}
+
+bool Have(const std::string& tool) { return Shell("command -v " + tool).first == 0; }
+
+TEST(OperationsPackage, TheDefaultConfigurationIsValid) {
+  auto [code, out] = RunKairos({"config", "check", KAIROS_TESTS_DIR "/../packaging/kairos.toml"});
+  EXPECT_EQ(code, 0) << out;
+}
+
+TEST(OperationsPackage, TheUnitIsHardenedAndSystemdAcceptsIt) {
+  std::ifstream in(KAIROS_TESTS_DIR "/../packaging/kairos.service");
+  std::string unit((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (std::string line : {"User=kairos", "ProtectSystem=strict", "StateDirectory=kairos", "NoNewPrivileges=yes",
+                           "CapabilityBoundingSet=\n", "PrivateTmp=yes", "ProtectHome=yes",
+                           "Environment=KAIROS_CONFIG=/etc/kairos/kairos.toml", "ExecStart=/usr/bin/kairos serve"}) {
+    EXPECT_NE(unit.find(line), std::string::npos) << line;
+  }
+  if (!Have("systemd-analyze")) GTEST_SKIP() << "no systemd-analyze";
+  // verify wants the programs it names to exist: point them at the built binary.
+  std::string dir = MakeTempDir();
+  auto [code, out] = Shell("sed 's|/usr/bin/kairos|" KAIROS_BINARY "|g' " KAIROS_TESTS_DIR
+                           "/../packaging/kairos.service > " + dir + "/kairos.service && systemd-analyze verify " + dir +
+                           "/kairos.service");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(out.find("kairos.service:"), std::string::npos) << out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(OperationsPackage, TheDebianPackageBuildsAndLintianFindsNoError) {
+  for (const char* tool : {"dpkg-deb", "dpkg-shlibdeps", "strip", "lintian"}) {
+    if (!Have(tool)) GTEST_SKIP() << "no " << tool << " (scripts/install-deps.sh packaging installs it)";
+  }
+  std::string dir = MakeTempDir();
+  auto [code, out] = Shell("bash " KAIROS_TESTS_DIR "/../scripts/build-deb.sh " KAIROS_BINARY " " + dir);
+  ASSERT_EQ(code, 0) << out;
+  std::string deb = out.substr(0, out.find('\n'));
+  ASSERT_TRUE(std::filesystem::exists(deb)) << out;
+
+  auto [ccode, contents] = Shell("dpkg-deb --contents " + deb);
+  ASSERT_EQ(ccode, 0) << contents;
+  for (std::string path : {"./usr/bin/kairos", "./lib/systemd/system/kairos.service", "./etc/kairos/kairos.toml",
+                           "./usr/share/doc/kairos/copyright", "./usr/share/doc/kairos/changelog.gz",
+                           "./usr/share/doc/kairos/README.md.gz", "./usr/share/doc/kairos/deployment.md.gz"}) {
+    EXPECT_NE(contents.find(path + "\n"), std::string::npos) << path << " in\n" << contents;
+  }
+  auto [icode, control] = Shell("dpkg-deb --field " + deb + " Package Depends && dpkg-deb --info " + deb + " conffiles");
+  EXPECT_EQ(icode, 0) << control;
+  EXPECT_NE(control.find("Package: kairos"), std::string::npos) << control;
+  EXPECT_NE(control.find("adduser"), std::string::npos) << control;
+  EXPECT_NE(control.find("libsqlite3"), std::string::npos) << control;
+  EXPECT_NE(control.find("/etc/kairos/kairos.toml"), std::string::npos) << "the configuration is a conffile";
+
+  // The packaged binary runs (stripped, same program).
+  std::string extracted = dir + "/x";
+  auto [xcode, xout] = Shell("dpkg-deb --extract " + deb + " " + extracted + " && " + extracted + "/usr/bin/kairos version");
+  EXPECT_EQ(xcode, 0) << xout;
+  EXPECT_EQ(xout.rfind("kairos ", 0), 0u) << xout;
+
+  auto [lcode, lout] = Shell("lintian --fail-on error " + deb);
+  EXPECT_EQ(lcode, 0) << lout;
+  EXPECT_EQ(lout.find("\nE: "), std::string::npos) << lout;
+  EXPECT_NE(lout.rfind("E: ", 0), 0u) << lout;
   std::filesystem::remove_all(dir);
 }
 
