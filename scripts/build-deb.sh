@@ -25,6 +25,9 @@ strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/u
 install -D -m 0644 "$pkg/kairos.service" "$root/lib/systemd/system/kairos.service"
 install -D -m 0644 "$pkg/kairos.toml" "$root/etc/kairos/kairos.toml"
 install -D -m 0644 "$pkg/debian/copyright" "$doc/copyright"
+mkdir -p "$root/usr/share/man/man1"
+gzip -9n < "$pkg/kairos.1" > "$root/usr/share/man/man1/kairos.1.gz"
+chmod 0644 "$root/usr/share/man/man1/kairos.1.gz"
 sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$(date -R -u -d @"${SOURCE_DATE_EPOCH:-$(date +%s)}")/" \
   "$pkg/debian/changelog" | gzip -9n > "$doc/changelog.gz"
 # Documentation: the README and the guides, compressed as policy asks of larger files.

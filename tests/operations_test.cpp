@@ -657,7 +657,8 @@ TEST(OperationsPackage, TheDebianPackageBuildsAndLintianFindsNoError) {
   ASSERT_EQ(ccode, 0) << contents;
   for (std::string path : {"./usr/bin/kairos", "./lib/systemd/system/kairos.service", "./etc/kairos/kairos.toml",
                            "./usr/share/doc/kairos/copyright", "./usr/share/doc/kairos/changelog.gz",
-                           "./usr/share/doc/kairos/README.md.gz", "./usr/share/doc/kairos/deployment.md.gz"}) {
+                           "./usr/share/doc/kairos/README.md.gz", "./usr/share/doc/kairos/deployment.md.gz",
+                           "./usr/share/man/man1/kairos.1.gz"}) {
     EXPECT_NE(contents.find(path + "\n"), std::string::npos) << path << " in\n" << contents;
   }
   auto [icode, control] = Shell("dpkg-deb --field " + deb + " Package Depends && dpkg-deb --info " + deb + " conffiles");
