@@ -315,8 +315,10 @@ TEST_F(OperationsBackup, ABackupUnderWriteLoadHoldsEveryAcknowledgedReservation)
           ++failures;
           continue;
         }
+        // The reservation's id: "booking_id" in face 004's confirmation, "id" before it had one.
+        auto body = r.Json();
         std::lock_guard lock(mu);
-        acknowledged.push_back(r.Json()["id"].get<std::int64_t>());
+        acknowledged.push_back((body.contains("booking_id") ? body["booking_id"] : body["id"]).get<std::int64_t>());
       }
     }
   });

@@ -168,8 +168,9 @@ int main(int argc, char** argv) {
 
   auto* serve = cli.add_subcommand("serve", "Serve HTTP (creates and migrates the database first)");
   serve->footer(
-      "Logging (any command, before or after its name): --log-level LEVEL (KAIROS_LOG_LEVEL), --log-format "
-      "text|json (KAIROS_LOG_FORMAT)");
+      "Also (any command, before or after its name): --config FILE (KAIROS_CONFIG), --log-level LEVEL "
+      "(KAIROS_LOG_LEVEL), --log-format text|json (KAIROS_LOG_FORMAT). Flags win over the environment, which wins "
+      "over the file.");
   serve->add_option("--listen", config.listen, "Address to listen on, host:port (port 0 picks a free one)")
       ->envname("KAIROS_LISTEN")
       ->capture_default_str();
