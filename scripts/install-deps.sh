@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Kairos needs to build, run, test and benchmark.
+# Installs the Debian 12 packages Kairos needs to build, run, test and benchmark
+# (and, with the argument `packaging`, to build and check the Debian package).
 # Idempotent: packages already present are skipped, and when nothing is missing it
 # changes nothing and touches no network.
 set -euo pipefail
@@ -13,6 +14,11 @@ packages=(
   postgresql radicale
   python3 python3-dateutil python3-icalendar python3-caldav python3-requests
 )
+
+# `install-deps.sh packaging` adds what `make deb` needs to check the package.
+if [ "${1:-}" = "packaging" ]; then
+  packages+=(lintian fakeroot)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,11 +1,11 @@
 #include "kairos/app/app.hpp"
 
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "kairos/app/logging.hpp"
 #include "kairos/api/businesses/business_routes.hpp"
 #include "kairos/api/calendar/calendar_routes.hpp"
 #include "kairos/api/coach/booking_routes.hpp"
@@ -26,17 +26,6 @@
 #include "kairos/store/sqlite/sqlite_database.hpp"
 
 namespace kairos::app {
-
-void ConfigureLogging(const std::string& level) {
-  auto logger = spdlog::stdout_logger_mt("kairos");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-  logger->set_level(spdlog::level::from_str(level));
-  // A flush per line would cost a system call per request; warnings flush at once,
-  // everything else within a second, and all of it at exit.
-  logger->flush_on(spdlog::level::warn);
-  spdlog::set_default_logger(logger);
-  spdlog::flush_every(std::chrono::seconds(1));
-}
 
 std::unique_ptr<store::Database> OpenDatabase(const Config& config) {
   std::unique_ptr<store::Database> db;
@@ -114,6 +103,30 @@ std::string RedactedDb(const std::string& db) {
   return db.substr(0, colon + 1) + "***" + db.substr(at);
 }
 
+// The address to show a person for a listening address: a wildcard is reached locally.
+std::string DisplayUrl(const std::string& host, std::uint16_t port) {
+  std::string h = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+  if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  return "http://" + h + ":" + std::to_string(port);
+}
+
+// What the startup lines say about the database: its kind, where, and its schema.
+std::string DescribeDb(const Config& config, store::Database& db) {
+  std::string version = std::to_string(store::SchemaVersion(db));
+  if (store::IsPostgresUrl(config.db)) return "PostgreSQL " + RedactedDb(config.db) + ", schema version " + version;
+  std::string path = config.db.rfind("sqlite:", 0) == 0 ? config.db.substr(7) : config.db;
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return "SQLite " + (ec ? path : absolute.lexically_normal().string()) + ", schema version " + version;
+}
+
+bool HasActiveAdmin(store::Database& db) {
+  return db.Read([](store::Tx& tx) {
+    auto rows = tx.Query("SELECT COUNT(*) FROM accounts WHERE role = 'admin' AND is_active = 1");
+    return !rows.empty() && rows[0].Int(0) > 0;
+  });
+}
+
 int Serve(const Config& config) {
   auto listen = ParseListen(config.listen);
   if (!listen.ok()) {
@@ -125,6 +138,40 @@ int Serve(const Config& config) {
     spdlog::error("{}", trusted_proxies.error().message);
     return 2;
   }
+  spdlog::debug("settings: io-threads={} worker-threads={} db-readers={} db-pool-size={} body-limit={} "
+                "header-limit={} header-timeout-ms={} body-timeout-ms={} idle-timeout-ms={} trusted-proxies={}",
+                config.io_threads, config.worker_threads, config.db_readers, config.db_pool_size, config.body_limit,
+                config.header_limit, config.header_timeout_ms, config.body_timeout_ms, config.idle_timeout_ms,
+                config.trusted_proxies.size());
+
+  http::ServerOptions options;
+  options.host = listen->host;
+  options.port = listen->port;
+  options.io_threads = config.io_threads;
+  options.worker_threads = config.worker_threads;
+  options.body_limit = config.body_limit;
+  options.header_limit = config.header_limit;
+  options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  options.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
+  options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
+  options.access_log = config.access_log;
+  options.access_logger = LogAccess;
+  options.trusted_proxies = *trusted_proxies;
+
+  // Bind first: a busy port is reported before the database is created or migrated.
+  // Connections that arrive meanwhile wait in the backlog until the routes are ready.
+  http::Metrics metrics;
+  http::Router router;
+  http::Server server(options, router, metrics);
+  std::uint16_t port;
+  try {
+    port = server.Listen();
+  } catch (const std::exception& e) {
+    spdlog::error("{} (is another server running? choose another with --listen)", e.what());
+    return 1;
+  }
+
   std::unique_ptr<store::Database> db;
   try {
     db = OpenDatabase(config);
@@ -158,8 +205,6 @@ int Serve(const Config& config) {
   service::CalendarSync calendar_sync(*db, **calendar_key, *calendar_http, CalendarSyncOptionsFrom(config));
   service::CalendarFeeds calendar_feeds(*db);
 
-  http::Metrics metrics;
-  http::Router router;
   router.SetAuthenticator(auth::MakeAuthenticator(accounts));
   router.on_exception = [](const http::Request& req, const std::string& what) {
     spdlog::error("handler failed: {} {} id={}: {}", http::MethodName(req.method), req.path, req.request_id, what);
@@ -180,28 +225,6 @@ int Serve(const Config& config) {
   api::businesses::RegisterBusinessRoutes(router, *db);
   api::time_slots::RegisterTimeSlotRoutes(router, *db);
 
-  http::ServerOptions options;
-  options.host = listen->host;
-  options.port = listen->port;
-  options.io_threads = config.io_threads;
-  options.worker_threads = config.worker_threads;
-  options.body_limit = config.body_limit;
-  options.header_limit = config.header_limit;
-  options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
-  options.body_timeout = std::chrono::milliseconds(config.body_timeout_ms);
-  options.idle_timeout = std::chrono::milliseconds(config.idle_timeout_ms);
-  options.shutdown_timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
-  options.access_log = config.access_log;
-  options.trusted_proxies = *trusted_proxies;
-
-  http::Server server(options, router, metrics);
-  std::uint16_t port;
-  try {
-    port = server.Listen();
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    return 1;
-  }
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";
     {
@@ -210,7 +233,21 @@ int Serve(const Config& config) {
     }
     std::rename(tmp.c_str(), config.port_file.c_str());
   }
-  spdlog::info("kairos {} listening on {}:{} (database {})", KAIROS_VERSION, listen->host, port, RedactedDb(config.db));
+  std::string url = DisplayUrl(listen->host, port);
+  spdlog::info("kairos {} listening on {}:{} ({})", KAIROS_VERSION, listen->host, port, url);
+  try {
+    spdlog::info("database: {}", DescribeDb(config, *db));
+    if (!HasActiveAdmin(*db)) {
+      std::string db_flag = store::IsPostgresUrl(config.db) ? "\"$KAIROS_DB\"" : config.db;
+      spdlog::info("next step: no admin account yet; create one with: kairos user add --db {} --username admin "
+                   "--email admin@example.com --role admin --password-stdin",
+                   db_flag);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("cannot read the database: {}", e.what());
+  }
+  spdlog::info("API description: {}/openapi.json (health: /healthz, /readyz; metrics: /metrics; docs: README.md)",
+               url);
   server.Run();
   db->Close();
   spdlog::info("stopped");

@@ -19,7 +19,4 @@ service::AccountsOptions AccountsOptionsFrom(const Config& config);
 // Serves until SIGTERM/SIGINT; returns the process exit code.
 int Serve(const Config& config);
 
-// Sets up logging to stdout at the given level ("debug", "info", "warn", "error").
-void ConfigureLogging(const std::string& level);
-
 }  // namespace kairos::app

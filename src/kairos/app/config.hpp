@@ -27,6 +27,7 @@ struct Config {
   int idle_timeout_ms = 75'000;
   int shutdown_timeout_ms = 15'000;
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json": one object per line
   bool access_log = true;
 
   // Accounts and authentication.

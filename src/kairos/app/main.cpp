@@ -1,13 +1,20 @@
-// The kairos command: serve, migrate, version (and account administration).
+// The kairos command: serve, migrate, version, backup and restore, and account administration.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
 #include <iostream>
+#include <string>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "kairos/app/app.hpp"
+#include "kairos/app/backup.hpp"
+#include "kairos/app/config_file.hpp"
+#include "kairos/app/logging.hpp"
 #include "kairos/app/user_commands.hpp"
+#include "kairos/http/client_address.hpp"
 #include "kairos/store/migrations.hpp"
 
 namespace {
@@ -32,6 +39,107 @@ void AddHashFlags(CLI::App* cmd, kairos::app::Config& config) {
       ->capture_default_str();
 }
 
+// The option a configuration key names on one command: its flag without the dashes.
+// Negated names (no-...) are not keys: a boolean key takes true or false.
+CLI::Option* OptionForKey(CLI::App* app, const std::string& key) {
+  if (key.empty() || key == "help" || key == "config" || key.rfind("no-", 0) == 0) return nullptr;
+  return app->get_option_no_throw("--" + key);
+}
+
+// What a configuration value must be to fill an option, as the file's kinds.
+enum class Wants { kBoolean, kInteger, kString, kStrings };
+Wants WantsFor(const CLI::Option* opt) {
+  if (opt->get_expected_max() == 0) return Wants::kBoolean;  // a flag
+  if (opt->get_items_expected_max() > 1) return Wants::kStrings;
+  std::string type = opt->get_type_name();
+  if (type.rfind("INT", 0) == 0 || type.rfind("UINT", 0) == 0) return Wants::kInteger;
+  return Wants::kString;
+}
+
+std::string_view WantsName(Wants w) {
+  switch (w) {
+    case Wants::kBoolean: return "a boolean (true or false)";
+    case Wants::kInteger: return "an integer";
+    case Wants::kString: return "a string";
+    case Wants::kStrings: return "a string or an array of strings";
+  }
+  return "";
+}
+
+// Applies a configuration file to the command being run. Its keys are the flags of
+// `serve` and the logging flags of the top level; a command takes the keys it has and
+// ignores the others (so one file serves `serve`, `migrate`, `backup`, `user ...`). An
+// option a flag or environment variable already set keeps that value: flag >
+// environment > file > default. With `all`, every key is applied and checked regardless.
+// Returns "" or an error naming the file and line; counts applied keys in *applied.
+std::string ApplyConfigFile(const std::string& path, CLI::App* root, CLI::App* serve, CLI::App* command, bool all,
+                            int* applied) {
+  using kairos::app::ConfigValue;
+  auto entries = kairos::app::ReadConfigFile(path);
+  if (!entries.ok()) return entries.error().message;
+  for (const auto& entry : *entries) {
+    std::string where = path + ": line " + std::to_string(entry.line) + ": ";
+    CLI::Option* known = OptionForKey(serve, entry.key);
+    if (known == nullptr) known = OptionForKey(root, entry.key);
+    if (known == nullptr) return where + "unknown key \"" + entry.key + "\" (keys are the flags of kairos serve)";
+    Wants wants = WantsFor(known);
+    const ConfigValue& v = entry.value;
+    std::vector<std::string> results;
+    bool fits = false;
+    switch (wants) {
+      case Wants::kBoolean:
+        fits = v.kind == ConfigValue::Kind::kBoolean;
+        results = {v.boolean ? "true" : "false"};
+        break;
+      case Wants::kInteger:
+        fits = v.kind == ConfigValue::Kind::kInteger;
+        results = {std::to_string(v.integer)};
+        break;
+      case Wants::kString:
+        fits = v.kind == ConfigValue::Kind::kString;
+        results = {v.string};
+        break;
+      case Wants::kStrings:
+        fits = v.kind == ConfigValue::Kind::kString || v.kind == ConfigValue::Kind::kStringArray;
+        results = v.kind == ConfigValue::Kind::kString ? std::vector<std::string>{v.string} : v.strings;
+        break;
+    }
+    if (!fits) {
+      return where + "\"" + entry.key + "\" must be " + std::string(WantsName(wants)) + ", not " +
+             std::string(kairos::app::KindName(v.kind));
+    }
+    // Values whose form the option's own check does not cover.
+    if (entry.key == "listen") {
+      if (auto listen = kairos::app::ParseListen(results[0]); !listen.ok()) return where + listen.error().message;
+    }
+    if (entry.key == "trusted-proxies") {
+      std::vector<std::string> items;  // a string may list several, comma-separated, as on the command line
+      for (const auto& r : results) {
+        for (std::size_t at = 0, comma; at <= r.size(); at = comma + 1) {
+          comma = std::min(r.find(',', at), r.size());
+          items.push_back(r.substr(at, comma - at));
+        }
+      }
+      if (auto proxies = kairos::http::TrustedProxies::Parse(items); !proxies.ok()) {
+        return where + proxies.error().message;
+      }
+    }
+    CLI::Option* target = OptionForKey(command, entry.key);
+    if (target == nullptr) target = OptionForKey(root, entry.key);
+    if (target == nullptr) continue;           // a key this command does not use
+    if (!all && target->count() > 0) continue;  // set by a flag or the environment
+    try {
+      target->clear();
+      for (auto& r : results) target->add_result(r);
+      target->run_callback();
+    } catch (const CLI::Error& e) {
+      return where + e.what();
+    }
+    ++*applied;
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,12 +147,30 @@ int main(int argc, char** argv) {
   CLI::App cli{"Kairos: a scheduling and booking server.\n"
                "Every flag can also be set with the environment variable shown beside it."};
   cli.require_subcommand(1);
-  cli.add_option("--log-level", config.log_level, "Log level: debug, info, warn, error")
+  // The logging flags belong to every command and may follow the command's name
+  // (`kairos serve --log-level debug`): subcommands hand options they do not know to
+  // their parent. Set before any subcommand is added, which inherits it.
+  cli.fallthrough();
+  cli.add_option("--log-level", config.log_level, "Log level: debug, info, warn, error (any command)")
       ->envname("KAIROS_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  cli.add_option("--log-format", config.log_format, "Log lines as text, or as one JSON object per line (any command)")
+      ->envname("KAIROS_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  std::string config_path;
+  cli.add_option("--config", config_path,
+                 "Configuration file (TOML; keys are serve's flags without the dashes). Flags and environment "
+                 "variables win over it (any command)")
+      ->envname("KAIROS_CONFIG");
 
   auto* serve = cli.add_subcommand("serve", "Serve HTTP (creates and migrates the database first)");
+  serve->footer(
+      "Also (any command, before or after its name): --config FILE (KAIROS_CONFIG), --log-level LEVEL "
+      "(KAIROS_LOG_LEVEL), --log-format text|json (KAIROS_LOG_FORMAT). Flags win over the environment, which wins "
+      "over the file.");
   serve->add_option("--listen", config.listen, "Address to listen on, host:port (port 0 picks a free one)")
       ->envname("KAIROS_LISTEN")
       ->capture_default_str();
@@ -186,6 +312,17 @@ int main(int argc, char** argv) {
 
   auto* version = cli.add_subcommand("version", "Print the version");
 
+  kairos::app::Config backup_config, restore_config;
+  std::string backup_to, restore_from;
+  auto* backup = cli.add_subcommand(
+      "backup", "Copy a SQLite database to a file, consistently, while servers keep serving (PostgreSQL: pg_dump)");
+  AddDbFlag(backup, backup_config);
+  backup->add_option("--to", backup_to, "The backup file to write (replaced if it exists)")->required();
+  auto* restore = cli.add_subcommand(
+      "restore", "Replace a SQLite database with a backup; stop the servers first (PostgreSQL: pg_restore)");
+  AddDbFlag(restore, restore_config);
+  restore->add_option("--from", restore_from, "The backup file to restore")->required();
+
   kairos::app::UserArgs user_args;
   kairos::app::Config user_add_config, user_list_config, user_set_role_config, user_deactivate_config;
   auto* user = cli.add_subcommand("user", "Administer accounts (the only way to create an admin)");
@@ -216,8 +353,36 @@ int main(int argc, char** argv) {
   AddDbFlag(user_deactivate, user_deactivate_config);
   user_deactivate->add_option("--username", user_args.username, "Username")->required();
 
+  std::string check_path;
+  auto* config_cmd = cli.add_subcommand("config", "Work with configuration files");
+  config_cmd->require_subcommand(1);
+  auto* config_check = config_cmd->add_subcommand("check", "Check a configuration file: exit 0 if valid, 2 if not");
+  config_check->add_option("file", check_path, "The file to check")->required();
+
   CLI11_PARSE(cli, argc, argv);
-  kairos::app::ConfigureLogging(config.log_level);
+
+  if (*config_check) {
+    int applied = 0;
+    std::string problem = ApplyConfigFile(check_path, &cli, serve, serve, true, &applied);
+    if (!problem.empty()) {
+      std::cerr << "error: " << problem << "\n";
+      return 2;
+    }
+    std::cout << check_path << ": ok (" << applied << " setting" << (applied == 1 ? "" : "s") << ")\n";
+    return 0;
+  }
+  if (!config_path.empty()) {
+    CLI::App* command = &cli;
+    while (!command->get_subcommands().empty()) command = command->get_subcommands().front();
+    int applied = 0;
+    std::string problem = ApplyConfigFile(config_path, &cli, serve, command, false, &applied);
+    if (!problem.empty()) {
+      std::cerr << "error: " << problem << "\n";
+      return 2;
+    }
+  }
+  kairos::app::ConfigureLogging(config.log_level, config.log_format == "json" ? kairos::app::LogFormat::kJson
+                                                                              : kairos::app::LogFormat::kText);
 
   if (*version) {
     std::cout << "kairos " << KAIROS_VERSION << "\n";
@@ -234,6 +399,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (*backup) return kairos::app::Backup(backup_config, backup_to);
+  if (*restore) return kairos::app::Restore(restore_config, restore_from);
   if (*user_add) {
     if (!user_args.password_stdin && user_args.password.empty()) {
       std::cerr << "error: give --password or --password-stdin\n";

@@ -13,6 +13,8 @@
 #include "kairos/http/server.hpp"
 
 #include <atomic>
+#include <cctype>
+#include <iterator>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -49,6 +51,22 @@ bool AcceptableRequestId(std::string_view id) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
   }
   return true;
+}
+
+// RFC 9112 section 3.2: an HTTP/1.1 request needs exactly one Host header, and no
+// request may carry two. A value must be a uri-host with an optional port (RFC 3986);
+// the check is by character, which is enough to refuse spaces, paths and userinfo.
+std::string_view HostProblem(const bhttp::request<bhttp::string_body>& msg) {
+  auto hosts = msg.equal_range(bhttp::field::host);
+  auto count = std::distance(hosts.first, hosts.second);
+  if (count > 1) return "More than one Host header.";
+  if (count == 0) return msg.version() >= 11 ? "Missing Host header." : "";
+  auto value = hosts.first->value();
+  for (char ch : value) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) continue;
+    if (std::string_view("-._~!$&'()*+,;=:[]%").find(ch) == std::string_view::npos) return "Invalid Host header.";
+  }
+  return "";
 }
 
 // Runs f on the pool; the worker then resumes the awaiting coroutine directly.
@@ -239,11 +257,15 @@ struct Server::Impl {
   }
 
   // Answers an error found by the transport itself (before any handler ran) and logs it.
-  awaitable<void> WriteTransportError(Connection& c, int status, std::string_view message, const std::string& request_id) {
+  awaitable<void> WriteTransportError(Connection& c, int status, std::string_view message, const std::string& request_id,
+                                      std::string_view client, std::string_view method = "-") {
     Response r = ErrorResponse(ErrorStyle::kDetail, Error{ErrorCode::kInvalidArgument, std::string(message), {}}, status);
     co_await Write(c, Serialize(r, request_id, false, false));
     metrics.Record("-", "unparsed", status, 0);
-    if (options.access_log) spdlog::info("- - {} 0.000ms id={} ({})", status, request_id, message);
+    if (options.access_log && options.access_logger) {
+      options.access_logger(AccessRecord{.method = method, .route = "-", .status = status, .request_id = request_id,
+                                         .client_address = client, .note = message});
+    }
   }
 
   // Marks the connection busy (a request is being read or handled) or idle, and clears
@@ -314,7 +336,7 @@ struct Server::Impl {
         }
       }
       if (failure != 0) {
-        if (failure > 0) co_await WriteTransportError(c, failure, failure_message, request_id);
+        if (failure > 0) co_await WriteTransportError(c, failure, failure_message, request_id, remote);
         break;
       }
 
@@ -339,8 +361,13 @@ struct Server::Impl {
       req.body = std::move(msg.body());
       req.client_address = ClientAddress(remote, req.headers, options.trusted_proxies);
       bool head_request = req.method == Method::kHead;
+      if (auto problem = HostProblem(msg); !problem.empty()) {
+        co_await WriteTransportError(c, 400, problem, request_id, req.client_address, MethodName(req.method));
+        break;
+      }
       if (req.target.empty() || req.target.front() != '/') {
-        co_await WriteTransportError(c, 400, "Request target must be an absolute path.", request_id);
+        co_await WriteTransportError(c, 400, "Request target must be an absolute path.", request_id, req.client_address,
+                                     MethodName(req.method));
         break;
       }
       auto q = req.target.find('?');
@@ -353,9 +380,11 @@ struct Server::Impl {
       double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       std::string_view route_label = d.route != nullptr ? std::string_view(d.route->pattern) : "unmatched";
       metrics.Record(MethodName(req.method), route_label, d.response.status, seconds);
-      if (options.access_log) {
-        spdlog::info("{} {} {} {:.3f}ms id={} client={}", MethodName(req.method), req.path, d.response.status,
-                     seconds * 1000, request_id, req.client_address);
+      if (options.access_log && options.access_logger) {
+        AccessRecord record{.method = MethodName(req.method), .route = route_label, .status = d.response.status,
+                            .seconds = seconds, .request_id = request_id, .client_address = req.client_address};
+        if (req.principal) record.account_id = req.principal->account_id;
+        options.access_logger(record);
       }
       bool keep_alive = req.keep_alive && !stopping;
       bool written = co_await Write(c, Serialize(d.response, request_id, keep_alive, head_request));

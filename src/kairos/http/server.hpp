@@ -7,13 +7,27 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "kairos/http/client_address.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/router.hpp"
 
 namespace kairos::http {
+
+// What the access log says about one request: no body, query string, header or token.
+struct AccessRecord {
+  std::string_view method;          // "-" when the request line could not be parsed
+  std::string_view route;           // the matched route's pattern, "unmatched", or "-" when unparsed
+  int status = 0;
+  double seconds = 0;               // from the end of reading to the response being ready
+  std::string_view request_id;
+  std::string_view client_address;  // see client_address.hpp; the peer when headers were unreadable
+  std::optional<std::int64_t> account_id;  // when the request carried valid credentials
+  std::string_view note;            // for requests the transport refused: why
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -28,6 +42,7 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_timeout{15'000};  // in-flight requests get this long to finish
   std::size_t max_connections = 10'000;
   bool access_log = true;
+  std::function<void(const AccessRecord&)> access_logger;  // called per request when access_log is on
   TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For names the client
 };
 
