@@ -1,15 +1,14 @@
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/calendars.hpp"
 
 #include <algorithm>
 #include <charconv>
 
 #include "kairos/auth/crypto.hpp"
 
-namespace kairos::service {
+namespace kairos::booking {
 namespace {
 
 using store::Int;
-using store::Null;
 using store::Text;
 
 constexpr std::string_view kCalendarColumns =
@@ -25,9 +24,7 @@ Calendar CalendarFromRow(const store::Row& row) {
   c.description = row.Text(5);
   c.timezone = row.Text(6);
   c.capacity = static_cast<int>(row.Int(7));
-  auto zone = FindZone(c.timezone);
-  // Zones are validated on the way in; a zone the system no longer knows reads as UTC.
-  c.zone = zone.ok() ? *zone : *FindZone("UTC");
+  c.zone = ZoneOrUtc(c.timezone);
   return c;
 }
 
@@ -38,21 +35,22 @@ Result<Calendar> FindWhere(store::Tx& tx, std::string_view where, store::Value k
   return CalendarFromRow(*row);
 }
 
-store::Value OptionalInt(const std::optional<std::int64_t>& v) { return v ? Int(*v) : Null(); }
+}  // namespace
 
-// Parses "10,15,17" (the stored form of a day's blocked hours).
-std::vector<int> ParseHours(std::string_view text) {
+std::vector<int> ParseBlockedHours(std::string_view text) {
   std::vector<int> hours;
   while (!text.empty()) {
     auto comma = text.find(',');
     std::string_view part = text.substr(0, comma);
     int h = -1;
-    auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), h);
-    if (ec == std::errc() && h >= 0 && h < 24) hours.push_back(h);
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), h);
+    if (ec == std::errc() && end == part.data() + part.size() && h >= 0 && h < 24) hours.push_back(h);
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
   }
   return hours;
 }
+
+namespace {
 
 SlotStatus ParseSlotStatus(std::string_view s) {
   if (s == "booked") return SlotStatus::kBooked;
@@ -63,8 +61,13 @@ SlotStatus ParseSlotStatus(std::string_view s) {
 
 }  // namespace
 
-bool HoldsCapacity(std::string_view status) {
-  return status == "pending" || status == "confirmed" || status == "active";
+Zone ZoneOrUtc(std::string_view name) {
+  auto zone = FindZone(name);
+  return zone.ok() ? *zone : *FindZone("UTC");
+}
+
+Interval AroundLocalDays(Interval interval) {
+  return {interval.start - std::chrono::hours(26), interval.end + std::chrono::hours(26)};
 }
 
 CalendarAvailability CalendarSnapshot::View(UndefinedTimePolicy policy, std::span<const WeeklyRule> default_rules) const {
@@ -87,10 +90,41 @@ Result<Calendar> FindCalendarByUuid(store::Tx& tx, std::string_view uuid) {
   return FindWhere(tx, "uuid = ?", Text(std::string(uuid)));
 }
 
+std::vector<Calendar> FindCalendars(store::Tx& tx, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<Calendar> out;
+  if (ids.empty()) return out;
+  std::string marks;
+  store::Params params;
+  for (std::int64_t id : ids) {
+    marks += marks.empty() ? "?" : ", ?";
+    params.push_back(Int(id));
+  }
+  for (const auto& row : tx.Query("SELECT " + std::string(kCalendarColumns) + " FROM calendars WHERE id IN (" +
+                                      marks + ") ORDER BY id",
+                                  params)) {
+    out.push_back(CalendarFromRow(row));
+  }
+  return out;
+}
+
 std::optional<Calendar> FindPersonalCalendar(store::Tx& tx, std::int64_t account_id) {
   auto c = FindWhere(tx, "owner_account_id = ? AND kind = 'personal'", Int(account_id));
   if (!c.ok()) return std::nullopt;
   return std::move(c).value();
+}
+
+Calendar PersonalCalendarOrStandIn(store::Tx& tx, std::int64_t account_id) {
+  if (auto existing = FindPersonalCalendar(tx, account_id)) return *existing;
+  Calendar stand_in;
+  stand_in.owner_account_id = account_id;
+  stand_in.kind = "personal";
+  if (auto account = tx.QueryOne("SELECT timezone FROM accounts WHERE id = ?", {Int(account_id)})) {
+    stand_in.timezone = account->Text(0);
+  }
+  stand_in.zone = ZoneOrUtc(stand_in.timezone);
+  return stand_in;
 }
 
 Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now) {
@@ -159,7 +193,7 @@ CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval 
            {Int(calendar.id), Text(first_day), Text(last_day)})) {
     auto day = ParseDate(row.Text(0));
     if (!day.ok()) continue;
-    for (int h : ParseHours(row.Text(1))) {
+    for (int h : ParseBlockedHours(row.Text(1))) {
       Interval hour{ToUtc(MakeLocal(*day, std::chrono::hours(h)), calendar.zone),
                     ToUtc(MakeLocal(*day, std::chrono::hours(h + 1)), calendar.zone)};
       if (!hour.empty()) s.blocked.push_back(hour);
@@ -168,11 +202,12 @@ CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval 
 
   const std::int64_t lookback = std::chrono::duration_cast<std::chrono::seconds>(kMaxBookingLength).count();
   for (const auto& row : tx.Query(
-           "SELECT start_at, end_at, units FROM bookings WHERE calendar_id = ? AND status IN " +
+           "SELECT start_at, end_at, units, id FROM bookings WHERE calendar_id = ? AND status IN " +
                std::string(kHoldingStatusesSql) + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
            {Int(calendar.id), Int(from - margin.count() - lookback), Int(to + margin.count()),
             Int(from - margin.count())})) {
     s.bookings.push_back({{FromStored(row.Int(0)), FromStored(row.Int(1))}, static_cast<int>(row.Int(2))});
+    s.booking_ids.push_back(row.Int(3));
   }
   return s;
 }
@@ -193,63 +228,4 @@ void LockCalendars(store::Tx& tx, std::vector<std::int64_t> calendar_ids) {
   for (std::int64_t id : calendar_ids) tx.Query("SELECT id FROM calendars WHERE id = ? FOR UPDATE", {Int(id)});
 }
 
-// 1 when nothing on the calendar offers more than one place at a time, so PostgreSQL's
-// exclusion constraint can refuse an overlapping booking by itself (migration 4). A slot,
-// window or rule with a larger capacity leaves it 0: then only the calendar lock guards.
-constexpr std::string_view kExclusiveHoldSql =
-    "(SELECT CASE WHEN c.capacity = 1 AND NOT EXISTS (SELECT 1 FROM slots s WHERE s.calendar_id = c.id AND "
-    "s.capacity > 1) AND NOT EXISTS (SELECT 1 FROM availability_windows w WHERE w.calendar_id = c.id AND "
-    "w.capacity > 1) AND NOT EXISTS (SELECT 1 FROM weekly_rules r WHERE r.calendar_id = c.id AND r.capacity > 1) "
-    "THEN 1 ELSE 0 END FROM calendars c WHERE c.id = ?)";
-
-BookingRef InsertBooking(store::Tx& tx, const NewBooking& b, Instant now) {
-  BookingRef ref;
-  ref.uuid = auth::NewUuid();
-  auto rows = tx.Query(
-      "INSERT INTO bookings (uuid, calendar_id, client_account_id, meeting_id, slot_id, window_id, face, start_at, "
-      "end_at, units, status, notes, customer_name, customer_email, customer_phone, created_at, updated_at, "
-      "exclusive_hold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " +
-          std::string(kExclusiveHoldSql) + ") RETURNING id",
-      {Text(ref.uuid), Int(b.calendar_id), OptionalInt(b.client_account_id), OptionalInt(b.meeting_id),
-       OptionalInt(b.slot_id), OptionalInt(b.window_id), Text(b.face), Int(ToStored(b.interval.start)),
-       Int(ToStored(b.interval.end)), Int(b.units), Text(b.status), store::OptionalText(b.notes),
-       store::OptionalText(b.customer_name), store::OptionalText(b.customer_email),
-       store::OptionalText(b.customer_phone), Int(ToStored(now)), Int(ToStored(now)), Int(b.calendar_id)});
-  ref.id = rows.at(0).Int(0);
-  return ref;
-}
-
-Result<BookingRef> BookIfOfferedInTx(store::Tx& tx, const Calendar& calendar, const NewBooking& booking,
-                                     const OfferPolicy& policy, Instant now) {
-  if (booking.interval.empty()) return InvalidArgument("A booking must end after it starts");
-  if (booking.interval.length() > kMaxBookingLength) return InvalidArgument("A booking lasts at most 24 hours");
-  SlotQuery query = policy.query;
-  query.now = now;
-  // The snapshot covers the local days around the interval, so per-day limits and
-  // open-day windows see their whole day.
-  Interval around{booking.interval.start - std::chrono::hours(26), booking.interval.end + std::chrono::hours(26)};
-  query.range = around;
-  auto margin = std::max(query.buffer_before, query.buffer_after);
-  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, around, margin);
-  Status offered = CheckBookable(snapshot.View(policy.undefined_time, policy.default_rules), query, booking.interval);
-  if (!offered.ok()) return offered.error();
-  try {
-    return InsertBooking(tx, booking, now);
-  } catch (const store::StoreError& e) {
-    // PostgreSQL saw an overlap the check did not (a writer that skipped the calendar
-    // lock): the same answer a failed check gives.
-    if (e.kind() != store::StoreError::Kind::kExclusionViolation) throw;
-    return Conflict("The requested time has reached maximum capacity", "start_time");
-  }
-}
-
-Result<BookingRef> BookIfOffered(store::Database& db, const NewBooking& booking, const OfferPolicy& policy, Instant now) {
-  return db.Write([&](store::Tx& tx) -> Result<BookingRef> {
-    auto calendar = FindCalendar(tx, booking.calendar_id);
-    if (!calendar.ok()) return calendar.error();
-    LockCalendars(tx, {calendar->id});
-    return BookIfOfferedInTx(tx, *calendar, booking, policy, now);
-  });
-}
-
-}  // namespace kairos::service
+}  // namespace kairos::booking

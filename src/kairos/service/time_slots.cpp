@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "kairos/auth/crypto.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using store::Int;
@@ -44,12 +46,6 @@ const std::string& SlotColumns() {
 // A slot is its owner's: it lives on the owner's personal calendar.
 constexpr std::string_view kOwnedFrom =
     " FROM slots s JOIN calendars c ON c.id = s.calendar_id WHERE c.owner_account_id = ? AND c.kind = 'personal'";
-
-Zone ZoneOrUtc(std::string_view name) {
-  auto zone = FindZone(name);
-  // Zones are validated on the way in; one the system no longer knows reads as UTC.
-  return zone.ok() ? *zone : *FindZone("UTC");
-}
 
 struct StoredSlot {
   std::int64_t id = 0;
