@@ -509,12 +509,6 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
       }
     }
     if (!window) return NotFound(kNoSlot);
-    if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
-                        " AND start_at >= ? AND start_at < ? AND end_at > ? LIMIT 1",
-                    {Int(calendar->id), Int(OverlapScanFloor(requested.start)), Int(ToStored(requested.end)),
-                     Int(ToStored(requested.start))})) {
-      return InvalidArgument(kAlreadyBooked, "start_time");
-    }
 
     NewBooking booking;
     booking.calendar_id = calendar->id;
@@ -527,8 +521,12 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
     // Any part of a window may be reserved, to the second.
     policy.query.step = seconds{1};
     auto booked = kairos::booking::Book(tx, {&booking, 1}, policy, now);
-    // The document has no wording of its own here: the engine's says why.
-    if (!booked.ok()) return booked.refusal->error;
+    if (!booked.ok()) {
+      // Time another booking holds, through any face, is the original's "already booked";
+      // for anything else the document has no wording of its own: the engine's says why.
+      if (booked.refusal->booking_id) return InvalidArgument(kAlreadyBooked, "start_time");
+      return booked.refusal->error;
+    }
     Reservation r{booked.bookings.front().id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt,
                   DisplayName(c->account.first_name, c->account.last_name, c->account.username)};
     (window->recurring ? r.recurring_id : r.availability_id) = window->id;
