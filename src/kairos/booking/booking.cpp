@@ -139,6 +139,22 @@ Result<std::vector<Slot>> ListFree(store::Tx& tx, const Calendar& calendar, Inte
   return FreeSlots(ViewOf(snapshot, policy), query);
 }
 
+Result<std::vector<SharedSlot>> ListShared(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
+                                           const Policy& policy, Sharing sharing, Instant now) {
+  SlotQuery query = policy.query;
+  query.range = range;
+  query.now = now;
+  auto margin = std::max(query.buffer_before, query.buffer_after);
+  Interval loaded = query.per_day_limit ? AroundLocalDays(range) : range;
+  std::vector<CalendarSnapshot> snapshots;
+  snapshots.reserve(calendars.size());
+  for (const Calendar& c : calendars) snapshots.push_back(LoadSnapshot(tx, c, loaded, margin));
+  std::vector<CalendarAvailability> views;
+  views.reserve(snapshots.size());
+  for (const CalendarSnapshot& s : snapshots) views.push_back(ViewOf(s, policy));
+  return sharing == Sharing::kAll ? CommonFreeSlots(views, query) : AnyFreeSlots(views, query);
+}
+
 Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now, bool check) {
   Booked out;
   std::vector<std::int64_t> ids;

@@ -106,6 +106,14 @@ Booked Book(store::Database& db, std::span<const NewBooking> requests, const Pol
 // the policy's query says).
 Result<std::vector<Slot>> ListFree(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy,
                                    Instant now);
+// Team slots over several calendars under one policy: kAll (a meeting: slots every
+// calendar can take, the least remaining) or kAny (a pool: slots at least one can take,
+// with the calendars that can and their summed remaining). Indexes in SharedSlot name
+// `calendars` in the given order.
+enum class Sharing { kAll, kAny };
+Result<std::vector<SharedSlot>> ListShared(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
+                                           const Policy& policy, Sharing sharing, Instant now);
+
 // The engine's view of a loaded snapshot under `policy` (for faces that judge several
 // candidate intervals against one snapshot). Borrows from `snapshot` and `policy`.
 CalendarAvailability ViewOf(const CalendarSnapshot& snapshot, const Policy& policy);

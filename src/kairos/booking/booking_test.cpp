@@ -348,6 +348,38 @@ TEST_F(BookingTest, StatusChangesFollowTheMachine) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(BookingTest, TeamSlotsAcrossCalendars) {
+  AddWeekdayHours();  // Monday to Friday, 09-17 New York
+  std::int64_t other_owner = AddAccount("teammate", "America/New_York");
+  Calendar other = db_->Write([&](store::Tx& tx) { return PersonalCalendar(tx, other_owner, now_); });
+  db_->Write([&](store::Tx& tx) {
+    tx.Exec("INSERT INTO weekly_rules (uuid, calendar_id, iso_weekday, start_second, end_second, created_at, "
+            "updated_at) VALUES ('mate-mon', ?, 1, ?, ?, 0, 0)",
+            {Int(other.id), Int(9 * 3600), Int(12 * 3600)});  // Monday mornings only
+  });
+  ASSERT_TRUE(BookOne(Request(kMonday9, 1h), Hourly()).ok());  // the first calendar's 09:00
+  Policy p = Hourly();
+  p.query.step = 1h;
+  const Interval monday{kMonday9, kMonday9 + 8h};
+  std::vector<Calendar> team{calendar_, other};
+  auto starts = [&](Sharing sharing) {
+    auto slots = db_->Read([&](store::Tx& tx) { return ListShared(tx, team, monday, p, sharing, now_); });
+    EXPECT_TRUE(slots.ok());
+    std::vector<std::string> out;
+    if (!slots.ok()) return out;
+    for (const SharedSlot& s : *slots) out.push_back(FormatUtc(s.interval.start) + "/" + std::to_string(s.calendars.size()));
+    return out;
+  };
+  // Both free: 10:00 and 11:00 local (15Z, 16Z).
+  EXPECT_EQ(starts(Sharing::kAll), (std::vector<std::string>{"2030-01-07T15:00:00Z/2", "2030-01-07T16:00:00Z/2"}));
+  // Either free: 09:00 only the teammate, 10-11 both, the afternoon only the first.
+  auto any = starts(Sharing::kAny);
+  ASSERT_EQ(any.size(), 8u);
+  EXPECT_EQ(any.front(), "2030-01-07T14:00:00Z/1");
+  EXPECT_EQ(any[1], "2030-01-07T15:00:00Z/2");
+  EXPECT_EQ(any.back(), "2030-01-07T21:00:00Z/1");
+}
+
 TEST(BlockedHours, ParsesOnlyHoursOfTheDay) {
   EXPECT_EQ(ParseBlockedHours("10,15,17"), (std::vector<int>{10, 15, 17}));
   EXPECT_EQ(ParseBlockedHours("0,23,24,-1,9x,,7"), (std::vector<int>{0, 23, 7}));
