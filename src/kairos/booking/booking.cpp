@@ -228,6 +228,10 @@ void CancelSlotBookings(store::Tx& tx, std::int64_t slot_id, Instant now) {
           {Int(ToStored(now)), Int(slot_id)});
 }
 
+void DeleteMeetingBookings(store::Tx& tx, std::int64_t meeting_id) {
+  tx.Exec("DELETE FROM bookings WHERE meeting_id = ?", {Int(meeting_id)});
+}
+
 void SetMeetingLink(store::Tx& tx, std::int64_t booking_id, const std::string& link, Instant now) {
   tx.Exec("UPDATE bookings SET meeting_link = ?, updated_at = ? WHERE id = ?",
           {Text(link), Int(ToStored(now)), Int(booking_id)});

@@ -124,6 +124,8 @@ CalendarAvailability ViewOf(const CalendarSnapshot& snapshot, const Policy& poli
 Result<BookingStatus> SetStatus(store::Tx& tx, std::int64_t booking_id, BookingStatus to, Instant now);
 // Cancels the bookings a face-000 slot holds (when the slot itself is cancelled).
 void CancelSlotBookings(store::Tx& tx, std::int64_t slot_id, Instant now);
+// Removes a meeting's bookings (face 002 writes them anew when a meeting changes).
+void DeleteMeetingBookings(store::Tx& tx, std::int64_t meeting_id);
 // Records the video link a calendar provider gave the booking.
 void SetMeetingLink(store::Tx& tx, std::int64_t booking_id, const std::string& link, Instant now);
 

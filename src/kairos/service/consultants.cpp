@@ -84,7 +84,7 @@ Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, co
   query.range = range;
   query.duration = seconds{1};
   query.now = now;
-  auto free = FreeIntervals(snapshot.View(), query);
+  auto free = FreeIntervals(kairos::booking::ViewOf(snapshot, kairos::booking::Policy{}), query);
   if (!free.ok()) return free.error();
 
   std::vector<Occurrence> windows;

@@ -405,7 +405,7 @@ Result<Meeting> Meetings::Update(const auth::Principal& caller, std::int64_t mee
     }
     // The meeting's own bookings go first, so they never conflict with it; an error
     // rolls the whole transaction back.
-    tx.Exec("DELETE FROM bookings WHERE meeting_id = ?", {Int(meeting_id)});
+    kairos::booking::DeleteMeetingBookings(tx, meeting_id);
     if (auto s = BookForAll(tx, meeting_id, organiser.id, parties, interval, status, takes_time, now); !s.ok()) {
       return s.error();
     }
