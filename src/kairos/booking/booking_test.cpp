@@ -380,6 +380,37 @@ TEST_F(BookingTest, TeamSlotsAcrossCalendars) {
   EXPECT_EQ(any.back(), "2030-01-07T21:00:00Z/1");
 }
 
+TEST_F(BookingTest, SnapshotsOfSeveralCalendarsMatchOneAtATime) {
+  AddWeekdayHours();
+  std::int64_t other_owner = AddAccount("paris", "Europe/Paris");
+  Calendar other = db_->Write([&](store::Tx& tx) { return PersonalCalendar(tx, other_owner, now_); });
+  ASSERT_TRUE(BookOne(Request(kMonday9, 1h), Hourly()).ok());
+  db_->Write([&](store::Tx& tx) {
+    tx.Exec("INSERT INTO blocked_days (calendar_id, local_date, blocked_hours, created_at, updated_at) "
+            "VALUES (?, '2030-01-07', '8,9', 0, 0)",
+            {Int(other.id)});
+    tx.Exec("INSERT INTO bookings (uuid, calendar_id, face, start_at, end_at, status, created_at, updated_at) "
+            "VALUES ('b-other', ?, 'meeting', ?, ?, 'active', 0, 0)",
+            {Int(other.id), Int(ToStored(kMonday9 + 2h)), Int(ToStored(kMonday9 + 3h))});
+  });
+  const Interval day{T("2030-01-07T00:00:00Z"), T("2030-01-08T00:00:00Z")};
+  std::vector<Calendar> both{calendar_, other};
+  auto together = db_->Read([&](store::Tx& tx) { return LoadSnapshots(tx, both, day); });
+  ASSERT_EQ(together.size(), 2u);
+  for (std::size_t i = 0; i < both.size(); ++i) {
+    auto alone = db_->Read([&](store::Tx& tx) { return LoadSnapshot(tx, both[i], day); });
+    EXPECT_EQ(together[i].calendar.id, both[i].id);
+    EXPECT_EQ(together[i].weekly_rules.size(), alone.weekly_rules.size());
+    EXPECT_EQ(together[i].blocked, alone.blocked);
+    EXPECT_EQ(together[i].booking_ids, alone.booking_ids);
+  }
+  EXPECT_EQ(together[0].weekly_rules.size(), 5u);
+  EXPECT_EQ(together[0].booking_ids.size(), 1u);
+  EXPECT_EQ(together[1].weekly_rules.size(), 0u);
+  EXPECT_EQ(together[1].blocked.size(), 2u);
+  EXPECT_EQ(together[1].booking_ids.size(), 1u);
+}
+
 TEST(BlockedHours, ParsesOnlyHoursOfTheDay) {
   EXPECT_EQ(ParseBlockedHours("10,15,17"), (std::vector<int>{10, 15, 17}));
   EXPECT_EQ(ParseBlockedHours("0,23,24,-1,9x,,7"), (std::vector<int>{0, 23, 7}));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <stdexcept>
 
 #include "kairos/auth/crypto.hpp"
 
@@ -141,15 +142,40 @@ Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now) {
 }
 
 CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range, std::chrono::seconds margin) {
-  CalendarSnapshot s;
-  s.calendar = calendar;
+  return std::move(LoadSnapshots(tx, {&calendar, 1}, range, margin).front());
+}
+
+std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
+                                            std::chrono::seconds margin) {
+  std::vector<CalendarSnapshot> out(calendars.size());
+  if (calendars.empty()) return out;
+  // Each row goes to the snapshot of its calendar.
+  auto of = [&](std::int64_t calendar_id) -> CalendarSnapshot& {
+    for (auto& s : out) {
+      if (s.calendar.id == calendar_id) return s;
+    }
+    throw std::logic_error("row of calendar " + std::to_string(calendar_id) + " not asked for");
+  };
+  std::string which = calendars.size() == 1 ? "calendar_id = ?" : "calendar_id IN (";
+  store::Params ids;
+  for (std::size_t i = 0; i < calendars.size(); ++i) {
+    out[i].calendar = calendars[i];
+    ids.push_back(Int(calendars[i].id));
+    if (calendars.size() > 1) which += i == 0 ? "?" : ", ?";
+  }
+  if (calendars.size() > 1) which += ")";
+  auto with = [&](std::initializer_list<store::Value> more) {
+    store::Params p = ids;
+    p.insert(p.end(), more.begin(), more.end());
+    return p;
+  };
   const std::int64_t from = ToStored(range.start);
   const std::int64_t to = ToStored(range.end);
 
   for (const auto& row : tx.Query(
-           "SELECT id, iso_weekday, start_second, end_second, capacity, valid_from, valid_until FROM weekly_rules "
-           "WHERE calendar_id = ? AND is_active = 1 AND is_closed = 0 ORDER BY iso_weekday, start_second",
-           {Int(calendar.id)})) {
+           "SELECT id, iso_weekday, start_second, end_second, capacity, valid_from, valid_until, calendar_id FROM "
+           "weekly_rules WHERE " + which + " AND is_active = 1 AND is_closed = 0 ORDER BY iso_weekday, start_second",
+           ids)) {
     WeeklyRule r;
     r.id = row.Int(0);
     r.iso_weekday = static_cast<int>(row.Int(1));
@@ -162,54 +188,59 @@ CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval 
     if (auto d = row.OptionalText(6)) {
       if (auto parsed = ParseDate(*d); parsed.ok()) r.valid_until = *parsed;
     }
-    s.weekly_rules.push_back(r);
+    of(row.Int(7)).weekly_rules.push_back(r);
   }
 
   for (const auto& row : tx.Query(
-           "SELECT id, start_at, end_at, capacity FROM availability_windows "
-           "WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
-           {Int(calendar.id), Int(OverlapScanFloor(range.start)), Int(to), Int(from)})) {
-    s.one_off_windows.push_back({{FromStored(row.Int(1)), FromStored(row.Int(2))}, static_cast<int>(row.Int(3)), row.Int(0)});
+           "SELECT id, start_at, end_at, capacity, calendar_id FROM availability_windows "
+           "WHERE " + which + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
+           with({Int(OverlapScanFloor(range.start)), Int(to), Int(from)}))) {
+    of(row.Int(4)).one_off_windows.push_back(
+        {{FromStored(row.Int(1)), FromStored(row.Int(2))}, static_cast<int>(row.Int(3)), row.Int(0)});
   }
 
   for (const auto& row : tx.Query(
-           "SELECT id, start_at, end_at, status, capacity FROM slots "
-           "WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? AND status <> 'cancelled' "
+           "SELECT id, start_at, end_at, status, capacity, calendar_id FROM slots "
+           "WHERE " + which + " AND start_at >= ? AND start_at < ? AND end_at > ? AND status <> 'cancelled' "
            "ORDER BY start_at",
-           {Int(calendar.id), Int(OverlapScanFloor(range.start - margin)), Int(to + margin.count()),
-            Int(from - margin.count())})) {
-    s.explicit_slots.push_back({{FromStored(row.Int(1)), FromStored(row.Int(2))}, ParseSlotStatus(row.Text(3)),
-                                static_cast<int>(row.Int(4)), row.Int(0)});
+           with({Int(OverlapScanFloor(range.start - margin)), Int(to + margin.count()), Int(from - margin.count())}))) {
+    of(row.Int(5)).explicit_slots.push_back({{FromStored(row.Int(1)), FromStored(row.Int(2))},
+                                             ParseSlotStatus(row.Text(3)), static_cast<int>(row.Int(4)), row.Int(0)});
   }
 
   // Blocked hours are kept per local day; the days around the range cover any offset.
-  Date first = LocalDate(range.start, calendar.zone);
-  Date last = LocalDate(range.end, calendar.zone);
+  Date first = LocalDate(range.start, calendars[0].zone);
+  Date last = LocalDate(range.end, calendars[0].zone);
+  for (const Calendar& c : calendars) {
+    first = std::min(first, LocalDate(range.start, c.zone));
+    last = std::max(last, LocalDate(range.end, c.zone));
+  }
   std::string first_day = FormatDate(Date{date::sys_days{first} - date::days{1}});
   std::string last_day = FormatDate(Date{date::sys_days{last} + date::days{1}});
   for (const auto& row : tx.Query(
-           "SELECT local_date, blocked_hours FROM blocked_days WHERE calendar_id = ? AND local_date >= ? AND "
-           "local_date <= ? ORDER BY local_date",
-           {Int(calendar.id), Text(first_day), Text(last_day)})) {
+           "SELECT local_date, blocked_hours, calendar_id FROM blocked_days WHERE " + which +
+               " AND local_date >= ? AND local_date <= ? ORDER BY local_date",
+           with({Text(first_day), Text(last_day)}))) {
     auto day = ParseDate(row.Text(0));
     if (!day.ok()) continue;
+    CalendarSnapshot& s = of(row.Int(2));
     for (int h : ParseBlockedHours(row.Text(1))) {
-      Interval hour{ToUtc(MakeLocal(*day, std::chrono::hours(h)), calendar.zone),
-                    ToUtc(MakeLocal(*day, std::chrono::hours(h + 1)), calendar.zone)};
+      Interval hour{ToUtc(MakeLocal(*day, std::chrono::hours(h)), s.calendar.zone),
+                    ToUtc(MakeLocal(*day, std::chrono::hours(h + 1)), s.calendar.zone)};
       if (!hour.empty()) s.blocked.push_back(hour);
     }
   }
 
   const std::int64_t lookback = std::chrono::duration_cast<std::chrono::seconds>(kMaxBookingLength).count();
   for (const auto& row : tx.Query(
-           "SELECT start_at, end_at, units, id FROM bookings WHERE calendar_id = ? AND status IN " +
+           "SELECT start_at, end_at, units, id, calendar_id FROM bookings WHERE " + which + " AND status IN " +
                std::string(kHoldingStatusesSql) + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
-           {Int(calendar.id), Int(from - margin.count() - lookback), Int(to + margin.count()),
-            Int(from - margin.count())})) {
+           with({Int(from - margin.count() - lookback), Int(to + margin.count()), Int(from - margin.count())}))) {
+    CalendarSnapshot& s = of(row.Int(4));
     s.bookings.push_back({{FromStored(row.Int(0)), FromStored(row.Int(1))}, static_cast<int>(row.Int(2))});
     s.booking_ids.push_back(row.Int(3));
   }
-  return s;
+  return out;
 }
 
 bool DefinesAvailability(store::Tx& tx, const Calendar& calendar) {

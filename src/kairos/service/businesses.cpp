@@ -237,8 +237,8 @@ StoredBooking BookingFromRow(const store::Row& row) {
 }
 
 // The bookings of these rows with their time slots' details. What the slots have left is
-// computed from one snapshot per exchange on the page, so a page costs the same number
-// of queries however many rows it has. `known_remaining`, when the caller has it (one
+// computed from the snapshots of all the page's exchanges, loaded together, so a page
+// costs the same number of queries however many rows and exchanges it has. `known_remaining`, when the caller has it (one
 // row), spares loading the calendar at all.
 std::vector<StoredBooking> BookingsFromRows(store::Tx& tx, const std::vector<store::Row>& rows, Instant now,
                                             std::optional<int> known_remaining = std::nullopt) {
@@ -250,25 +250,23 @@ std::vector<StoredBooking> BookingsFromRows(store::Tx& tx, const std::vector<sto
     ids.push_back(out.back().calendar_id);
   }
   std::vector<Calendar> calendars = FindCalendars(tx, ids);
-  for (const Calendar& calendar : calendars) {
-    // The slots of this exchange's rows, and the time they span together.
-    std::vector<std::size_t> mine;
-    Interval span{};
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (out[i].calendar_id != calendar.id || rows[i].IsNull(15)) continue;
-      Interval slot{FromStored(rows[i].Int(16)), FromStored(rows[i].Int(17))};
-      span = mine.empty() ? slot : Interval{std::min(span.start, slot.start), std::max(span.end, slot.end)};
-      mine.push_back(i);
-    }
-    if (mine.empty()) continue;
-    std::optional<CalendarSnapshot> snapshot;
+  // The time all the rows' slots span (a page lists a stretch of time, newest first).
+  std::optional<Interval> span;
+  for (const auto& row : rows) {
+    if (row.IsNull(15)) continue;
+    Interval slot{FromStored(row.Int(16)), FromStored(row.Int(17))};
+    span = span ? Interval{std::min(span->start, slot.start), std::max(span->end, slot.end)} : slot;
+  }
+  if (!span) return out;
+  std::vector<CalendarSnapshot> snapshots;
+  if (!known_remaining) snapshots = LoadSnapshots(tx, calendars, *span);
+  for (std::size_t k = 0; k < calendars.size(); ++k) {
+    const Calendar& calendar = calendars[k];
     kairos::booking::Policy policy = ExchangePolicy(calendar);
     std::optional<CalendarAvailability> view;
-    if (!known_remaining) {
-      snapshot = LoadSnapshot(tx, calendar, span);
-      view = kairos::booking::ViewOf(*snapshot, policy);
-    }
-    for (std::size_t i : mine) {
+    if (!known_remaining) view = kairos::booking::ViewOf(snapshots[k], policy);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (out[i].calendar_id != calendar.id || rows[i].IsNull(15)) continue;
       Interval interval{FromStored(rows[i].Int(16)), FromStored(rows[i].Int(17))};
       LocalDateTime start = ToLocal(interval.start, calendar.zone);
       LocalDateTime end = ToLocal(interval.end, calendar.zone);
