@@ -747,6 +747,31 @@ TEST_F(TimeSlotsTest, ABookedOrBlockedSlotIsBusyInOtherFaces) {
                                               "2030-01-07T16:00:00Z"}));
 }
 
+TEST_F(TimeSlotsTest, BookingASlotConsultsBlockedHoursAndHoldsItsTimeEverywhere) {
+  auto user = User();
+  auto slot = CreateOk(user, "2030-01-09T10:00:00", "2030-01-09T11:00:00");
+  // Face 002 blocks 10:00 that day on the same calendar: the slot cannot be booked.
+  auto block = c_->Post("/api/user/block_slots/", {{"date", "2030-01-09"}, {"blocked_slots", {10}}}, TokenAuth(user));
+  ASSERT_EQ(block.status, 200) << block.body;
+  ExpectDetail(Action(user, slot["id"], "book"), 400, "Time slot is not available: its time is blocked");
+  // Another slot that day books; the booking is a real one, so face 002 now refuses to
+  // block its hour (blocking never overlaps a booking), and the row is on the slot.
+  auto free = CreateOk(user, "2030-01-09T12:00:00", "2030-01-09T13:00:00");
+  auto booked = Action(user, free["id"], "book");
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  auto clash = c_->Post("/api/user/block_slots/", {{"date", "2030-01-09"}, {"blocked_slots", {12}}}, TokenAuth(user));
+  EXPECT_EQ(clash.status, 400) << clash.body;
+  EXPECT_NE(clash.body.find("There is already an event booked at time slot : 12"), std::string::npos) << clash.body;
+  const std::string held = "SELECT b.status FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE s.uuid = '" +
+                           free["id"].get<std::string>() + "'";
+  EXPECT_EQ(QuerySql(server_->db_path(), held), "confirmed");
+  // Cancelling the slot gives the time back: now the hour can be blocked.
+  ASSERT_EQ(c_->Put(kBase + free["id"].get<std::string>(), {{"status", "cancelled"}}, BearerAuth(user)).status, 200);
+  EXPECT_EQ(QuerySql(server_->db_path(), held), "cancelled");
+  auto later = c_->Post("/api/user/block_slots/", {{"date", "2030-01-09"}, {"blocked_slots", {12}}}, TokenAuth(user));
+  EXPECT_EQ(later.status, 200) << later.body;
+}
+
 TEST_F(TimeSlotsTest, RoutesAreInTheOpenApiDocument) {
   auto doc = c_->Get("/openapi.json").Json();
   const auto& paths = doc["paths"];

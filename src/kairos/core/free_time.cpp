@@ -531,16 +531,25 @@ Result<std::vector<Slot>> FreeSlots(const CalendarAvailability& calendar, const 
   return out;
 }
 
-Status CheckBookable(const CalendarAvailability& calendar, const SlotQuery& query, Interval requested) {
+Result<std::optional<SlotState>> BookableState(const CalendarAvailability& calendar, const SlotQuery& query,
+                                               Interval requested) {
   if (requested.empty()) return InvalidArgument("The end time must be after the start time", "end_time");
   auto slots = FreeSlots(calendar, QueryFor(query, requested));
   if (!slots.ok()) return slots.error();
   for (const Slot& s : *slots) {
     if (s.interval != requested) continue;
-    if (s.remaining_capacity >= 1) return {};
-    return Refusal({true, s.state, 0});
+    if (s.remaining_capacity >= 1) return std::optional<SlotState>(SlotState::kAvailable);
+    return std::optional<SlotState>(s.state);
   }
-  return Refusal({});
+  return std::optional<SlotState>();
+}
+
+Status CheckBookable(const CalendarAvailability& calendar, const SlotQuery& query, Interval requested) {
+  auto state = BookableState(calendar, query, requested);
+  if (!state.ok()) return state.error();
+  if (!*state) return Refusal({});
+  if (**state == SlotState::kAvailable) return {};
+  return Refusal({true, **state, 0});
 }
 
 Result<IntervalSet> FreeIntervals(const CalendarAvailability& calendar, const SlotQuery& query) {

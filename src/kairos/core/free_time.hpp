@@ -153,6 +153,12 @@ Result<std::vector<Slot>> FreeSlots(const CalendarAvailability& calendar, const 
 // for a start in the past or beyond the horizon) whose message says why.
 Status CheckBookable(const CalendarAvailability& calendar, const SlotQuery& query, Interval requested);
 
+// What CheckBookable decides, as a state: kAvailable when it would succeed, the listed
+// slot's state when it has no capacity left, nullopt when no window offers `requested`
+// on the grid. Errors as CheckBookable's InvalidArgument for invalid queries.
+Result<std::optional<SlotState>> BookableState(const CalendarAvailability& calendar, const SlotQuery& query,
+                                               Interval requested);
+
 // The merged time inside the range where at least one unit is free (ignoring the slot
 // grid and duration), starting no earlier than now + min_notice, no later than
 // now + horizon, and outside local days at their per-day limit.

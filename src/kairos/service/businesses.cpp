@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/auth/policy.hpp"
+#include "kairos/booking/booking.hpp"
 #include "kairos/core/free_time.hpp"
 #include "kairos/service/accounts.hpp"
-#include "kairos/service/calendars.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using namespace std::chrono_literals;
@@ -55,8 +58,7 @@ Calendar CalendarOf(const Exchange& e) {
   c.name = e.business_name;
   c.description = e.description;
   c.timezone = e.timezone;
-  auto zone = FindZone(e.timezone);
-  c.zone = zone.ok() ? *zone : *FindZone("UTC");
+  c.zone = ZoneOrUtc(e.timezone);
   c.capacity = e.default_capacity;
   return c;
 }
@@ -156,33 +158,44 @@ void ReplaceHours(store::Tx& tx, std::int64_t calendar_id, const std::vector<Ope
   }
 }
 
-// The engine's view of an exchange around a range: its opening hours at the default
-// capacity lay the slot grid, and its time slots set the capacity where they lie. Both
-// the day's listing and booking build it here, so they cannot disagree.
-struct ExchangeView {
-  CalendarSnapshot snapshot;
-  std::vector<OneOffWindow> slot_capacities;
-
-  CalendarAvailability View() const {
-    CalendarAvailability a = snapshot.View();
-    a.explicit_slots = {};
-    a.capacity_overrides = slot_capacities;
-    return a;
-  }
+// Face 003's reading of an exchange: its opening hours at the default capacity lay the
+// slot grid (or, for a day's listing, only that day's opening window does), and its
+// available time slots set the capacity where they lie without laying a grid or making
+// time busy. The listings and booking all read it through this policy, so they cannot
+// disagree.
+struct ExchangeReading {
+  std::vector<WeeklyRule> hours;
+  std::vector<OneOffWindow> opening;
+  std::vector<OneOffWindow> capacities;
 };
 
-ExchangeView LoadView(store::Tx& tx, const Calendar& calendar, Interval range) {
-  ExchangeView v{LoadSnapshot(tx, calendar, range), {}};
-  // Hours are stored with the capacity they were written with; the default may have changed since.
-  for (WeeklyRule& r : v.snapshot.weekly_rules) r.capacity = calendar.capacity;
-  for (const ExplicitSlot& s : v.snapshot.explicit_slots) {
-    if (s.status == SlotStatus::kAvailable) v.slot_capacities.push_back({s.interval, s.capacity, s.id});
-  }
-  return v;
+kairos::booking::Policy ExchangePolicy(const Calendar& calendar, std::optional<Interval> opening = std::nullopt) {
+  auto reading = std::make_shared<ExchangeReading>();
+  if (opening) reading->opening.push_back({*opening, calendar.capacity, 0});
+  kairos::booking::Policy p;
+  p.shape = [reading, day_only = opening.has_value(), capacity = calendar.capacity](const CalendarSnapshot& snapshot,
+                                                                                     CalendarAvailability& view) {
+    reading->capacities.clear();
+    for (const ExplicitSlot& s : snapshot.explicit_slots) {
+      if (s.status == SlotStatus::kAvailable) reading->capacities.push_back({s.interval, s.capacity, s.id});
+    }
+    view.explicit_slots = {};
+    view.capacity_overrides = reading->capacities;
+    if (day_only) {
+      view.weekly_rules = {};  // other days' hours lay no slots here, even where they overlap
+      view.one_off_windows = reading->opening;
+      return;
+    }
+    // Hours are stored with the capacity they were written with; the default may have changed since.
+    reading->hours = snapshot.weekly_rules;
+    for (WeeklyRule& r : reading->hours) r.capacity = capacity;
+    view.weekly_rules = reading->hours;
+  };
+  return p;
 }
 
-// What `interval` has left now, when the day's listing with that slot length lists it
-// at all (available or not); nullopt when it is off the listing's grid.
+// What `interval` has left now, when the listing with that slot length lists it at all
+// (available or not); nullopt when it is off the listing's grid.
 std::optional<int> ListedRemaining(const CalendarAvailability& view, Interval interval, Instant now) {
   SlotQuery q;
   q.range = interval;
@@ -202,10 +215,7 @@ std::string DisplayNameAt(const store::Row& row, std::size_t username_at) {
                      row.OptionalText(username_at).value_or(""));
 }
 
-// `known_remaining`, when the caller has it, spares loading the calendar again to count
-// what is left of the booking's time slot.
-StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now,
-                             std::optional<int> known_remaining = std::nullopt) {
+StoredBooking BookingFromRow(const store::Row& row) {
   StoredBooking s;
   ExchangeBooking& b = s.booking;
   b.uuid = row.Text(0);
@@ -223,28 +233,56 @@ StoredBooking BookingFromRow(store::Tx& tx, const store::Row& row, Instant now,
   b.exchange_name = row.Text(14);
   s.booker_id = row.OptionalInt(18);
   s.owner_id = row.Int(19);
-  if (auto slot_uuid = row.OptionalText(15)) {
-    auto calendar = FindCalendar(tx, s.calendar_id);
-    Interval interval{FromStored(row.Int(16)), FromStored(row.Int(17))};
-    LocalDateTime start = ToLocal(interval.start, calendar->zone);
-    LocalDateTime end = ToLocal(interval.end, calendar->zone);
-    int remaining;
-    if (known_remaining) {
-      remaining = *known_remaining;
-    } else {
-      ExchangeView view = LoadView(tx, *calendar, interval);
-      remaining = ListedRemaining(view.View(), interval, now).value_or(0);
-    }
-    b.time_slot = TimeSlotDetails{*slot_uuid, DateOf(start), TimeOfDayOf(start), TimeOfDayOf(end), remaining};
-  }
   return s;
+}
+
+// The bookings of these rows with their time slots' details. What the slots have left is
+// computed from the snapshots of all the page's exchanges, loaded together, so a page
+// costs the same number of queries however many rows and exchanges it has. `known_remaining`, when the caller has it (one
+// row), spares loading the calendar at all.
+std::vector<StoredBooking> BookingsFromRows(store::Tx& tx, const std::vector<store::Row>& rows, Instant now,
+                                            std::optional<int> known_remaining = std::nullopt) {
+  std::vector<StoredBooking> out;
+  out.reserve(rows.size());
+  std::vector<std::int64_t> ids;
+  for (const auto& row : rows) {
+    out.push_back(BookingFromRow(row));
+    ids.push_back(out.back().calendar_id);
+  }
+  std::vector<Calendar> calendars = FindCalendars(tx, ids);
+  // The time all the rows' slots span (a page lists a stretch of time, newest first).
+  std::optional<Interval> span;
+  for (const auto& row : rows) {
+    if (row.IsNull(15)) continue;
+    Interval slot{FromStored(row.Int(16)), FromStored(row.Int(17))};
+    span = span ? Interval{std::min(span->start, slot.start), std::max(span->end, slot.end)} : slot;
+  }
+  if (!span) return out;
+  std::vector<CalendarSnapshot> snapshots;
+  if (!known_remaining) snapshots = LoadSnapshots(tx, calendars, *span);
+  for (std::size_t k = 0; k < calendars.size(); ++k) {
+    const Calendar& calendar = calendars[k];
+    kairos::booking::Policy policy = ExchangePolicy(calendar);
+    std::optional<CalendarAvailability> view;
+    if (!known_remaining) view = kairos::booking::ViewOf(snapshots[k], policy);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (out[i].calendar_id != calendar.id || rows[i].IsNull(15)) continue;
+      Interval interval{FromStored(rows[i].Int(16)), FromStored(rows[i].Int(17))};
+      LocalDateTime start = ToLocal(interval.start, calendar.zone);
+      LocalDateTime end = ToLocal(interval.end, calendar.zone);
+      int remaining = known_remaining ? *known_remaining : ListedRemaining(*view, interval, now).value_or(0);
+      out[i].booking.time_slot =
+          TimeSlotDetails{rows[i].Text(15), DateOf(start), TimeOfDayOf(start), TimeOfDayOf(end), remaining};
+    }
+  }
+  return out;
 }
 
 std::optional<StoredBooking> LoadBooking(store::Tx& tx, std::string_view uuid, Instant now,
                                          std::optional<int> known_remaining = std::nullopt) {
-  auto row = tx.QueryOne(std::string(kBookingSelect) + " AND b.uuid = ?", {Text(std::string(uuid))});
-  if (!row) return std::nullopt;
-  return BookingFromRow(tx, *row, now, known_remaining);
+  auto rows = tx.Query(std::string(kBookingSelect) + " AND b.uuid = ?", {Text(std::string(uuid))});
+  if (rows.empty()) return std::nullopt;
+  return BookingsFromRows(tx, rows, now, known_remaining).front();
 }
 
 bool MayActOn(const auth::Principal& caller, const StoredBooking& s) {
@@ -326,17 +364,10 @@ Result<std::vector<ListedSlot>> DayListing(store::Tx& tx, const Calendar& calend
   std::vector<ListedSlot> out;
   Interval window = OpeningWindow(hours, day, calendar.zone);
   if (window.empty()) return out;
-  ExchangeView view = LoadView(tx, calendar, window);
-  std::vector<OneOffWindow> opening{{window, calendar.capacity, 0}};
-  CalendarAvailability availability = view.View();
-  availability.weekly_rules = {};  // other days' hours lay no slots here, even where they overlap
-  availability.one_off_windows = opening;
-  SlotQuery q;
-  q.range = window;
-  q.duration = length;
-  q.now = now;
-  q.include_unavailable = true;
-  auto slots = FreeSlots(availability, q);
+  kairos::booking::Policy policy = ExchangePolicy(calendar, window);
+  policy.query.duration = length;
+  policy.query.include_unavailable = true;
+  auto slots = kairos::booking::ListFree(tx, calendar, window, policy, now);
   if (!slots.ok()) return slots.error();
   for (const Slot& s : *slots) {
     auto start = NameOn(day, s.interval.start, calendar.zone);
@@ -523,7 +554,8 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     auto listed = std::find_if(listing->begin(), listing->end(),
                                [&](const ListedSlot& s) { return s.interval == interval; });
     if (listed == listing->end()) return OffGrid(hours, interval);
-    if (listed->remaining < 1) return InvalidArgument("This time slot has reached maximum capacity.", "time_slot");
+    const Error full = InvalidArgument("This time slot has reached maximum capacity.", "time_slot");
+    if (listed->remaining < 1) return full;
     int remaining = listed->remaining;
     auto [slot_id, slot_uuid] = SlotFor(tx, calendar, interval, now);
     NewBooking booking;
@@ -536,18 +568,21 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     booking.customer_email = in.customer_email;
     booking.customer_phone = in.customer_phone;
     booking.notes = in.notes;
-    BookingRef ref = InsertBooking(tx, booking, now);
+    // The listing above words the refusals; the booking path decides under the same
+    // reading of the exchange (and keeps PostgreSQL's last defence).
+    kairos::booking::Policy policy = ExchangePolicy(calendar, OpeningWindow(hours, in.date, calendar.zone));
+    auto booked = kairos::booking::Book(tx, {&booking, 1}, policy, now);
+    if (!booked.ok()) return full;
     // The booking takes one place over all of its slot, and a new slot keeps the capacity
     // the exchange already offered there: one place fewer than was checked.
-    return LoadBooking(tx, ref.uuid, now, remaining - 1)->booking;
+    return LoadBooking(tx, booked.bookings.front().uuid, now, remaining - 1)->booking;
   });
 }
 
 Result<PageOf<ExchangeBooking>> Businesses::ListBookings(const auth::Principal& caller, const BookingFilter& filter,
                                                          Instant now) {
   if (Status s = CheckPage(filter.page); !s) return s.error();
-  if (filter.status && !(*filter.status == "pending" || *filter.status == "confirmed" ||
-                         *filter.status == "completed" || *filter.status == "cancelled")) {
+  if (filter.status && (!ParseBookingStatus(*filter.status) || *filter.status == BookingStatusName(BookingStatus::kActive))) {
     return InvalidArgument("Select a valid choice: pending, confirmed, completed or cancelled.", "status");
   }
   std::string where;
@@ -576,11 +611,9 @@ Result<PageOf<ExchangeBooking>> Businesses::ListBookings(const auth::Principal& 
     store::Params paged = params;
     paged.push_back(Int(page.page_size));
     paged.push_back(Int((page.page - 1) * page.page_size));
-    for (const auto& row : tx.Query(std::string(kBookingSelect) + where +
-                                        " ORDER BY b.start_at DESC, b.id DESC LIMIT ? OFFSET ?",
-                                    paged)) {
-      out.items.push_back(BookingFromRow(tx, row, now).booking);
-    }
+    auto rows = tx.Query(std::string(kBookingSelect) + where + " ORDER BY b.start_at DESC, b.id DESC LIMIT ? OFFSET ?",
+                         paged);
+    for (StoredBooking& b : BookingsFromRows(tx, rows, now)) out.items.push_back(std::move(b.booking));
     return out;
   });
 }
@@ -603,8 +636,8 @@ Result<ExchangeBooking> Businesses::CancelBooking(const auth::Principal& caller,
                              "status");
     }
     LockCalendars(tx, {stored->calendar_id});
-    tx.Exec("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE uuid = ?",
-            {Int(ToStored(now)), Text(std::string(uuid))});
+    auto id = tx.QueryOne("SELECT id FROM bookings WHERE uuid = ?", {Text(std::string(uuid))})->Int(0);
+    if (auto set = kairos::booking::SetStatus(tx, id, BookingStatus::kCancelled, now); !set.ok()) return set.error();
     return LoadBooking(tx, uuid, now)->booking;
   });
 }

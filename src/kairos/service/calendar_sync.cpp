@@ -7,9 +7,11 @@
 #include <array>
 
 #include "kairos/auth/crypto.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using store::Int;
@@ -382,7 +384,7 @@ Result<SyncedEvent> CalendarSync::SyncBooking(const auth::Principal& caller, con
   if (!loaded) return loaded.error();
   const BookingView& booking = loaded->booking;
   const std::optional<EventLink>& link = loaded->link;
-  const bool cancelled = booking.status == "cancelled";
+  const bool cancelled = ParseBookingStatus(booking.status) == BookingStatus::kCancelled;
   if (cancelled && !link) return InvalidArgument("Cannot sync a cancelled booking", "booking_id");
   if (cancelled && link->cancelled) return SyncedEvent{link->external_id, booking.meeting_link, "cancelled"};
 
@@ -459,8 +461,7 @@ Result<SyncedEvent> CalendarSync::SyncBooking(const auth::Principal& caller, con
   db_.Write([&](store::Tx& tx) {
     SaveLink(tx, booking.id, caller.account_id, provider, revision, now);
     if (written.meeting_link && written.meeting_link != booking.meeting_link) {
-      tx.Exec("UPDATE bookings SET meeting_link = ?, updated_at = ? WHERE id = ?",
-              {Text(*written.meeting_link), Int(ToStored(now)), Int(booking.id)});
+      kairos::booking::SetMeetingLink(tx, booking.id, *written.meeting_link, now);
     }
   });
   return SyncedEvent{written.id, written.meeting_link, written.status};

@@ -2,9 +2,11 @@
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/service/accounts.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using store::Int;
@@ -63,8 +65,9 @@ std::string Summary(const BookingView& b) {
 }
 
 IcalStatus StatusOf(std::string_view stored) {
-  if (stored == "pending") return IcalStatus::kTentative;
-  if (stored == "cancelled") return IcalStatus::kCancelled;
+  auto status = ParseBookingStatus(stored);
+  if (status == BookingStatus::kPending) return IcalStatus::kTentative;
+  if (status == BookingStatus::kCancelled) return IcalStatus::kCancelled;
   return IcalStatus::kConfirmed;
 }
 

@@ -4,9 +4,11 @@
 #include <stdexcept>
 
 #include "kairos/auth/policy.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using namespace std::chrono_literals;
@@ -83,6 +85,9 @@ std::optional<StoredSession> LoadSession(store::Tx& tx, std::string_view uuid) {
   return SessionFromRow(*row);
 }
 
+// A session's status is the booking's, under the same name.
+BookingStatus AsBookingStatus(SessionStatus s) { return *ParseBookingStatus(SessionStatusName(s)); }
+
 Error BookingNotFound() { return NotFound("Booking not found"); }
 Error CoachNotFound() { return NotFound("Coach not found"); }
 
@@ -99,8 +104,8 @@ const std::vector<WeeklyRule>& WorkingHours() {
 
 // The one policy both the availability listing and booking use, so a session can be
 // booked exactly when the listing (at the default step) offers it.
-OfferPolicy SessionPolicy(store::Tx& tx, const Calendar& calendar) {
-  OfferPolicy p;
+kairos::booking::Policy SessionPolicy(store::Tx& tx, const Calendar& calendar) {
+  kairos::booking::Policy p;
   p.query.step = kSessionStep;
   if (!DefinesAvailability(tx, calendar)) {
     p.undefined_time = UndefinedTimePolicy::kDefaultRulesIfNone;
@@ -129,13 +134,7 @@ Result<SessionStatus> ParseSessionStatus(std::string_view name, std::string_view
 }
 
 bool SessionTransitionAllowed(SessionStatus from, SessionStatus to) {
-  switch (from) {
-    case SessionStatus::kPending: return to == SessionStatus::kConfirmed || to == SessionStatus::kCancelled;
-    case SessionStatus::kConfirmed: return to == SessionStatus::kCompleted || to == SessionStatus::kCancelled;
-    case SessionStatus::kCompleted:
-    case SessionStatus::kCancelled: return false;
-  }
-  return false;
+  return BookingTransitionAllowed(AsBookingStatus(from), AsBookingStatus(to));
 }
 
 Result<Account> CoachBookings::FindCoach(std::string_view coach_uuid) {
@@ -161,11 +160,11 @@ Result<CoachSession> CoachBookings::Create(const auth::Principal& caller, const 
     booking.interval = {in.start, in.start + in.length};
     booking.client_account_id = caller.account_id;
     booking.notes = in.notes;
-    auto ref = BookIfOfferedInTx(tx, calendar, booking, SessionPolicy(tx, calendar), now);
+    auto booked = kairos::booking::Book(tx, {&booking, 1}, SessionPolicy(tx, calendar), now);
     // The engine's reason (outside hours, blocked, taken) stays internal: the document
     // gives one message for all of them.
-    if (!ref.ok()) return InvalidArgument("Time slot is not available", "session_datetime");
-    return LoadSession(tx, ref->uuid)->session;
+    if (!booked.ok()) return InvalidArgument("Time slot is not available", "session_datetime");
+    return LoadSession(tx, booked.bookings.front().uuid)->session;
   });
 }
 
@@ -246,8 +245,7 @@ Result<CoachSession> CoachBookings::ChangeStatus(const auth::Principal& caller, 
     if (to == SessionStatus::kCompleted && s.interval.end > now) {
       return InvalidArgument("Cannot complete a session that has not ended", "status");
     }
-    tx.Exec("UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?",
-            {Text(std::string(SessionStatusName(to))), Int(ToStored(now)), Int(stored->id)});
+    if (auto set = kairos::booking::SetStatus(tx, stored->id, AsBookingStatus(to), now); !set.ok()) return set.error();
     s.status = to;
     s.updated_at = now;
     return s;
@@ -264,8 +262,7 @@ Status CoachBookings::Cancel(const auth::Principal& caller, std::string_view boo
     if (!SessionTransitionAllowed(stored->session.status, SessionStatus::kCancelled)) {
       return InvalidArgument("Only pending or confirmed bookings can be cancelled", "status");
     }
-    tx.Exec("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ?",
-            {Int(ToStored(now)), Int(stored->id)});
+    if (auto set = kairos::booking::SetStatus(tx, stored->id, BookingStatus::kCancelled, now); !set.ok()) return set.error();
     return {};
   });
   if (done.ok() && on_cancelled_) on_cancelled_(booking_uuid, now);
@@ -288,24 +285,11 @@ Result<std::vector<Interval>> CoachBookings::Availability(std::string_view coach
   if (!coach->is_active) return std::vector<Interval>{};
 
   return db_.Read([&](store::Tx& tx) -> Result<std::vector<Interval>> {
-    // Until a coach's first booking there is no calendar row; its stand-in (id 0) holds
-    // nothing and has the coach's time zone, as the calendar will when it is created.
-    Calendar calendar;
-    if (auto existing = FindPersonalCalendar(tx, coach->id)) {
-      calendar = *existing;
-    } else {
-      auto zone = FindZone(coach->timezone);
-      calendar.timezone = coach->timezone;
-      calendar.zone = zone.ok() ? *zone : *FindZone("UTC");
-    }
-    OfferPolicy policy = SessionPolicy(tx, calendar);
-    SlotQuery slot_query = policy.query;
-    slot_query.range = query.range;
-    slot_query.duration = query.length;
-    slot_query.step = query.step;
-    slot_query.now = now;
-    CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, query.range);
-    auto slots = FreeSlots(snapshot.View(policy.undefined_time, policy.default_rules), slot_query);
+    Calendar calendar = PersonalCalendarOrStandIn(tx, coach->id);
+    kairos::booking::Policy policy = SessionPolicy(tx, calendar);
+    policy.query.duration = query.length;
+    policy.query.step = query.step;
+    auto slots = kairos::booking::ListFree(tx, calendar, query.range, policy, now);
     if (!slots.ok()) return slots.error();
     std::vector<Interval> out;
     out.reserve(slots->size());

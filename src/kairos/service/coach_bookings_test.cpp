@@ -5,11 +5,13 @@
 #include <filesystem>
 
 #include "kairos/auth/crypto.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 #include "kairos/store/migrations.hpp"
 #include "kairos/store/sqlite/sqlite_database.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using namespace std::chrono_literals;

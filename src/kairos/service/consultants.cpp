@@ -7,9 +7,11 @@
 #include "kairos/auth/crypto.hpp"
 #include "kairos/core/free_time.hpp"
 #include "kairos/core/interval_set.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using std::chrono::seconds;
@@ -82,7 +84,7 @@ Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, co
   query.range = range;
   query.duration = seconds{1};
   query.now = now;
-  auto free = FreeIntervals(snapshot.View(), query);
+  auto free = FreeIntervals(kairos::booking::ViewOf(snapshot, kairos::booking::Policy{}), query);
   if (!free.ok()) return free.error();
 
   std::vector<Occurrence> windows;
@@ -507,26 +509,25 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
       }
     }
     if (!window) return NotFound(kNoSlot);
-    if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
-                        " AND start_at >= ? AND start_at < ? AND end_at > ? LIMIT 1",
-                    {Int(calendar->id), Int(OverlapScanFloor(requested.start)), Int(ToStored(requested.end)),
-                     Int(ToStored(requested.start))})) {
-      return InvalidArgument(kAlreadyBooked, "start_time");
-    }
 
     NewBooking booking;
     booking.calendar_id = calendar->id;
     booking.face = "consultant";
     booking.interval = requested;
-    booking.status = "confirmed";
+    booking.status = BookingStatus::kConfirmed;
     booking.client_account_id = user->account.id;
     if (!window->recurring) booking.window_id = window->id;
-    OfferPolicy policy;
+    kairos::booking::Policy policy;
     // Any part of a window may be reserved, to the second.
     policy.query.step = seconds{1};
-    auto ref = BookIfOfferedInTx(tx, *calendar, booking, policy, now);
-    if (!ref.ok()) return ref.error();
-    Reservation r{ref->id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt,
+    auto booked = kairos::booking::Book(tx, {&booking, 1}, policy, now);
+    if (!booked.ok()) {
+      // Time another booking holds, through any face, is the original's "already booked";
+      // for anything else the document has no wording of its own: the engine's says why.
+      if (booked.refusal->booking_id) return InvalidArgument(kAlreadyBooked, "start_time");
+      return booked.refusal->error;
+    }
+    Reservation r{booked.bookings.front().id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt,
                   DisplayName(c->account.first_name, c->account.last_name, c->account.username)};
     (window->recurring ? r.recurring_id : r.availability_id) = window->id;
     return r;
@@ -547,8 +548,9 @@ Status Consultants::CancelReservation(std::int64_t consultant_id, std::int64_t r
       return InvalidArgument("Reservation " + std::to_string(reservation_id) + " is already cancelled.",
                              "reservation_id");
     }
-    tx.Exec("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ?",
-            {Int(ToStored(now)), Int(reservation_id)});
+    if (auto set = kairos::booking::SetStatus(tx, reservation_id, BookingStatus::kCancelled, now); !set.ok()) {
+      return set.error();
+    }
     return {};
   });
 }

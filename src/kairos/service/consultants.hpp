@@ -4,7 +4,7 @@
 // becomes a coach or a client); every id below is such a number, never an account id.
 // Those created through this face cannot log in. Consultants offer one-off windows and
 // weekly recurring windows, both kept in the consultant's time zone; free time and
-// reservations go through the shared engine (LoadSnapshot, BookIfOfferedInTx), so time
+// reservations go through the booking path (booking::ListFree, booking::Book), so time
 // booked through any face is busy here and the other way round.
 #pragma once
 

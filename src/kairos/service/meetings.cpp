@@ -6,9 +6,11 @@
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/auth/policy.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using namespace std::chrono_literals;
@@ -34,35 +36,25 @@ std::string JoinHours(const std::vector<int>& hours) {
   return out;
 }
 
-// The stored "10,15,17"; anything else in the column (another writer's) is skipped, as
-// LoadSnapshot skips it.
-std::vector<int> SplitHours(std::string_view text) {
-  std::vector<int> hours;
-  while (!text.empty()) {
-    auto comma = text.find(',');
-    std::string_view part = text.substr(0, comma);
-    int h = -1;
-    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), h);
-    if (ec == std::errc() && end == part.data() + part.size() && h >= 0 && h < kHoursPerDay) hours.push_back(h);
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-  }
-  return hours;
-}
-
 // The local hour h of `day` in `zone`; empty when a DST gap skips it.
 Interval LocalHour(Date day, int h, Zone zone) {
   return {ToUtc(MakeLocal(day, std::chrono::hours(h)), zone), ToUtc(MakeLocal(day, std::chrono::hours(h + 1)), zone)};
 }
 
-Zone ZoneOrUtc(std::string_view name) {
-  auto zone = FindZone(name);
-  return zone.ok() ? *zone : *FindZone("UTC");
+// Face 002's policy: hour-long meetings on the hour grid, and a local day a calendar
+// defines nothing for is open all day.
+const kairos::booking::Policy& MeetingPolicy() {
+  static const kairos::booking::Policy policy = [] {
+    kairos::booking::Policy p;
+    p.query.duration = kMeetingLength;
+    p.query.step = kMeetingGrid;
+    p.undefined_time = UndefinedTimePolicy::kOpenUndefinedDays;
+    return p;
+  }();
+  return policy;
 }
 
-// Face 002's view of a calendar: a local day it defines nothing for is open all day.
-CalendarAvailability View(const CalendarSnapshot& snapshot) {
-  return snapshot.View(UndefinedTimePolicy::kOpenUndefinedDays);
-}
+CalendarAvailability View(const CalendarSnapshot& snapshot) { return kairos::booking::ViewOf(snapshot, MeetingPolicy()); }
 
 // The hours of `day` the engine would book for an hour-long meeting.
 std::vector<int> AvailableHours(const CalendarSnapshot& snapshot, Date day) {
@@ -98,6 +90,7 @@ DayHours LoadDay(store::Tx& tx, const Account& account, Date day) {
   out.user = account;
   out.day = day;
   CalendarSnapshot snapshot;
+  snapshot.calendar = PersonalCalendarOrStandIn(tx, account.id);
   if (auto calendar = FindPersonalCalendar(tx, account.id)) {
     snapshot = LoadSnapshot(tx, *calendar, LocalDayBounds(day, calendar->zone));
     auto row = tx.QueryOne(
@@ -105,7 +98,7 @@ DayHours LoadDay(store::Tx& tx, const Account& account, Date day) {
         {Int(calendar->id), Text(FormatDate(day))});
     if (row) {
       out.id = row->Int(0);
-      out.blocked = SplitHours(row->Text(1));
+      out.blocked = ParseBlockedHours(row->Text(1));
       out.created_at = FromStored(row->Int(2));
       out.updated_at = FromStored(row->Int(3));
     }
@@ -125,9 +118,6 @@ DayHours LoadDay(store::Tx& tx, const Account& account, Date day) {
     }
     std::sort(out.blocked.begin(), out.blocked.end());
     out.blocked.erase(std::unique(out.blocked.begin(), out.blocked.end()), out.blocked.end());
-  } else {
-    // Nothing was ever booked or blocked: the account's own zone decides the hours.
-    snapshot.calendar.zone = ZoneOrUtc(account.timezone);
   }
   out.available = AvailableHours(snapshot, day);
   return out;
@@ -162,39 +152,26 @@ Result<std::vector<Party>> ResolveParticipants(store::Tx& tx, const std::vector<
 // The caller's write transaction makes it all or nothing.
 Status BookForAll(store::Tx& tx, std::int64_t meeting_id, std::int64_t organiser_id, const std::vector<Party>& parties,
                   Interval interval, MeetingStatus status, bool check, Instant now) {
-  std::vector<Calendar> calendars;
-  std::vector<std::int64_t> ids;
+  std::vector<NewBooking> requests;
   for (const auto& p : parties) {
-    calendars.push_back(PersonalCalendar(tx, p.id, now));
-    ids.push_back(calendars.back().id);
-  }
-  LockCalendars(tx, ids);
-  if (check) {
-    SlotQuery query;
-    query.duration = kMeetingLength;
-    query.step = kMeetingGrid;
-    query.now = now;
-    Interval around{interval.start - 26h, interval.end + 26h};
-    for (std::size_t i = 0; i < parties.size(); ++i) {
-      CalendarSnapshot snapshot = LoadSnapshot(tx, calendars[i], around);
-      if (CheckBookable(View(snapshot), query, interval).ok()) continue;
-      bool booked = std::any_of(snapshot.bookings.begin(), snapshot.bookings.end(),
-                                [&](const Booking& b) { return b.interval.Overlaps(interval); });
-      if (booked) return InvalidArgument("Time slot is conflicting with another event for user : " + parties[i].email);
-      return InvalidArgument("Time slot is not available for user : " + parties[i].email);
-    }
-  }
-  for (const auto& calendar : calendars) {
     NewBooking b;
-    b.calendar_id = calendar.id;
+    b.calendar_id = PersonalCalendar(tx, p.id, now).id;
     b.face = "meeting";
     b.interval = interval;
-    b.status = std::string(MeetingStatusName(status));
+    b.status = *ParseBookingStatus(MeetingStatusName(status));
     b.client_account_id = organiser_id;
     b.meeting_id = meeting_id;
-    InsertBooking(tx, b, now);
+    requests.push_back(std::move(b));
   }
-  return {};
+  auto booked = kairos::booking::Book(tx, requests, MeetingPolicy(), now, check);
+  if (booked.ok()) return {};
+  const kairos::booking::Refusal& refusal = *booked.refusal;
+  std::size_t i = 0;
+  while (i + 1 < requests.size() && requests[i].calendar_id != refusal.calendar_id) ++i;
+  if (refusal.booking_id) {
+    return InvalidArgument("Time slot is conflicting with another event for user : " + parties[i].email);
+  }
+  return InvalidArgument("Time slot is not available for user : " + parties[i].email);
 }
 
 struct StoredMeeting {
@@ -295,7 +272,7 @@ Result<DayHours> Meetings::BlockHours(const auth::Principal& caller, Date day, s
     std::vector<int> already;
     if (auto row = tx.QueryOne("SELECT blocked_hours FROM blocked_days WHERE calendar_id = ? AND local_date = ?",
                                {Int(calendar.id), Text(local_date)})) {
-      already = SplitHours(row->Text(0));
+      already = ParseBlockedHours(row->Text(0));
     }
     for (int h : hours) {
       // Hours blocked before stay blocked; only the new ones are checked against bookings.
@@ -428,7 +405,7 @@ Result<Meeting> Meetings::Update(const auth::Principal& caller, std::int64_t mee
     }
     // The meeting's own bookings go first, so they never conflict with it; an error
     // rolls the whole transaction back.
-    tx.Exec("DELETE FROM bookings WHERE meeting_id = ?", {Int(meeting_id)});
+    kairos::booking::DeleteMeetingBookings(tx, meeting_id);
     if (auto s = BookForAll(tx, meeting_id, organiser.id, parties, interval, status, takes_time, now); !s.ok()) {
       return s.error();
     }

@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "kairos/auth/crypto.hpp"
-#include "kairos/service/calendars.hpp"
+#include "kairos/booking/booking.hpp"
 
 namespace kairos::service {
+
+using namespace kairos::booking;  // calendars, snapshots and the booking path
 namespace {
 
 using store::Int;
@@ -44,12 +46,6 @@ const std::string& SlotColumns() {
 // A slot is its owner's: it lives on the owner's personal calendar.
 constexpr std::string_view kOwnedFrom =
     " FROM slots s JOIN calendars c ON c.id = s.calendar_id WHERE c.owner_account_id = ? AND c.kind = 'personal'";
-
-Zone ZoneOrUtc(std::string_view name) {
-  auto zone = FindZone(name);
-  // Zones are validated on the way in; one the system no longer knows reads as UTC.
-  return zone.ok() ? *zone : *FindZone("UTC");
-}
 
 struct StoredSlot {
   std::int64_t id = 0;
@@ -215,6 +211,41 @@ Status CheckTransition(const StoredSlot& s, TimeSlotStatus to, Instant now) {
   }
   if (to == TimeSlotStatus::kBooked && s.slot.interval.start <= now) {
     return InvalidArgument("Cannot book a time slot that has already started", "status");
+  }
+  return {};
+}
+
+// Books the slot's time through the booking path, as every face books: a real booking
+// row on the owner's calendar (so blocked hours and what other faces hold are consulted
+// and the time is busy everywhere), and the slot itself reads booked.
+Status BookSlot(store::Tx& tx, const StoredSlot& s, Instant now) {
+  NewBooking booking;
+  booking.calendar_id = s.calendar_id;
+  booking.face = "slot";
+  booking.interval = s.slot.interval;
+  booking.slot_id = s.id;
+  booking.status = BookingStatus::kConfirmed;
+  auto booked = kairos::booking::Book(tx, {&booking, 1}, kairos::booking::Policy{}, now);
+  if (booked.ok()) return {};
+  switch (booked.refusal->reason) {
+    case kairos::booking::Reason::kTaken:
+    case kairos::booking::Reason::kFull:
+      return InvalidArgument("Time slot is not available: a booking already holds this time", "status");
+    case kairos::booking::Reason::kBlocked:
+      return InvalidArgument("Time slot is not available: its time is blocked", "status");
+    case kairos::booking::Reason::kTooSoon:
+      return InvalidArgument("Cannot book a time slot that has already started", "status");
+    default:
+      return InvalidArgument("Time slot is not available", "status");
+  }
+}
+
+// What a status change does beyond the slot's own row: booking takes the time through
+// the booking path; cancelling or deleting a booked slot gives it back.
+Status ApplyTransition(store::Tx& tx, const StoredSlot& s, TimeSlotStatus to, Instant now) {
+  if (to == TimeSlotStatus::kBooked) return BookSlot(tx, s, now);
+  if (to == TimeSlotStatus::kCancelled && s.stored == TimeSlotStatus::kBooked) {
+    kairos::booking::CancelSlotBookings(tx, s.id, now);
   }
   return {};
 }
@@ -480,6 +511,7 @@ Result<TimeSlot> TimeSlots::Update(const auth::Principal& caller, std::string_vi
     TimeSlotStatus stored = s->stored;
     if (changes.status && *changes.status != s->slot.status) {
       if (Status ok = CheckTransition(*s, *changes.status, now); !ok) return ok.error();
+      if (Status ok = ApplyTransition(tx, *s, *changes.status, now); !ok) return ok.error();
       stored = *changes.status;
     }
     const auto& title = changes.title ? *changes.title : s->slot.title;
@@ -497,16 +529,19 @@ Result<TimeSlot> TimeSlots::ChangeStatus(const auth::Principal& caller, std::str
     auto s = LoadLockedSlot(tx, caller, slot_uuid);
     if (!s.ok()) return s.error();
     if (Status ok = CheckTransition(*s, to, now); !ok) return ok.error();
+    if (Status ok = ApplyTransition(tx, *s, to, now); !ok) return ok.error();
     tx.Exec("UPDATE slots SET status = ?, updated_at = ? WHERE id = ?",
             {Text(std::string(TimeSlotStatusName(to))), Int(ToStored(now)), Int(s->id)});
     return LoadSlot(tx, caller, slot_uuid)->slot;
   });
 }
 
-Status TimeSlots::Delete(const auth::Principal& caller, std::string_view slot_uuid) {
+Status TimeSlots::Delete(const auth::Principal& caller, std::string_view slot_uuid, Instant now) {
   return db_.Write([&](store::Tx& tx) -> Status {
-    auto s = LoadSlot(tx, caller, slot_uuid);
+    auto s = LoadLockedSlot(tx, caller, slot_uuid);
     if (!s.ok()) return s.error();
+    // A booked slot's booking goes with it, so its time is free again everywhere.
+    kairos::booking::CancelSlotBookings(tx, s->id, now);
     tx.Exec("DELETE FROM slots WHERE id = ?", {Int(s->id)});
     return {};
   });

@@ -161,8 +161,9 @@ class TimeSlots {
   Result<TimeSlot> ChangeStatus(const auth::Principal& caller, std::string_view slot_uuid, TimeSlotStatus to,
                                 Instant now);
 
-  // Deletes the slot (only that occurrence of a series), whatever its status.
-  Status Delete(const auth::Principal& caller, std::string_view slot_uuid);
+  // Deletes the slot (only that occurrence of a series), whatever its status; a booked
+  // slot's booking is cancelled with it.
+  Status Delete(const auth::Principal& caller, std::string_view slot_uuid, Instant now);
 
  private:
   store::Database& db_;

@@ -122,5 +122,50 @@ TEST_F(TimeSlotsServiceTest, OverlapsAreConflicts) {
   EXPECT_NE(second.error().message.find(first->first.uuid), std::string::npos);
 }
 
+TEST_F(TimeSlotsServiceTest, BookingASlotWritesABookingThatCancellingGivesBack) {
+  auto count = [&](std::string_view status) {
+    return db_->Read([&](store::Tx& tx) {
+      return tx.QueryOne("SELECT COUNT(*) FROM bookings WHERE face = 'slot' AND status = ?",
+                         {store::Text(std::string(status))})
+          ->Int(0);
+    });
+  };
+  NewTimeSlot in{.start = L("2030-01-20T10:00:00"), .end = L("2030-01-20T11:00:00"), .timezone = "UTC"};
+  auto first = slots_->Create(owner_, in, now_);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto booked = slots_->ChangeStatus(owner_, first->first.uuid, TimeSlotStatus::kBooked, now_);
+  ASSERT_TRUE(booked.ok()) << booked.error().message;
+  EXPECT_EQ(booked->status, TimeSlotStatus::kBooked);
+  EXPECT_EQ(count("confirmed"), 1);
+  ASSERT_TRUE(slots_->ChangeStatus(owner_, first->first.uuid, TimeSlotStatus::kCancelled, now_).ok());
+  EXPECT_EQ(count("confirmed"), 0);
+  EXPECT_EQ(count("cancelled"), 1);
+
+  // Blocked hours of the owner's calendar are consulted too.
+  auto second = slots_->Create(owner_, {.start = L("2030-01-21T10:00:00"), .end = L("2030-01-21T11:00:00"),
+                                        .timezone = "UTC"},
+                               now_);
+  ASSERT_TRUE(second.ok());
+  db_->Write([&](store::Tx& tx) {
+    tx.Exec("INSERT INTO blocked_days (calendar_id, local_date, blocked_hours, created_at, updated_at) "
+            "SELECT id, '2030-01-21', '10', 0, 0 FROM calendars WHERE owner_account_id = ?",
+            {store::Int(owner_.account_id)});
+  });
+  auto refused = slots_->ChangeStatus(owner_, second->first.uuid, TimeSlotStatus::kBooked, now_);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("blocked"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(count("confirmed"), 0);
+
+  // Deleting a booked slot frees its time.
+  auto third = slots_->Create(owner_, {.start = L("2030-01-22T10:00:00"), .end = L("2030-01-22T11:00:00"),
+                                       .timezone = "UTC"},
+                              now_);
+  ASSERT_TRUE(third.ok());
+  ASSERT_TRUE(slots_->ChangeStatus(owner_, third->first.uuid, TimeSlotStatus::kBooked, now_).ok());
+  EXPECT_EQ(count("confirmed"), 1);
+  ASSERT_TRUE(slots_->Delete(owner_, third->first.uuid, now_).ok());
+  EXPECT_EQ(count("confirmed"), 0);
+}
+
 }  // namespace
 }  // namespace kairos::service

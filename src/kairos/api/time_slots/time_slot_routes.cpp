@@ -337,7 +337,7 @@ Response Update(TimeSlots& slots, Request& req) {
 }
 
 Response Delete(TimeSlots& slots, Request& req) {
-  auto done = slots.Delete(auth::Caller(req), NormalizedId(req.Param("slot_id")));
+  auto done = slots.Delete(auth::Caller(req), NormalizedId(req.Param("slot_id")), Now());
   if (!done) return Fail(done.error());
   return http::JsonResponse(200, {{"success", true}, {"message", "Time slot deleted successfully"}});
 }

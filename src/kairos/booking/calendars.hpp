@@ -1,5 +1,7 @@
-// Calendars and what they hold, as the engine sees them. Every face books through here,
-// so a booking made through one face is busy time in all the others.
+// Calendars and what they hold, as the engine sees them: finding a calendar, loading the
+// snapshot the engine reads, locking calendars for writers. The booking path
+// (booking.hpp) and every face's listing read calendars through here, so a booking made
+// through one face is busy time in all the others.
 #pragma once
 
 #include <chrono>
@@ -10,15 +12,12 @@
 #include <string_view>
 #include <vector>
 
+#include "kairos/core/booking_status.hpp"
 #include "kairos/core/free_time.hpp"
 #include "kairos/core/result.hpp"
 #include "kairos/store/database.hpp"
 
-namespace kairos::service {
-
-// The statuses in which a booking holds capacity (SQL list and check).
-inline constexpr std::string_view kHoldingStatusesSql = "('pending', 'confirmed', 'active')";
-bool HoldsCapacity(std::string_view status);
+namespace kairos::booking {
 
 // No booking lasts longer, so range queries can bound their scan by start time.
 inline constexpr std::chrono::hours kMaxBookingLength{24};
@@ -43,6 +42,7 @@ struct CalendarSnapshot {
   std::vector<ExplicitSlot> explicit_slots;
   std::vector<Interval> blocked;
   std::vector<Booking> bookings;
+  std::vector<std::int64_t> booking_ids;  // the id of each of `bookings`, in the same order
 
   // The engine's view, with the face's policy for time the calendar leaves undefined.
   // The view borrows from this snapshot (and from default_rules).
@@ -53,9 +53,16 @@ struct CalendarSnapshot {
 // The calendar with that id or uuid, or NotFound("Calendar not found").
 Result<Calendar> FindCalendar(store::Tx& tx, std::int64_t id);
 Result<Calendar> FindCalendarByUuid(store::Tx& tx, std::string_view uuid);
+// The calendars with these ids that exist, in one query, ordered by id.
+std::vector<Calendar> FindCalendars(store::Tx& tx, std::vector<std::int64_t> ids);
 
 // The account's personal calendar, if it has one yet.
 std::optional<Calendar> FindPersonalCalendar(store::Tx& tx, std::int64_t account_id);
+
+// The account's personal calendar or, until its first booking or block creates it,
+// a stand-in (id 0) that holds nothing and has the account's time zone, as the calendar
+// will when it is created. For reads: listings of an account that has no calendar yet.
+Calendar PersonalCalendarOrStandIn(store::Tx& tx, std::int64_t account_id);
 
 // The account's personal calendar, created in the account's time zone on first use
 // (so this needs a write transaction).
@@ -66,6 +73,12 @@ Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now);
 // capacity that overlap it widened by `margin` on both sides (for buffers).
 CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range,
                               std::chrono::seconds margin = std::chrono::seconds{0});
+
+// The snapshots of several distinct calendars over one range, in the order given, loaded with
+// the same five queries one calendar takes (for listings that show many calendars).
+// Each calendar's blocked hours cover the local days any of them spans there.
+std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
+                                            std::chrono::seconds margin = std::chrono::seconds{0});
 
 // True when the calendar defines availability anywhere in time: an active weekly rule,
 // a one-off window or an available slot. A snapshot sees only its range, so faces with a
@@ -78,48 +91,18 @@ bool DefinesAvailability(store::Tx& tx, const Calendar& calendar);
 // PostgreSQL locks the calendar rows.
 void LockCalendars(store::Tx& tx, std::vector<std::int64_t> calendar_ids);
 
-// A booking to insert; optional links tie it to the face's own records.
-struct NewBooking {
-  std::int64_t calendar_id = 0;
-  std::string face;  // which API made it: "coach", "meeting", "business", "consultant"
-  Interval interval;
-  int units = 1;
-  std::string status = "pending";
-  std::optional<std::int64_t> client_account_id;
-  std::optional<std::int64_t> meeting_id;
-  std::optional<std::int64_t> slot_id;
-  std::optional<std::int64_t> window_id;
-  std::optional<std::string> notes;
-  std::optional<std::string> customer_name;
-  std::optional<std::string> customer_email;
-  std::optional<std::string> customer_phone;
-};
+// The zone of that name; a name the system no longer knows reads as UTC (zones are
+// validated on the way in).
+Zone ZoneOrUtc(std::string_view name);
 
-struct BookingRef {
-  std::int64_t id = 0;
-  std::string uuid;
-};
+// The time around `interval` that covers every local day it touches in any zone
+// (±26 hours): what a booking check loads, so per-day limits and open days see their
+// whole day.
+Interval AroundLocalDays(Interval interval);
 
-// Inserts a booking row as is (the caller has checked it, in the same transaction).
-BookingRef InsertBooking(store::Tx& tx, const NewBooking& booking, Instant now);
-
-// How a face asks whether an interval is offered.
-struct OfferPolicy {
-  SlotQuery query;  // duration, step, buffers, notice, horizon, limits; range and now are set here
-  UndefinedTimePolicy undefined_time = UndefinedTimePolicy::kClosed;
-  std::vector<WeeklyRule> default_rules;
-};
-
-// Books `booking.interval` on its calendar if the engine offers it, in one write
-// transaction: locks the calendar, loads its snapshot around the interval, runs
-// CheckBookable, inserts. Concurrent callers can never together exceed the capacity.
-// The error (Conflict or InvalidArgument) says why the time is not offered.
-Result<BookingRef> BookIfOffered(store::Database& db, const NewBooking& booking, const OfferPolicy& policy, Instant now);
-
-// The same check and insert inside a caller's write transaction (which must already
-// hold the calendar's lock), for faces that write more in the same transaction.
-Result<BookingRef> BookIfOfferedInTx(store::Tx& tx, const Calendar& calendar, const NewBooking& booking,
-                                     const OfferPolicy& policy, Instant now);
+// Parses "10,15,17" (the stored form of a day's blocked hours); skips anything else in
+// the column (another writer's).
+std::vector<int> ParseBlockedHours(std::string_view text);
 
 // Seconds since the epoch, as stored.
 inline std::int64_t ToStored(Instant t) { return t.time_since_epoch().count(); }
@@ -131,4 +114,4 @@ inline Instant FromStored(std::int64_t s) { return Instant{std::chrono::seconds{
 inline constexpr std::chrono::hours kMaxHeldSpan{48};
 inline std::int64_t OverlapScanFloor(Instant t) { return ToStored(t - kMaxHeldSpan); }
 
-}  // namespace kairos::service
+}  // namespace kairos::booking

@@ -1,0 +1,240 @@
+#include "kairos/booking/booking.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "kairos/auth/crypto.hpp"
+
+namespace kairos::booking {
+namespace {
+
+using store::Int;
+using store::Null;
+using store::Text;
+
+store::Value OptionalInt(const std::optional<std::int64_t>& v) { return v ? Int(*v) : Null(); }
+
+// 1 when nothing on the calendar offers more than one place at a time, so PostgreSQL's
+// exclusion constraint can refuse an overlapping booking by itself (migration 4). A slot,
+// window or rule with a larger capacity leaves it 0: then only the calendar lock guards.
+constexpr std::string_view kExclusiveHoldSql =
+    "(SELECT CASE WHEN c.capacity = 1 AND NOT EXISTS (SELECT 1 FROM slots s WHERE s.calendar_id = c.id AND "
+    "s.capacity > 1) AND NOT EXISTS (SELECT 1 FROM availability_windows w WHERE w.calendar_id = c.id AND "
+    "w.capacity > 1) AND NOT EXISTS (SELECT 1 FROM weekly_rules r WHERE r.calendar_id = c.id AND r.capacity > 1) "
+    "THEN 1 ELSE 0 END FROM calendars c WHERE c.id = ?)";
+
+BookingRef Insert(store::Tx& tx, const NewBooking& b, Instant now) {
+  BookingRef ref;
+  ref.uuid = auth::NewUuid();
+  ref.calendar_id = b.calendar_id;
+  auto rows = tx.Query(
+      "INSERT INTO bookings (uuid, calendar_id, client_account_id, meeting_id, slot_id, window_id, face, start_at, "
+      "end_at, units, status, notes, customer_name, customer_email, customer_phone, created_at, updated_at, "
+      "exclusive_hold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " +
+          std::string(kExclusiveHoldSql) + ") RETURNING id",
+      {Text(ref.uuid), Int(b.calendar_id), OptionalInt(b.client_account_id), OptionalInt(b.meeting_id),
+       OptionalInt(b.slot_id), OptionalInt(b.window_id), Text(b.face), Int(ToStored(b.interval.start)),
+       Int(ToStored(b.interval.end)), Int(b.units), Text(std::string(BookingStatusName(b.status))),
+       store::OptionalText(b.notes), store::OptionalText(b.customer_name), store::OptionalText(b.customer_email),
+       store::OptionalText(b.customer_phone), Int(ToStored(now)), Int(ToStored(now)), Int(b.calendar_id)});
+  ref.id = rows.at(0).Int(0);
+  return ref;
+}
+
+Refusal Refuse(Reason reason, std::int64_t calendar_id, Error error, std::optional<std::int64_t> booking_id = {}) {
+  // Calendar ids and reasons only: never who booked or for whom.
+  spdlog::info("booking refused: calendar {} {}{}", calendar_id, ReasonName(reason),
+               booking_id ? " (booking " + std::to_string(*booking_id) + " holds the time)" : std::string());
+  return Refusal{reason, calendar_id, booking_id, std::move(error)};
+}
+
+// The typed reason for a state the engine gave, and the interfering booking if any.
+Refusal Explain(const CalendarSnapshot& snapshot, const SlotQuery& query, Interval requested,
+                std::optional<SlotState> state) {
+  const Interval widened{requested.start - query.buffer_after, requested.end + query.buffer_before};
+  std::optional<std::int64_t> holder;
+  int held = 0;
+  for (std::size_t i = 0; i < snapshot.bookings.size(); ++i) {
+    if (!snapshot.bookings[i].interval.Overlaps(widened)) continue;
+    if (!holder) holder = snapshot.booking_ids[i];
+    held += snapshot.bookings[i].units;
+  }
+  // The engine's own wording, for faces that show it.
+  Error error = Conflict("The requested time is outside the calendar's availability", "start_time");
+  Reason reason = Reason::kOutsideHours;
+  if (state) {
+    switch (*state) {
+      case SlotState::kTooSoon:
+        reason = Reason::kTooSoon;
+        error = InvalidArgument("The requested time is in the past or too soon to book", "start_time");
+        break;
+      case SlotState::kBeyondHorizon:
+        reason = Reason::kTooFar;
+        error = InvalidArgument("The requested time is too far in the future to book", "start_time");
+        break;
+      case SlotState::kDayLimitReached:
+        reason = Reason::kLimitReached;
+        error = Conflict("The booking limit for that day has been reached", "start_time");
+        break;
+      case SlotState::kBlocked:
+        reason = Reason::kBlocked;
+        error = Conflict("The requested time is blocked", "start_time");
+        break;
+      case SlotState::kFullyBooked:
+      case SlotState::kAvailable:
+        reason = held > 1 ? Reason::kFull : Reason::kTaken;
+        error = Conflict("The requested time has reached maximum capacity", "start_time");
+        break;
+    }
+  }
+  return Refuse(reason, snapshot.calendar.id, std::move(error), holder);
+}
+
+// Whether `calendar` offers `request` under `policy`; nullopt when it does.
+std::optional<Refusal> Check(store::Tx& tx, const Calendar& calendar, const NewBooking& request,
+                             const Policy& policy, Instant now) {
+  SlotQuery query = policy.query;
+  query.now = now;
+  query.range = AroundLocalDays(request.interval);
+  auto margin = std::max(query.buffer_before, query.buffer_after);
+  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, query.range, margin);
+  auto state = BookableState(ViewOf(snapshot, policy), query, request.interval);
+  if (!state.ok()) return Refuse(Reason::kInvalid, calendar.id, state.error());
+  if (*state && **state == SlotState::kAvailable) return std::nullopt;
+  return Explain(snapshot, query, request.interval, *state);
+}
+
+}  // namespace
+
+std::string_view ReasonName(Reason reason) {
+  switch (reason) {
+    case Reason::kInvalid: return "invalid";
+    case Reason::kOutsideHours: return "outside hours";
+    case Reason::kBlocked: return "blocked";
+    case Reason::kTaken: return "taken";
+    case Reason::kFull: return "full";
+    case Reason::kTooSoon: return "too soon";
+    case Reason::kTooFar: return "too far";
+    case Reason::kLimitReached: return "limit reached";
+  }
+  return "unknown";
+}
+
+CalendarAvailability ViewOf(const CalendarSnapshot& snapshot, const Policy& policy) {
+  CalendarAvailability view = snapshot.View(policy.undefined_time, policy.default_rules);
+  if (policy.shape) policy.shape(snapshot, view);
+  return view;
+}
+
+Result<std::vector<Slot>> ListFree(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy,
+                                   Instant now) {
+  SlotQuery query = policy.query;
+  query.range = range;
+  query.now = now;
+  auto margin = std::max(query.buffer_before, query.buffer_after);
+  // A per-day limit counts the bookings of the range's whole local days.
+  Interval loaded = query.per_day_limit ? AroundLocalDays(range) : range;
+  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, loaded, margin);
+  return FreeSlots(ViewOf(snapshot, policy), query);
+}
+
+Result<std::vector<SharedSlot>> ListShared(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
+                                           const Policy& policy, Sharing sharing, Instant now) {
+  SlotQuery query = policy.query;
+  query.range = range;
+  query.now = now;
+  auto margin = std::max(query.buffer_before, query.buffer_after);
+  Interval loaded = query.per_day_limit ? AroundLocalDays(range) : range;
+  std::vector<CalendarSnapshot> snapshots;
+  snapshots.reserve(calendars.size());
+  for (const Calendar& c : calendars) snapshots.push_back(LoadSnapshot(tx, c, loaded, margin));
+  std::vector<CalendarAvailability> views;
+  views.reserve(snapshots.size());
+  for (const CalendarSnapshot& s : snapshots) views.push_back(ViewOf(s, policy));
+  return sharing == Sharing::kAll ? CommonFreeSlots(views, query) : AnyFreeSlots(views, query);
+}
+
+Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now, bool check) {
+  Booked out;
+  std::vector<std::int64_t> ids;
+  for (const NewBooking& r : requests) ids.push_back(r.calendar_id);
+  LockCalendars(tx, ids);
+  for (const NewBooking& r : requests) {
+    if (r.interval.empty()) {
+      out.refusal = Refuse(Reason::kInvalid, r.calendar_id, InvalidArgument("A booking must end after it starts"));
+      return out;
+    }
+    if (r.interval.length() > kMaxBookingLength) {
+      out.refusal = Refuse(Reason::kInvalid, r.calendar_id, InvalidArgument("A booking lasts at most 24 hours"));
+      return out;
+    }
+    if (!check) continue;
+    auto calendar = FindCalendar(tx, r.calendar_id);
+    if (!calendar.ok()) {
+      out.refusal = Refuse(Reason::kInvalid, r.calendar_id, calendar.error());
+      return out;
+    }
+    if (auto refused = Check(tx, *calendar, r, policy, now)) {
+      out.refusal = std::move(refused);
+      return out;
+    }
+  }
+  for (const NewBooking& r : requests) {
+    try {
+      out.bookings.push_back(Insert(tx, r, now));
+    } catch (const store::StoreError& e) {
+      // PostgreSQL saw an overlap the check did not (a writer that skipped the calendar
+      // lock): the same answer a failed check gives.
+      if (e.kind() != store::StoreError::Kind::kExclusionViolation) throw;
+      out.bookings.clear();
+      out.refusal = Refuse(Reason::kTaken, r.calendar_id,
+                           Conflict("The requested time has reached maximum capacity", "start_time"));
+      return out;
+    }
+  }
+  spdlog::debug("booked {} booking(s), first on calendar {}", out.bookings.size(),
+                out.bookings.empty() ? 0 : out.bookings.front().calendar_id);
+  return out;
+}
+
+Booked Book(store::Database& db, std::span<const NewBooking> requests, const Policy& policy, Instant now) {
+  Booked out;
+  db.WriteTx([&](store::Tx& tx) {
+    out = Book(tx, requests, policy, now);
+    return out.ok();
+  });
+  return out;
+}
+
+Result<BookingStatus> SetStatus(store::Tx& tx, std::int64_t booking_id, BookingStatus to, Instant now) {
+  auto row = tx.QueryOne("SELECT status FROM bookings WHERE id = ?", {Int(booking_id)});
+  if (!row) return NotFound("Booking not found");
+  auto from = ParseBookingStatus(row->Text(0));
+  if (!from) return Error{ErrorCode::kInternal, "unknown stored booking status", {}};
+  if (!BookingTransitionAllowed(*from, to)) {
+    return InvalidArgument("Cannot change booking status from " + std::string(BookingStatusName(*from)) + " to " +
+                               std::string(BookingStatusName(to)),
+                           "status");
+  }
+  tx.Exec("UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?",
+          {Text(std::string(BookingStatusName(to))), Int(ToStored(now)), Int(booking_id)});
+  return *from;
+}
+
+void CancelSlotBookings(store::Tx& tx, std::int64_t slot_id, Instant now) {
+  tx.Exec("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE slot_id = ? AND face = 'slot' AND status IN " +
+              std::string(kHoldingStatusesSql),
+          {Int(ToStored(now)), Int(slot_id)});
+}
+
+void DeleteMeetingBookings(store::Tx& tx, std::int64_t meeting_id) {
+  tx.Exec("DELETE FROM bookings WHERE meeting_id = ?", {Int(meeting_id)});
+}
+
+void SetMeetingLink(store::Tx& tx, std::int64_t booking_id, const std::string& link, Instant now) {
+  tx.Exec("UPDATE bookings SET meeting_link = ?, updated_at = ? WHERE id = ?",
+          {Text(link), Int(ToStored(now)), Int(booking_id)});
+}
+
+}  // namespace kairos::booking

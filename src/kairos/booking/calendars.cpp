@@ -1,0 +1,262 @@
+#include "kairos/booking/calendars.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "kairos/auth/crypto.hpp"
+
+namespace kairos::booking {
+namespace {
+
+using store::Int;
+using store::Text;
+
+constexpr std::string_view kCalendarColumns =
+    "id, uuid, owner_account_id, kind, name, description, timezone, capacity";
+
+Calendar CalendarFromRow(const store::Row& row) {
+  Calendar c;
+  c.id = row.Int(0);
+  c.uuid = row.Text(1);
+  c.owner_account_id = row.Int(2);
+  c.kind = row.Text(3);
+  c.name = row.Text(4);
+  c.description = row.Text(5);
+  c.timezone = row.Text(6);
+  c.capacity = static_cast<int>(row.Int(7));
+  c.zone = ZoneOrUtc(c.timezone);
+  return c;
+}
+
+Result<Calendar> FindWhere(store::Tx& tx, std::string_view where, store::Value key) {
+  auto row = tx.QueryOne("SELECT " + std::string(kCalendarColumns) + " FROM calendars WHERE " + std::string(where),
+                         {std::move(key)});
+  if (!row) return NotFound("Calendar not found");
+  return CalendarFromRow(*row);
+}
+
+}  // namespace
+
+std::vector<int> ParseBlockedHours(std::string_view text) {
+  std::vector<int> hours;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string_view part = text.substr(0, comma);
+    int h = -1;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), h);
+    if (ec == std::errc() && end == part.data() + part.size() && h >= 0 && h < 24) hours.push_back(h);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return hours;
+}
+
+namespace {
+
+SlotStatus ParseSlotStatus(std::string_view s) {
+  if (s == "booked") return SlotStatus::kBooked;
+  if (s == "blocked") return SlotStatus::kBlocked;
+  if (s == "cancelled") return SlotStatus::kCancelled;
+  return SlotStatus::kAvailable;
+}
+
+}  // namespace
+
+Zone ZoneOrUtc(std::string_view name) {
+  auto zone = FindZone(name);
+  return zone.ok() ? *zone : *FindZone("UTC");
+}
+
+Interval AroundLocalDays(Interval interval) {
+  return {interval.start - std::chrono::hours(26), interval.end + std::chrono::hours(26)};
+}
+
+CalendarAvailability CalendarSnapshot::View(UndefinedTimePolicy policy, std::span<const WeeklyRule> default_rules) const {
+  CalendarAvailability a;
+  a.zone = calendar.zone;
+  a.weekly_rules = weekly_rules;
+  a.one_off_windows = one_off_windows;
+  a.explicit_slots = explicit_slots;
+  a.blocked = blocked;
+  a.bookings = bookings;
+  a.undefined_time = policy;
+  a.default_rules = default_rules;
+  a.open_day_capacity = calendar.capacity;
+  return a;
+}
+
+Result<Calendar> FindCalendar(store::Tx& tx, std::int64_t id) { return FindWhere(tx, "id = ?", Int(id)); }
+
+Result<Calendar> FindCalendarByUuid(store::Tx& tx, std::string_view uuid) {
+  return FindWhere(tx, "uuid = ?", Text(std::string(uuid)));
+}
+
+std::vector<Calendar> FindCalendars(store::Tx& tx, std::vector<std::int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<Calendar> out;
+  if (ids.empty()) return out;
+  std::string marks;
+  store::Params params;
+  for (std::int64_t id : ids) {
+    marks += marks.empty() ? "?" : ", ?";
+    params.push_back(Int(id));
+  }
+  for (const auto& row : tx.Query("SELECT " + std::string(kCalendarColumns) + " FROM calendars WHERE id IN (" +
+                                      marks + ") ORDER BY id",
+                                  params)) {
+    out.push_back(CalendarFromRow(row));
+  }
+  return out;
+}
+
+std::optional<Calendar> FindPersonalCalendar(store::Tx& tx, std::int64_t account_id) {
+  auto c = FindWhere(tx, "owner_account_id = ? AND kind = 'personal'", Int(account_id));
+  if (!c.ok()) return std::nullopt;
+  return std::move(c).value();
+}
+
+Calendar PersonalCalendarOrStandIn(store::Tx& tx, std::int64_t account_id) {
+  if (auto existing = FindPersonalCalendar(tx, account_id)) return *existing;
+  Calendar stand_in;
+  stand_in.owner_account_id = account_id;
+  stand_in.kind = "personal";
+  if (auto account = tx.QueryOne("SELECT timezone FROM accounts WHERE id = ?", {Int(account_id)})) {
+    stand_in.timezone = account->Text(0);
+  }
+  stand_in.zone = ZoneOrUtc(stand_in.timezone);
+  return stand_in;
+}
+
+Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now) {
+  if (auto existing = FindPersonalCalendar(tx, account_id)) return *existing;
+  auto account = tx.QueryOne("SELECT timezone FROM accounts WHERE id = ?", {Int(account_id)});
+  std::string timezone = account ? account->Text(0) : "UTC";
+  // Concurrent first bookings for one account (other server instances, or PostgreSQL
+  // writers not serialized as SQLite's are) may create it at once: the first one wins.
+  tx.Exec(
+      "INSERT INTO calendars (uuid, owner_account_id, kind, timezone, capacity, created_at, updated_at) "
+      "VALUES (?, ?, 'personal', ?, 1, ?, ?) ON CONFLICT DO NOTHING",
+      {Text(auth::NewUuid()), Int(account_id), Text(timezone), Int(ToStored(now)), Int(ToStored(now))});
+  return *FindPersonalCalendar(tx, account_id);
+}
+
+CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range, std::chrono::seconds margin) {
+  return std::move(LoadSnapshots(tx, {&calendar, 1}, range, margin).front());
+}
+
+std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
+                                            std::chrono::seconds margin) {
+  std::vector<CalendarSnapshot> out(calendars.size());
+  if (calendars.empty()) return out;
+  // Each row goes to the snapshot of its calendar.
+  auto of = [&](std::int64_t calendar_id) -> CalendarSnapshot& {
+    for (auto& s : out) {
+      if (s.calendar.id == calendar_id) return s;
+    }
+    throw std::logic_error("row of calendar " + std::to_string(calendar_id) + " not asked for");
+  };
+  std::string which = calendars.size() == 1 ? "calendar_id = ?" : "calendar_id IN (";
+  store::Params ids;
+  for (std::size_t i = 0; i < calendars.size(); ++i) {
+    out[i].calendar = calendars[i];
+    ids.push_back(Int(calendars[i].id));
+    if (calendars.size() > 1) which += i == 0 ? "?" : ", ?";
+  }
+  if (calendars.size() > 1) which += ")";
+  auto with = [&](std::initializer_list<store::Value> more) {
+    store::Params p = ids;
+    p.insert(p.end(), more.begin(), more.end());
+    return p;
+  };
+  const std::int64_t from = ToStored(range.start);
+  const std::int64_t to = ToStored(range.end);
+
+  for (const auto& row : tx.Query(
+           "SELECT id, iso_weekday, start_second, end_second, capacity, valid_from, valid_until, calendar_id FROM "
+           "weekly_rules WHERE " + which + " AND is_active = 1 AND is_closed = 0 ORDER BY iso_weekday, start_second",
+           ids)) {
+    WeeklyRule r;
+    r.id = row.Int(0);
+    r.iso_weekday = static_cast<int>(row.Int(1));
+    r.start = TimeOfDay{row.Int(2)};
+    r.end = TimeOfDay{row.Int(3)};
+    r.capacity = static_cast<int>(row.Int(4));
+    if (auto d = row.OptionalText(5)) {
+      if (auto parsed = ParseDate(*d); parsed.ok()) r.valid_from = *parsed;
+    }
+    if (auto d = row.OptionalText(6)) {
+      if (auto parsed = ParseDate(*d); parsed.ok()) r.valid_until = *parsed;
+    }
+    of(row.Int(7)).weekly_rules.push_back(r);
+  }
+
+  for (const auto& row : tx.Query(
+           "SELECT id, start_at, end_at, capacity, calendar_id FROM availability_windows "
+           "WHERE " + which + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
+           with({Int(OverlapScanFloor(range.start)), Int(to), Int(from)}))) {
+    of(row.Int(4)).one_off_windows.push_back(
+        {{FromStored(row.Int(1)), FromStored(row.Int(2))}, static_cast<int>(row.Int(3)), row.Int(0)});
+  }
+
+  for (const auto& row : tx.Query(
+           "SELECT id, start_at, end_at, status, capacity, calendar_id FROM slots "
+           "WHERE " + which + " AND start_at >= ? AND start_at < ? AND end_at > ? AND status <> 'cancelled' "
+           "ORDER BY start_at",
+           with({Int(OverlapScanFloor(range.start - margin)), Int(to + margin.count()), Int(from - margin.count())}))) {
+    of(row.Int(5)).explicit_slots.push_back({{FromStored(row.Int(1)), FromStored(row.Int(2))},
+                                             ParseSlotStatus(row.Text(3)), static_cast<int>(row.Int(4)), row.Int(0)});
+  }
+
+  // Blocked hours are kept per local day; the days around the range cover any offset.
+  Date first = LocalDate(range.start, calendars[0].zone);
+  Date last = LocalDate(range.end, calendars[0].zone);
+  for (const Calendar& c : calendars) {
+    first = std::min(first, LocalDate(range.start, c.zone));
+    last = std::max(last, LocalDate(range.end, c.zone));
+  }
+  std::string first_day = FormatDate(Date{date::sys_days{first} - date::days{1}});
+  std::string last_day = FormatDate(Date{date::sys_days{last} + date::days{1}});
+  for (const auto& row : tx.Query(
+           "SELECT local_date, blocked_hours, calendar_id FROM blocked_days WHERE " + which +
+               " AND local_date >= ? AND local_date <= ? ORDER BY local_date",
+           with({Text(first_day), Text(last_day)}))) {
+    auto day = ParseDate(row.Text(0));
+    if (!day.ok()) continue;
+    CalendarSnapshot& s = of(row.Int(2));
+    for (int h : ParseBlockedHours(row.Text(1))) {
+      Interval hour{ToUtc(MakeLocal(*day, std::chrono::hours(h)), s.calendar.zone),
+                    ToUtc(MakeLocal(*day, std::chrono::hours(h + 1)), s.calendar.zone)};
+      if (!hour.empty()) s.blocked.push_back(hour);
+    }
+  }
+
+  const std::int64_t lookback = std::chrono::duration_cast<std::chrono::seconds>(kMaxBookingLength).count();
+  for (const auto& row : tx.Query(
+           "SELECT start_at, end_at, units, id, calendar_id FROM bookings WHERE " + which + " AND status IN " +
+               std::string(kHoldingStatusesSql) + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
+           with({Int(from - margin.count() - lookback), Int(to + margin.count()), Int(from - margin.count())}))) {
+    CalendarSnapshot& s = of(row.Int(4));
+    s.bookings.push_back({{FromStored(row.Int(0)), FromStored(row.Int(1))}, static_cast<int>(row.Int(2))});
+    s.booking_ids.push_back(row.Int(3));
+  }
+  return out;
+}
+
+bool DefinesAvailability(store::Tx& tx, const Calendar& calendar) {
+  auto row = tx.QueryOne(
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM weekly_rules WHERE calendar_id = ? AND is_active = 1 AND "
+      "is_closed = 0) OR EXISTS (SELECT 1 FROM availability_windows WHERE calendar_id = ?) OR EXISTS (SELECT 1 "
+      "FROM slots WHERE calendar_id = ? AND status = 'available') THEN 1 ELSE 0 END",
+      {Int(calendar.id), Int(calendar.id), Int(calendar.id)});
+  return row && row->Int(0) != 0;
+}
+
+void LockCalendars(store::Tx& tx, std::vector<std::int64_t> calendar_ids) {
+  if (tx.dialect() == store::Dialect::kSqlite) return;
+  std::sort(calendar_ids.begin(), calendar_ids.end());
+  calendar_ids.erase(std::unique(calendar_ids.begin(), calendar_ids.end()), calendar_ids.end());
+  for (std::int64_t id : calendar_ids) tx.Query("SELECT id FROM calendars WHERE id = ? FOR UPDATE", {Int(id)});
+}
+
+}  // namespace kairos::booking
