@@ -4,6 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "kairos/core/text.hpp"
+
 namespace kairos::http {
 namespace {
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/service/coach_bookings.hpp"
@@ -134,13 +135,13 @@ Response Create(CoachBookings& bookings, Request& req) {
   // Lengths beyond any session are clamped into the refused range without overflowing.
   if (*duration) in.length = std::chrono::minutes(std::clamp<std::int64_t>(**duration, -1, 1'000'000));
   in.notes = std::move(notes);
-  auto session = bookings.Create(auth::Caller(req), in, Now());
+  auto session = bookings.Create(Caller(req), in, Now());
   if (!session) return Fail(session.error());
   return http::JsonResponse(201, CreatedJson(*session));
 }
 
 Response Get(CoachBookings& bookings, Request& req) {
-  auto session = bookings.Get(auth::Caller(req), NormalizedId(req.Param("booking_id")));
+  auto session = bookings.Get(Caller(req), NormalizedId(req.Param("booking_id")));
   if (!session) return Fail(session.error());
   return http::JsonResponse(200, DetailJson(*session));
 }
@@ -158,7 +159,7 @@ Response List(CoachBookings& bookings, Request& req, bool as_coach) {
     if (!parsed) return Fail(parsed.error());
     query.status = *parsed;
   }
-  const auth::Principal& caller = auth::Caller(req);
+  const auth::Principal& caller = Caller(req);
   auto page = as_coach ? bookings.ListForCoach(caller, NormalizedId(req.Param("coach_id")), query)
                        : bookings.ListForClient(caller, NormalizedId(req.Param("client_id")), query);
   if (!page) return Fail(page.error());
@@ -176,13 +177,13 @@ Response ChangeStatus(CoachBookings& bookings, Request& req) {
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
   auto to = service::ParseSessionStatus(*status);
   if (!to) return Fail(to.error());
-  auto session = bookings.ChangeStatus(auth::Caller(req), NormalizedId(req.Param("booking_id")), *to, Now());
+  auto session = bookings.ChangeStatus(Caller(req), NormalizedId(req.Param("booking_id")), *to, Now());
   if (!session) return Fail(session.error());
   return http::JsonResponse(200, DetailJson(*session));
 }
 
 Response Cancel(CoachBookings& bookings, Request& req) {
-  auto done = bookings.Cancel(auth::Caller(req), NormalizedId(req.Param("booking_id")), Now());
+  auto done = bookings.Cancel(Caller(req), NormalizedId(req.Param("booking_id")), Now());
   if (!done) return Fail(done.error());
   return http::EmptyResponse(204);
 }
@@ -213,9 +214,8 @@ Response Availability(CoachBookings& bookings, Request& req) {
 
 }  // namespace
 
-void RegisterBookingRoutes(http::Router& router, store::Database& db, service::Accounts& accounts,
-                           service::SessionCancelledListener on_cancelled) {
-  auto bookings = std::make_shared<CoachBookings>(db, accounts, std::move(on_cancelled));
+void RegisterBookingRoutes(http::Router& router, service::CoachBookings& coach_bookings) {
+  CoachBookings* bookings = &coach_bookings;
   const std::vector<http::QueryParam> page_params = {
       {"skip", "Records to skip (default 0)."},
       {"limit", "Records to return, 1-100 (default 20)."},

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/service/consultants.hpp"
 
@@ -421,13 +422,12 @@ Response TimeRangeFreeTime(Consultants& service, Request& req) {
 
 }  // namespace
 
-void RegisterConsultantRoutes(http::Router& router, store::Database& db, service::Accounts& accounts,
-                              ConsultantRoutesOptions options) {
+void RegisterConsultantRoutes(http::Router& router, service::Consultants& consultants, ConsultantRoutesOptions options) {
   for (const char* prefix : {"/consultant/", "/consultants/", "/user/", "/availabilities/"}) {
     router.SetPrefixStyle(prefix, kStyle);
     router.SetAppendSlash(prefix);  // Django's APPEND_SLASH
   }
-  auto service = std::make_shared<Consultants>(db, accounts);
+  Consultants* service = &consultants;
   const Access access = options.require_auth ? Access::kAuthenticated : Access::kPublic;
   // Each handler holds the service, which lives as long as the route table.
   auto add = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/core/time.hpp"
 #include "kairos/http/errors.hpp"

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/service/time_slots.hpp"
@@ -183,7 +184,7 @@ Response Create(TimeSlots& slots, Request& req) {
   in.is_recurring = recurring.value_or(false);
   in.recurring_pattern = *pattern;
   in.recurring_end_date = *end_date;
-  auto created = slots.Create(auth::Caller(req), in, Now());
+  auto created = slots.Create(Caller(req), in, Now());
   if (!created) return Fail(created.error());
   json out = SlotJson(created->first);
   if (created->first.is_recurring) out["occurrences_created"] = created->occurrences;
@@ -241,7 +242,7 @@ Response CreateBulk(TimeSlots& slots, Request& req) {
   in.title = std::move(*title);
   in.description = std::move(*description);
   if (duration) in.duration = std::chrono::minutes(std::clamp<std::int64_t>(*duration, -1, 1'000'000));
-  auto created = slots.CreateBulk(auth::Caller(req), in, Now());
+  auto created = slots.CreateBulk(Caller(req), in, Now());
   if (!created) return Fail(created.error());
   return http::JsonResponse(
       200, {{"success", true},
@@ -271,7 +272,7 @@ Response List(TimeSlots& slots, Request& req) {
   auto offset = IntQuery(req, "offset", "offset must be a non-negative integer");
   if (!offset) return Fail(offset.error());
   if (*offset) filter.offset = **offset;
-  auto page = slots.List(auth::Caller(req), filter);
+  auto page = slots.List(Caller(req), filter);
   if (!page) return Fail(page.error());
   Response r = http::JsonResponse(200, SlotsJson(page->slots));
   r.SetHeader("X-Total-Count", std::to_string(page->total));
@@ -279,7 +280,7 @@ Response List(TimeSlots& slots, Request& req) {
 }
 
 Response Summary(TimeSlots& slots, Request& req) {
-  auto s = slots.Summary(auth::Caller(req), Now());
+  auto s = slots.Summary(Caller(req), Now());
   if (!s) return Fail(s.error());
   return http::JsonResponse(
       200, {{"total_slots", s->total_slots},
@@ -294,13 +295,13 @@ Response Summary(TimeSlots& slots, Request& req) {
 Response Upcoming(TimeSlots& slots, Request& req) {
   auto limit = IntQuery(req, "limit", "limit must be between 1 and 50");
   if (!limit) return Fail(limit.error());
-  auto found = slots.Upcoming(auth::Caller(req), limit->value_or(service::kDefaultUpcomingLimit), Now());
+  auto found = slots.Upcoming(Caller(req), limit->value_or(service::kDefaultUpcomingLimit), Now());
   if (!found) return Fail(found.error());
   return http::JsonResponse(200, SlotsJson(*found));
 }
 
 Response Get(TimeSlots& slots, Request& req) {
-  auto slot = slots.Get(auth::Caller(req), NormalizedId(req.Param("slot_id")));
+  auto slot = slots.Get(Caller(req), NormalizedId(req.Param("slot_id")));
   if (!slot) return Fail(slot.error());
   return http::JsonResponse(200, SlotJson(*slot));
 }
@@ -331,27 +332,27 @@ Response Update(TimeSlots& slots, Request& req) {
   if (!status) return Fail(status.error());
   changes.status = *status;
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto slot = slots.Update(auth::Caller(req), NormalizedId(req.Param("slot_id")), changes, Now());
+  auto slot = slots.Update(Caller(req), NormalizedId(req.Param("slot_id")), changes, Now());
   if (!slot) return Fail(slot.error());
   return http::JsonResponse(200, SlotJson(*slot));
 }
 
 Response Delete(TimeSlots& slots, Request& req) {
-  auto done = slots.Delete(auth::Caller(req), NormalizedId(req.Param("slot_id")));
+  auto done = slots.Delete(Caller(req), NormalizedId(req.Param("slot_id")));
   if (!done) return Fail(done.error());
   return http::JsonResponse(200, {{"success", true}, {"message", "Time slot deleted successfully"}});
 }
 
 Response ChangeStatus(TimeSlots& slots, Request& req, TimeSlotStatus to) {
-  auto slot = slots.ChangeStatus(auth::Caller(req), NormalizedId(req.Param("slot_id")), to, Now());
+  auto slot = slots.ChangeStatus(Caller(req), NormalizedId(req.Param("slot_id")), to, Now());
   if (!slot) return Fail(slot.error());
   return http::JsonResponse(200, SlotJson(*slot));
 }
 
 }  // namespace
 
-void RegisterTimeSlotRoutes(http::Router& router, store::Database& db) {
-  auto slots = std::make_shared<TimeSlots>(db);
+void RegisterTimeSlotRoutes(http::Router& router, service::TimeSlots& time_slots) {
+  TimeSlots* slots = &time_slots;
   auto route = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
                    http::Handler handler) {
     router.Add({method, std::move(pattern), Access::kAuthenticated, kStyle, kTag, std::move(summary),

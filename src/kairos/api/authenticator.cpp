@@ -1,27 +1,31 @@
-#include "kairos/auth/authenticator.hpp"
+#include "kairos/api/authenticator.hpp"
 
 #include "kairos/auth/credentials.hpp"
 
-namespace kairos::auth {
+namespace kairos::api {
+
+bool IsUnsafeMethod(http::Method method) {
+  return method != http::Method::kGet && method != http::Method::kHead && method != http::Method::kOptions;
+}
 
 http::Authenticator MakeAuthenticator(service::Accounts& accounts) {
-  return [&accounts](const http::Request& request) -> Result<Principal> {
+  return [&accounts](const http::Request& request) -> Result<auth::Principal> {
     if (request.HasHeader("authorization")) {
-      auto secret = ParseAuthorization(request.Header("authorization"));
+      auto secret = auth::ParseAuthorization(request.Header("authorization"));
       if (!secret) return secret.error();
       auto found = accounts.Authenticate(service::CredentialKind::kToken, *secret);
       if (!found) return found.error();
       return std::move(found->principal);
     }
-    auto session = request.Cookie(kSessionCookie);
+    auto session = request.Cookie(auth::kSessionCookie);
     if (!session) return Unauthenticated("Authentication credentials were not provided.");
     auto found = accounts.Authenticate(service::CredentialKind::kSession, *session);
     if (!found) return found.error();
     if (IsUnsafeMethod(request.method)) {
-      if (auto csrf = CheckCsrf(request.Header(kCsrfHeader), found->csrf_digest); !csrf) return csrf.error();
+      if (auto csrf = auth::CheckCsrf(request.Header(auth::kCsrfHeader), found->csrf_digest); !csrf) return csrf.error();
     }
     return std::move(found->principal);
   };
 }
 
-}  // namespace kairos::auth
+}  // namespace kairos::api
