@@ -32,9 +32,7 @@ constexpr std::size_t kMaxHoursEntries = 50;
 constexpr const char* kDateFormat = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
 constexpr const char* kTimeFormat = "Time has wrong format. Use one of these formats instead: hh:mm[:ss].";
 
-Response Fail(const Error& error) { return http::ErrorResponse(kStyle, error); }
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+constexpr FaceErrors Fail{kStyle};
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -189,18 +187,13 @@ Result<service::ExchangeInput> ExchangeBody(const Request& req, Fields fields) {
   return in;
 }
 
-// A query integer that must be whole; out-of-range digits read as a huge value so the
-// service's range check names the limits.
+// A query integer that must be whole; out-of-range digits (of either sign) read as a huge
+// value so the service's range check names the limits.
 Result<std::optional<std::int64_t>> IntQuery(const Request& req, std::string_view name) {
-  auto text = req.Query(name);
-  if (!text) return std::optional<std::int64_t>();
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec == std::errc::result_out_of_range) return std::optional<std::int64_t>(INT64_MAX);
-  if (ec != std::errc() || end != text->data() + text->size()) {
-    return InvalidArgument("A valid integer is required.", std::string(name));
-  }
-  return std::optional<std::int64_t>(value);
+  auto n = QueryInteger(req, name, IntSyntax::kDecimal, InvalidArgument("A valid integer is required.", std::string(name)));
+  if (!n) return n.error();
+  if (!*n) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>((*n)->saturated ? INT64_MAX : (*n)->value);
 }
 
 Result<service::PageQuery> PageParams(const Request& req) {

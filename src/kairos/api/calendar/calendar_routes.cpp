@@ -27,9 +27,7 @@ constexpr std::size_t kMaxTokenLength = 8192;  // provider codes and tokens are 
 constexpr std::size_t kMaxUrlLength = 2048;
 constexpr std::size_t kMaxCredentialLength = 1024;
 
-Response Fail(const Error& error) { return http::ErrorResponse(kStyle, error); }
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+constexpr FaceErrors Fail{kStyle};
 
 std::string Lower(std::string id) {
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -137,13 +137,7 @@ Response Create(Meetings& meetings, Request& req) {
 }
 
 // The meeting id of the path; ids too large for 64 bits name no meeting.
-std::optional<std::int64_t> MeetingId(const Request& req) {
-  std::int64_t id = 0;
-  const std::string& text = req.Param("id");
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return id;
-}
+std::optional<std::int64_t> MeetingId(const Request& req) { return PathInteger(req, "id"); }
 
 Response Update(Meetings& meetings, Request& req, Fields which) {
   auto id = MeetingId(req);
@@ -169,16 +163,12 @@ Response Get(Meetings& meetings, Request& req) {
 
 // A query number as Django REST framework's LimitOffsetPagination reads one (Python's
 // int(): whitespace and a sign allowed); nullopt when it is none.
+// Numbers beyond 64 bits are none.
 std::optional<std::int64_t> QueryNumber(std::optional<std::string> text) {
   if (!text) return std::nullopt;
-  std::string_view t = *text;
-  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
-  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
-  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) return std::nullopt;
-  return n;
+  auto n = ReadInteger(*text, IntSyntax::kPython);
+  if (!n || n->saturated) return std::nullopt;
+  return n->value;
 }
 
 // Python's quote_plus: unreserved characters as they are, spaces as '+'.
