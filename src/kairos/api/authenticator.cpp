@@ -28,4 +28,8 @@ http::Authenticator MakeAuthenticator(service::Accounts& accounts) {
   };
 }
 
+void InstallAuthenticator(http::Router& router, service::Accounts& accounts) {
+  router.SetAuthenticator(MakeAuthenticator(accounts), std::string(auth::kSessionCookie));
+}
+
 }  // namespace kairos::api

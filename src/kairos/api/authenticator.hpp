@@ -16,4 +16,8 @@ bool IsUnsafeMethod(http::Method method);
 // unsafe method and a missing or wrong X-CSRFToken is Forbidden.
 http::Authenticator MakeAuthenticator(service::Accounts& accounts);
 
+// Gives the router that authenticator, with the session cookie (auth::kSessionCookie) as
+// a credential besides the Authorization header.
+void InstallAuthenticator(http::Router& router, service::Accounts& accounts);
+
 }  // namespace kairos::api

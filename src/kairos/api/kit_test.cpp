@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "kairos/api/authenticator.hpp"
+#include "kairos/auth/credentials.hpp"
 
 namespace kairos::api {
 namespace {
@@ -93,6 +94,30 @@ TEST(Kit, FaceErrorsMapConflictsAsTheDocumentSays) {
   EXPECT_EQ(as400(NotFound("gone")).status, 404);
   EXPECT_EQ(as400(NotFound("gone")).body, R"({"error":"gone"})");
   EXPECT_EQ(Named("date", InvalidArgument("bad", "date")).message, "date: bad");
+}
+
+// The router counts the session cookie as credentials only when told its name; the name
+// is auth's, handed over by the face kit, so http knows none.
+TEST(Kit, TheSessionCookieCountsOnlyWhenTheRouterIsToldItsName) {
+  for (bool named : {false, true}) {
+    http::Router router;
+    router.Add({http::Method::kGet, "/private", http::Access::kAuthenticated, http::ErrorStyle::kErrorKey, "x", "s", {},
+                [](http::Request& r) { return http::JsonResponse(200, {{"id", Caller(r).account_id}}); }});
+    router.SetAuthenticator(
+        [](const http::Request& r) -> Result<auth::Principal> {
+          if (r.Cookie(auth::kSessionCookie) == "good") return auth::Principal{.account_id = 9};
+          return Unauthenticated("Invalid session.");
+        },
+        named ? std::string(auth::kSessionCookie) : std::string());
+    http::Request req;
+    req.path = "/private";
+    req.headers.emplace_back("cookie", std::string(auth::kSessionCookie) + "=good");
+    auto d = router.Dispatch(req);
+    EXPECT_EQ(d.response.status, named ? 200 : 401);
+    if (named) {
+      EXPECT_EQ(d.response.body, R"({"id":9})");
+    }
+  }
 }
 
 }  // namespace

@@ -209,7 +209,7 @@ int Serve(const Config& config) {
   service::CalendarSync calendar_sync(*db, **calendar_key, *calendar_http, CalendarSyncOptionsFrom(config));
   service::CalendarFeeds calendar_feeds(*db);
 
-  router.SetAuthenticator(api::MakeAuthenticator(accounts));
+  api::InstallAuthenticator(router, accounts);
   router.on_exception = [](const http::Request& req, const std::string& what) {
     spdlog::error("handler failed: {} {} id={}: {}", http::MethodName(req.method), req.path, req.request_id, what);
   };
