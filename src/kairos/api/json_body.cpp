@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "kairos/core/text.hpp"
+
 namespace kairos::api {
 namespace {
 
@@ -103,8 +105,8 @@ Result<json> ParseUrlEncoded(std::string_view body) {
     if (pair.empty()) continue;
     if (++fields > kMaxFormFields) return InvalidArgument("The form has too many fields.");
     auto eq = pair.find('=');
-    std::string key = http::PercentDecode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos ? std::string() : http::PercentDecode(pair.substr(eq + 1), true);
+    std::string key = PercentDecode(pair.substr(0, eq), true);
+    std::string value = eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true);
     object[key].push_back(std::move(value));
   }
   return object;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "kairos/app/logging.hpp"
+#include "kairos/api/authenticator.hpp"
 #include "kairos/api/businesses/business_routes.hpp"
 #include "kairos/api/calendar/calendar_routes.hpp"
 #include "kairos/api/coach/booking_routes.hpp"
@@ -15,12 +16,15 @@
 #include "kairos/api/meetings/meeting_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
 #include "kairos/api/time_slots/time_slot_routes.hpp"
-#include "kairos/auth/authenticator.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
+#include "kairos/service/businesses.hpp"
 #include "kairos/service/calendar_sync.hpp"
+#include "kairos/service/coach_bookings.hpp"
 #include "kairos/service/consultants.hpp"
+#include "kairos/service/meetings.hpp"
+#include "kairos/service/time_slots.hpp"
 #include "kairos/store/migrations.hpp"
 #include "kairos/store/postgres/postgres_database.hpp"
 #include "kairos/store/sqlite/sqlite_database.hpp"
@@ -205,25 +209,31 @@ int Serve(const Config& config) {
   service::CalendarSync calendar_sync(*db, **calendar_key, *calendar_http, CalendarSyncOptionsFrom(config));
   service::CalendarFeeds calendar_feeds(*db);
 
-  router.SetAuthenticator(auth::MakeAuthenticator(accounts));
+  api::InstallAuthenticator(router, accounts);
   router.on_exception = [](const http::Request& req, const std::string& what) {
     spdlog::error("handler failed: {} {} id={}: {}", http::MethodName(req.method), req.path, req.request_id, what);
   };
-  api::RegisterOpsRoutes(router, metrics, *db);
+  // The composition root: every service is built once, here, and the faces get references.
+  service::Meetings meetings(*db, accounts);
+  service::Consultants consultants(*db, accounts);
+  service::CoachBookings coach_bookings(*db, accounts, [&calendar_sync](std::string_view id, Instant now) {
+    calendar_sync.CancelExternalEvents(id, now);
+  });
+  service::Businesses businesses(*db);
+  service::TimeSlots time_slots(*db);
+
+  api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });
   api::meetings::RegisterAccountRoutes(
       router, accounts,
       {.secure_cookies = config.secure_cookies,
        .consultant_id_of = [&db](std::int64_t account_id) { return service::ConsultantNumberOf(*db, account_id); }});
-  api::meetings::RegisterAvailabilityRoutes(router, *db, accounts);
-  api::meetings::RegisterMeetingRoutes(router, *db, accounts);
-  api::consultants::RegisterConsultantRoutes(router, *db, accounts,
-                                             {.require_auth = config.consultants_require_auth});
-  api::coach::RegisterBookingRoutes(router, *db, accounts, [&calendar_sync](std::string_view id, Instant now) {
-    calendar_sync.CancelExternalEvents(id, now);
-  });
+  api::meetings::RegisterAvailabilityRoutes(router, meetings);
+  api::meetings::RegisterMeetingRoutes(router, meetings);
+  api::consultants::RegisterConsultantRoutes(router, consultants, {.require_auth = config.consultants_require_auth});
+  api::coach::RegisterBookingRoutes(router, coach_bookings);
   api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds);
-  api::businesses::RegisterBusinessRoutes(router, *db);
-  api::time_slots::RegisterTimeSlotRoutes(router, *db);
+  api::businesses::RegisterBusinessRoutes(router, businesses);
+  api::time_slots::RegisterTimeSlotRoutes(router, time_slots);
 
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";

@@ -43,10 +43,6 @@ Result<std::string> ParseAuthorization(std::string_view header) {
   return std::string(secret);
 }
 
-bool IsUnsafeMethod(http::Method method) {
-  return method != http::Method::kGet && method != http::Method::kHead && method != http::Method::kOptions;
-}
-
 Status CheckCsrf(std::string_view header_value, std::string_view csrf_digest) {
   if (header_value.empty() || !SameDigest(SecretDigest(header_value), csrf_digest)) {
     return Forbidden("CSRF Failed: CSRF token missing or incorrect.");

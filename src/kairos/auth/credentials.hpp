@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "kairos/core/result.hpp"
-#include "kairos/http/request.hpp"
 
 namespace kairos::auth {
 
@@ -19,9 +18,6 @@ inline constexpr std::string_view kCsrfHeader = "X-CSRFToken";
 // The secret of an "Authorization: Bearer <t>" or "Authorization: Token <t>" header
 // (scheme case-insensitive), or Unauthenticated naming what is wrong with the header.
 Result<std::string> ParseAuthorization(std::string_view header);
-
-// POST, PUT, PATCH, DELETE and anything unknown: the methods CSRF protection covers.
-bool IsUnsafeMethod(http::Method method);
 
 // Forbidden unless the X-CSRFToken value's digest equals the session's CSRF digest
 // (compared in constant time).

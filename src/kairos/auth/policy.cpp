@@ -1,7 +1,6 @@
 #include "kairos/auth/policy.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace kairos::auth {
 namespace {
@@ -9,11 +8,6 @@ namespace {
 Error Denied() { return Forbidden("You do not have permission to perform this action."); }
 
 }  // namespace
-
-const Principal& Caller(const http::Request& request) {
-  if (!request.principal) throw std::logic_error("Caller() on a request without a principal: " + request.path);
-  return *request.principal;
-}
 
 bool IsAdmin(const Principal& p) { return p.role == Role::kAdmin; }
 

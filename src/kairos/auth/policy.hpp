@@ -8,13 +8,8 @@
 
 #include "kairos/auth/principal.hpp"
 #include "kairos/core/result.hpp"
-#include "kairos/http/request.hpp"
 
 namespace kairos::auth {
-
-// The caller of an authenticated route. The router guarantees one; calling this on a
-// public route without credentials is a bug and throws std::logic_error.
-const Principal& Caller(const http::Request& request);
 
 bool IsAdmin(const Principal& p);
 

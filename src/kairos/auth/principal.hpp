@@ -1,27 +1,5 @@
-// Who is calling: the account a request authenticated as, and how.
+// The principal type lives in core (core/principal.hpp) so that http can carry it
+// without knowing auth; auth's code and its users keep this name for it.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace kairos::auth {
-
-enum class Role { kClient, kCoach, kAdmin };
-
-// "client", "coach" or "admin".
-std::string_view RoleName(Role role);
-// The role of that exact (lower-case) name, or nullopt.
-std::optional<Role> ParseRole(std::string_view name);
-
-struct Principal {
-  std::int64_t account_id = 0;
-  std::string account_uuid;
-  Role role = Role::kClient;
-  std::string timezone = "UTC";
-  bool via_session = false;  // authenticated by session cookie (CSRF applies)
-  std::int64_t token_id = 0;  // the token or session row that authenticated the call
-};
-
-}  // namespace kairos::auth
+#include "kairos/core/principal.hpp"

@@ -1,5 +1,6 @@
-// How each face shows an error. One Error type travels through every layer; the face's
-// style decides the body's shape and the status code.
+// The shapes an error body can take. One Error type travels through every layer; the
+// route's style (chosen by the face that adds it, in api/) decides the body's shape and
+// the status code. Each shape is named by what it looks like, not by who uses it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,18 +11,23 @@
 namespace kairos::http {
 
 enum class ErrorStyle {
-  kDetail,      // {"detail": "..."}                  (faces 000, 001)
-  kErrMessage,  // {"err_message": ["..."]}           (every error)
-  // Face 002: the document's refusals (400s naming no field) are {"err_message": ["..."]};
-  // a field's are {"<field>": ["..."]} as its serializers give them; everything else
-  // (401, 403, 404, 405, ...) is {"detail": "..."} as Django REST framework answers.
+  kDetail,      // {"detail": "..."}, as FastAPI answers
+  kErrMessage,  // {"err_message": ["..."]} for every error
+  // Refusals (400s naming no field) are {"err_message": ["..."]}; a field's are
+  // {"<field>": ["..."]} as serializers give them; everything else (401, 403, 404, 405,
+  // ...) is {"detail": "..."} as Django REST framework answers.
   kErrMessageDrf,
-  kFieldKeyed,  // {"<field>": ["..."]} or detail     (face 003)
-  kErrorKey,    // {"error": "..."}                   (face 004, operations)
+  kFieldKeyed,  // {"<field>": ["..."]}, {"non_field_errors": [...]} or {"detail": "..."}, as DRF
+  kErrorKey,    // {"error": "..."}
 };
 
 // The status an error code maps to unless a face says otherwise.
 int DefaultStatus(ErrorCode code);
+
+// What a request without credentials is told on an authenticated route, in the words of
+// the framework whose shape the style is: FastAPI's for kDetail, Django REST framework's
+// otherwise.
+std::string_view MissingCredentialsMessage(ErrorStyle style);
 
 // Renders an error in a style. status 0 means DefaultStatus(error.code).
 Response ErrorResponse(ErrorStyle style, const Error& error, int status = 0);

@@ -9,7 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "kairos/auth/principal.hpp"
+#include "kairos/core/principal.hpp"
+#include "kairos/core/text.hpp"  // PercentDecode / PercentEncode, which queries and paths use
 
 namespace kairos::http {
 
@@ -63,10 +64,5 @@ struct Response {
   void AddHeader(std::string name, std::string value);  // may repeat (Set-Cookie)
   std::string_view Header(std::string_view name) const;
 };
-
-// Decodes %XX escapes (and '+' as space when form is true). Invalid escapes are kept as-is.
-std::string PercentDecode(std::string_view s, bool form);
-// Encodes everything but unreserved characters (RFC 3986).
-std::string PercentEncode(std::string_view s);
 
 }  // namespace kairos::http

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "kairos/core/text.hpp"
+
 namespace kairos::http {
 namespace {
 
@@ -207,12 +209,10 @@ Dispatched Router::Dispatch(Request& request) const {
   const Route& route = *found->route;
   Match(*found, parts, &request);
 
-  bool has_credentials = request.HasHeader("authorization") || request.Cookie("sessionid").has_value();
+  bool has_credentials =
+      request.HasHeader("authorization") || (!session_cookie_.empty() && request.Cookie(session_cookie_).has_value());
   if (route.access == Access::kAuthenticated && !has_credentials) {
-    // Each face's framework words a missing credential its own way.
-    Response r = ErrorResponse(route.style, Unauthenticated(route.style == ErrorStyle::kDetail
-                                                                ? "Not authenticated"
-                                                                : "Authentication credentials were not provided."));
+    Response r = ErrorResponse(route.style, Unauthenticated(std::string(MissingCredentialsMessage(route.style))));
     r.SetHeader("WWW-Authenticate", "Bearer");
     return {std::move(r), &route};
   }

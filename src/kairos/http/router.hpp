@@ -1,5 +1,6 @@
 // The route table: method and path patterns with typed parameters, each with its access
-// policy and its face's error style. Tests walk the table; /openapi.json is built from it.
+// policy and its error style. The router knows no face: faces (api/) add their routes
+// with their styles, and the application gives it the authenticator and session cookie. Tests walk the table; /openapi.json is built from it.
 #pragma once
 
 #include <functional>
@@ -36,7 +37,7 @@ struct Route {
   std::string pattern;
   Access access = Access::kAuthenticated;
   ErrorStyle style = ErrorStyle::kDetail;
-  std::string tag;       // the face or area, for documentation
+  std::string tag;       // the area the route belongs to, for documentation
   std::string summary;   // one line, for documentation
   std::vector<QueryParam> query;
   Handler handler;
@@ -56,13 +57,18 @@ class Router {
   // Unmatched paths under this prefix get 404/405 bodies in this style.
   void SetPrefixStyle(std::string prefix, ErrorStyle style);
 
-  // Django's APPEND_SLASH, for faces whose original runs on Django: a path under this
+  // Django's APPEND_SLASH, for routes whose original runs on Django: a path under this
   // prefix without a trailing slash that matches no route, but would with one, is
   // redirected there (301, query kept) whatever the method, before authentication.
   // The prefix is compared with the slashed path, so "/api/event/" covers "/api/event".
   void SetAppendSlash(std::string prefix);
 
-  void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
+  // `session_cookie`: the cookie that, like an Authorization header, counts as credentials
+  // (empty: only the header does).
+  void SetAuthenticator(Authenticator authenticator, std::string session_cookie = {}) {
+    authenticator_ = std::move(authenticator);
+    session_cookie_ = std::move(session_cookie);
+  }
 
   // Matches, authenticates and runs the handler. Never throws: a handler's exception
   // becomes a 500 in the route's style (and is reported through on_exception).
@@ -95,6 +101,7 @@ class Router {
   std::vector<std::pair<std::string, ErrorStyle>> prefix_styles_;
   std::vector<std::string> append_slash_prefixes_;
   Authenticator authenticator_;
+  std::string session_cookie_;
 };
 
 // Path parameter type checks, shared with handlers that validate ids themselves.

@@ -24,6 +24,8 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
+#include "kairos/core/text.hpp"
+
 namespace kairos::http {
 namespace {
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "kairos/http/request.hpp"
+#include "kairos/core/text.hpp"
 
 namespace kairos::service {
 namespace {
@@ -76,7 +76,7 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& p
   std::string out;
   for (const auto& [name, value] : pairs) {
     if (!out.empty()) out += '&';
-    out += http::PercentEncode(name) + "=" + http::PercentEncode(value);
+    out += PercentEncode(name) + "=" + PercentEncode(value);
   }
   return out;
 }

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kairos/auth/crypto.hpp"
-#include "kairos/http/request.hpp"
+#include "kairos/core/text.hpp"
 
 namespace kairos::service {
 namespace {
@@ -198,12 +198,12 @@ OutgoingRequest EventWriteRequest(CalendarProvider p, const OAuthEndpoints& e, s
   std::string api = TrimSlash(e.api_url);
   if (p == CalendarProvider::kGoogle) {
     r.method = event_id ? "PATCH" : "POST";
-    r.url = api + "/calendars/primary/events" + (event_id ? "/" + http::PercentEncode(*event_id) : "") +
+    r.url = api + "/calendars/primary/events" + (event_id ? "/" + PercentEncode(*event_id) : "") +
             "?conferenceDataVersion=1&sendUpdates=all";
     r.body = GoogleEventBody(details, !event_id).dump();
   } else {
     r.method = event_id ? "PATCH" : "POST";
-    r.url = api + "/me/events" + (event_id ? "/" + http::PercentEncode(*event_id) : "");
+    r.url = api + "/me/events" + (event_id ? "/" + PercentEncode(*event_id) : "");
     r.body = GraphEventBody(details, !event_id).dump();
   }
   return r;
@@ -216,8 +216,8 @@ OutgoingRequest EventDeleteRequest(CalendarProvider p, const OAuthEndpoints& e, 
   r.headers = {{"Authorization", Bearer(access_token)}};
   std::string api = TrimSlash(e.api_url);
   r.url = p == CalendarProvider::kGoogle
-              ? api + "/calendars/primary/events/" + http::PercentEncode(event_id) + "?sendUpdates=all"
-              : api + "/me/events/" + http::PercentEncode(event_id);
+              ? api + "/calendars/primary/events/" + PercentEncode(event_id) + "?sendUpdates=all"
+              : api + "/me/events/" + PercentEncode(event_id);
   return r;
 }
 
@@ -272,7 +272,7 @@ OutgoingRequest CaldavPutRequest(std::string_view resource_url, std::string_view
 std::string CaldavResourceUrl(std::string_view collection_url, std::string_view uid) {
   std::string base(collection_url);
   if (base.empty() || base.back() != '/') base += '/';
-  return base + http::PercentEncode(uid) + ".ics";
+  return base + PercentEncode(uid) + ".ics";
 }
 
 Error PeerError(CalendarProvider p, int status) {

@@ -5,8 +5,10 @@
 #include <charconv>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/auth/policy.hpp"
+#include "kairos/core/text.hpp"
 #include "kairos/service/businesses.hpp"
 
 namespace kairos::api::businesses {
@@ -30,9 +32,7 @@ constexpr std::size_t kMaxHoursEntries = 50;
 constexpr const char* kDateFormat = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
 constexpr const char* kTimeFormat = "Time has wrong format. Use one of these formats instead: hh:mm[:ss].";
 
-Response Fail(const Error& error) { return http::ErrorResponse(kStyle, error); }
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+constexpr FaceErrors Fail{kStyle};
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -187,18 +187,13 @@ Result<service::ExchangeInput> ExchangeBody(const Request& req, Fields fields) {
   return in;
 }
 
-// A query integer that must be whole; out-of-range digits read as a huge value so the
-// service's range check names the limits.
+// A query integer that must be whole; out-of-range digits (of either sign) read as a huge
+// value so the service's range check names the limits.
 Result<std::optional<std::int64_t>> IntQuery(const Request& req, std::string_view name) {
-  auto text = req.Query(name);
-  if (!text) return std::optional<std::int64_t>();
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec == std::errc::result_out_of_range) return std::optional<std::int64_t>(INT64_MAX);
-  if (ec != std::errc() || end != text->data() + text->size()) {
-    return InvalidArgument("A valid integer is required.", std::string(name));
-  }
-  return std::optional<std::int64_t>(value);
+  auto n = QueryInteger(req, name, IntSyntax::kDecimal, InvalidArgument("A valid integer is required.", std::string(name)));
+  if (!n) return n.error();
+  if (!*n) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>((*n)->saturated ? INT64_MAX : (*n)->value);
 }
 
 Result<service::PageQuery> PageParams(const Request& req) {
@@ -222,7 +217,7 @@ std::string PageUrl(const Request& req, std::int64_t page) {
   std::string query;
   for (const auto& [name, value] : req.QueryPairs()) {
     if (name == "page") continue;
-    query += (query.empty() ? "" : "&") + http::PercentEncode(name) + "=" + http::PercentEncode(value);
+    query += (query.empty() ? "" : "&") + PercentEncode(name) + "=" + PercentEncode(value);
   }
   if (page > 1) query += (query.empty() ? "" : "&") + std::string("page=") + std::to_string(page);
   return "http://" + std::string(plain ? host : "localhost") + req.path + (query.empty() ? "" : "?" + query);
@@ -241,7 +236,7 @@ Response PageResponse(const Request& req, const service::PageQuery& query, const
 Response CreateExchange(Businesses& businesses, Request& req) {
   auto in = ExchangeBody(req, Fields::kCreate);
   if (!in) return Fail(in.error());
-  auto exchange = businesses.CreateExchange(auth::Caller(req), *in, Now());
+  auto exchange = businesses.CreateExchange(Caller(req), *in, Now());
   if (!exchange) return Fail(exchange.error());
   return http::JsonResponse(201, ExchangeJson(*exchange));
 }
@@ -249,13 +244,13 @@ Response CreateExchange(Businesses& businesses, Request& req) {
 Response ListExchanges(Businesses& businesses, Request& req) {
   auto query = PageParams(req);
   if (!query) return Fail(query.error());
-  auto page = businesses.ListExchanges(auth::Caller(req), *query);
+  auto page = businesses.ListExchanges(Caller(req), *query);
   if (!page) return Fail(page.error());
   return PageResponse(req, *query, *page, ExchangeJson);
 }
 
 Response GetExchange(Businesses& businesses, Request& req) {
-  auto exchange = businesses.GetExchange(auth::Caller(req), Lower(req.Param("uuid")));
+  auto exchange = businesses.GetExchange(Caller(req), Lower(req.Param("uuid")));
   if (!exchange) return Fail(exchange.error());
   return http::JsonResponse(200, ExchangeJson(*exchange));
 }
@@ -263,13 +258,13 @@ Response GetExchange(Businesses& businesses, Request& req) {
 Response UpdateExchange(Businesses& businesses, Request& req, Fields fields) {
   auto in = ExchangeBody(req, fields);
   if (!in) return Fail(in.error());
-  auto exchange = businesses.UpdateExchange(auth::Caller(req), Lower(req.Param("uuid")), *in, Now());
+  auto exchange = businesses.UpdateExchange(Caller(req), Lower(req.Param("uuid")), *in, Now());
   if (!exchange) return Fail(exchange.error());
   return http::JsonResponse(200, ExchangeJson(*exchange));
 }
 
 Response DeleteExchange(Businesses& businesses, Request& req) {
-  auto done = businesses.DeleteExchange(auth::Caller(req), Lower(req.Param("uuid")));
+  auto done = businesses.DeleteExchange(Caller(req), Lower(req.Param("uuid")));
   if (!done) return Fail(done.error());
   return http::EmptyResponse(204);
 }
@@ -326,7 +321,7 @@ Response GenerateSlots(Businesses& businesses, Request& req) {
   if (!capacity) return Fail(capacity.error());
   in.max_capacity = *capacity;
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto generated = businesses.GenerateSlots(auth::Caller(req), in, Now());
+  auto generated = businesses.GenerateSlots(Caller(req), in, Now());
   if (!generated) return Fail(generated.error());
   return http::JsonResponse(201, {{"exchange", in.exchange_uuid},
                                   {"start_date", FormatDate(in.start_date)},
@@ -366,7 +361,7 @@ Response CreateBooking(Businesses& businesses, Request& req) {
   if (!notes) return Fail(notes.error());
   in.notes = std::move(*notes);
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto booking = businesses.Book(auth::Caller(req), in, Now());
+  auto booking = businesses.Book(Caller(req), in, Now());
   if (!booking) return Fail(booking.error());
   return http::JsonResponse(201, BookingJson(*booking));
 }
@@ -381,27 +376,27 @@ Response ListBookings(Businesses& businesses, Request& req) {
     filter.exchange_uuid = Lower(*exchange);
   }
   filter.status = req.Query("status");
-  auto bookings = businesses.ListBookings(auth::Caller(req), filter, Now());
+  auto bookings = businesses.ListBookings(Caller(req), filter, Now());
   if (!bookings) return Fail(bookings.error());
   return PageResponse(req, filter.page, *bookings, BookingJson);
 }
 
 Response GetBooking(Businesses& businesses, Request& req) {
-  auto booking = businesses.GetBooking(auth::Caller(req), Lower(req.Param("uuid")), Now());
+  auto booking = businesses.GetBooking(Caller(req), Lower(req.Param("uuid")), Now());
   if (!booking) return Fail(booking.error());
   return http::JsonResponse(200, BookingJson(*booking));
 }
 
 Response CancelBooking(Businesses& businesses, Request& req) {
-  auto booking = businesses.CancelBooking(auth::Caller(req), Lower(req.Param("uuid")), Now());
+  auto booking = businesses.CancelBooking(Caller(req), Lower(req.Param("uuid")), Now());
   if (!booking) return Fail(booking.error());
   return http::JsonResponse(200, BookingJson(*booking));
 }
 
 }  // namespace
 
-void RegisterBusinessRoutes(http::Router& router, store::Database& db) {
-  auto b = std::make_shared<Businesses>(db);
+void RegisterBusinessRoutes(http::Router& router, service::Businesses& businesses) {
+  Businesses* b = &businesses;
   const std::vector<http::QueryParam> page_params = {
       {"page", "Page number from 1 (default 1)."},
       {"page_size", "Items per page, 1-100 (default 20)."}};

@@ -4,12 +4,12 @@
 #pragma once
 
 #include "kairos/http/router.hpp"
-#include "kairos/store/database.hpp"
+#include "kairos/service/businesses.hpp"
 
 namespace kairos::api::businesses {
 
 // Adds the /api/exchanges/, /api/time-slots/ and /api/bookings/ routes; they keep a
-// reference to `db`, which must outlive the router.
-void RegisterBusinessRoutes(http::Router& router, store::Database& db);
+// reference to `businesses`, which must outlive the router.
+void RegisterBusinessRoutes(http::Router& router, service::Businesses& businesses);
 
 }  // namespace kairos::api::businesses

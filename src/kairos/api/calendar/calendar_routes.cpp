@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/auth/policy.hpp"
 
@@ -26,9 +27,7 @@ constexpr std::size_t kMaxTokenLength = 8192;  // provider codes and tokens are 
 constexpr std::size_t kMaxUrlLength = 2048;
 constexpr std::size_t kMaxCredentialLength = 1024;
 
-Response Fail(const Error& error) { return http::ErrorResponse(kStyle, error); }
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+constexpr FaceErrors Fail{kStyle};
 
 std::string Lower(std::string id) {
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -49,7 +48,7 @@ Response Calendar(int status, std::string ics, const std::string& filename) {
 }
 
 Response AuthUrl(service::CalendarSync& sync, Request& req, CalendarProvider provider) {
-  auto start = sync.StartAuthorization(auth::Caller(req), provider, req.Query("redirect_uri").value_or(""), Now());
+  auto start = sync.StartAuthorization(Caller(req), provider, req.Query("redirect_uri").value_or(""), Now());
   if (!start) return Fail(start.error());
   return http::JsonResponse(200, {{"auth_url", start->auth_url}, {"state", start->state}});
 }
@@ -62,7 +61,7 @@ Response ExchangeToken(service::CalendarSync& sync, Request& req, CalendarProvid
   auto state = body->RequiredString("state", kMaxIdLength);
   if (!state) return Fail(state.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto tokens = sync.ExchangeCode(auth::Caller(req), provider, *code, *state, req.Query("redirect_uri").value_or(""),
+  auto tokens = sync.ExchangeCode(Caller(req), provider, *code, *state, req.Query("redirect_uri").value_or(""),
                                   Now());
   if (!tokens) return Fail(tokens.error());
   return http::JsonResponse(200, {{"access_token", tokens->access_token},
@@ -85,7 +84,7 @@ Response ConnectCaldav(service::CalendarSync& sync, Request& req) {
   c.url = std::move(*url);
   c.username = std::move(*username);
   c.password = std::move(*password);
-  if (auto s = sync.ConnectCaldav(auth::Caller(req), c, Now()); !s) return Fail(s.error());
+  if (auto s = sync.ConnectCaldav(Caller(req), c, Now()); !s) return Fail(s.error());
   return http::JsonResponse(200, {{"calendar_type", "caldav"}, {"url", c.url}, {"username", c.username}});
 }
 
@@ -113,7 +112,7 @@ Response SyncBooking(service::CalendarSync& sync, Request& req) {
   if (!http::IsUuid(*booking_id)) return Fail(InvalidArgument("booking_id must be a valid UUID", "booking_id"));
   in.booking_uuid = Lower(std::move(*booking_id));
   in.provider = *provider;
-  auto synced = sync.SyncBooking(auth::Caller(req), in, Now());
+  auto synced = sync.SyncBooking(Caller(req), in, Now());
   if (!synced) return Fail(synced.error());
   return http::JsonResponse(200, {{"event_id", synced->event_id},
                                   {"meeting_link", Nullable(synced->meeting_link)},
@@ -122,7 +121,7 @@ Response SyncBooking(service::CalendarSync& sync, Request& req) {
 
 Response Connections(service::CalendarSync& sync, Request& req) {
   json items = json::array();
-  for (const auto& c : sync.Connections(auth::Caller(req))) {
+  for (const auto& c : sync.Connections(Caller(req))) {
     json item = {{"calendar_type", service::CalendarProviderName(c.provider)},
                  {"connected_at", FormatUtc(c.connected_at)}};
     if (c.provider == CalendarProvider::kCaldav) {
@@ -137,17 +136,17 @@ Response Connections(service::CalendarSync& sync, Request& req) {
 Response Disconnect(service::CalendarSync& sync, Request& req) {
   auto provider = service::ParseCalendarProvider(req.Param("calendar_type"));
   if (!provider) return Fail(provider.error());
-  if (auto s = sync.Disconnect(auth::Caller(req), *provider); !s) return Fail(s.error());
+  if (auto s = sync.Disconnect(Caller(req), *provider); !s) return Fail(s.error());
   return http::EmptyResponse(204);
 }
 
 Response CreateFeedToken(service::CalendarFeeds& feeds, Request& req) {
-  std::string token = feeds.RotateToken(auth::Caller(req), Now());
+  std::string token = feeds.RotateToken(Caller(req), Now());
   return http::JsonResponse(201, {{"token", token}, {"feed_path", "/calendar/feed.ics?token=" + token}});
 }
 
 Response RevokeFeedToken(service::CalendarFeeds& feeds, Request& req) {
-  if (auto s = feeds.RevokeToken(auth::Caller(req)); !s) return Fail(s.error());
+  if (auto s = feeds.RevokeToken(Caller(req)); !s) return Fail(s.error());
   return http::EmptyResponse(204);
 }
 
@@ -159,7 +158,7 @@ Response Feed(service::CalendarFeeds& feeds, Request& req) {
 
 Response BookingIcs(service::CalendarFeeds& feeds, Request& req) {
   std::string id = Lower(req.Param("booking_id"));
-  auto ics = feeds.BookingIcs(auth::Caller(req), id, Now());
+  auto ics = feeds.BookingIcs(Caller(req), id, Now());
   if (!ics) return Fail(ics.error());
   return Calendar(200, std::move(*ics), "booking-" + id + ".ics");
 }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/service/coach_bookings.hpp"
@@ -28,17 +29,7 @@ constexpr const char* kTag = "coach bookings (001)";
 constexpr BodyProfile kBodies = BodyProfile::kPydantic;
 constexpr std::size_t kMaxIdLength = 64;
 
-Response Fail(const Error& error) { return http::ErrorResponse(kStyle, error); }
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
-
-// UUIDs compare as stored (lower case); other text is passed on and simply matches nothing.
-std::string NormalizedId(std::string id) {
-  if (http::IsUuid(id)) {
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
-  }
-  return id;
-}
+constexpr FaceErrors Fail{kStyle};
 
 json Nullable(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
@@ -69,29 +60,6 @@ json DetailJson(const CoachSession& s) {
   j["coach_name"] = s.coach.name;
   j["coach_email"] = s.coach.email;
   return j;
-}
-
-// A query integer. Digits too many for 64 bits read as the largest value, so the
-// service's range check names the limits instead of a parse failure.
-Result<std::optional<std::int64_t>> IntQuery(const Request& req, std::string_view name, const std::string& message) {
-  auto text = req.Query(name);
-  if (!text) return std::optional<std::int64_t>();
-  std::string_view s = *text;
-  bool negative = !s.empty() && s.front() == '-';
-  std::string_view digits = negative ? s.substr(1) : s;
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return InvalidArgument(message, std::string(name));
-  }
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (ec == std::errc::result_out_of_range) value = std::numeric_limits<std::int64_t>::max();
-  return std::optional<std::int64_t>(negative ? -value : value);
-}
-
-// The parser's message, prefixed with the field it concerns.
-Error Named(std::string_view field, Error error) {
-  error.message = std::string(field) + ": " + error.message;
-  return error;
 }
 
 // "2025-11-15T14:00:00Z", "2025-11-15T19:30:00+05:30", or a plain date meaning its UTC midnight.
@@ -129,18 +97,18 @@ Response Create(CoachBookings& bookings, Request& req) {
   if (!start) return Fail(Named("session_datetime", start.error()));
 
   service::NewCoachSession in;
-  in.coach_uuid = NormalizedId(std::move(*coach_id));
+  in.coach_uuid = NormalizedUuid(std::move(*coach_id));
   in.start = *start;
   // Lengths beyond any session are clamped into the refused range without overflowing.
   if (*duration) in.length = std::chrono::minutes(std::clamp<std::int64_t>(**duration, -1, 1'000'000));
   in.notes = std::move(notes);
-  auto session = bookings.Create(auth::Caller(req), in, Now());
+  auto session = bookings.Create(Caller(req), in, Now());
   if (!session) return Fail(session.error());
   return http::JsonResponse(201, CreatedJson(*session));
 }
 
 Response Get(CoachBookings& bookings, Request& req) {
-  auto session = bookings.Get(auth::Caller(req), NormalizedId(req.Param("booking_id")));
+  auto session = bookings.Get(Caller(req), NormalizedUuid(req.Param("booking_id")));
   if (!session) return Fail(session.error());
   return http::JsonResponse(200, DetailJson(*session));
 }
@@ -158,9 +126,9 @@ Response List(CoachBookings& bookings, Request& req, bool as_coach) {
     if (!parsed) return Fail(parsed.error());
     query.status = *parsed;
   }
-  const auth::Principal& caller = auth::Caller(req);
-  auto page = as_coach ? bookings.ListForCoach(caller, NormalizedId(req.Param("coach_id")), query)
-                       : bookings.ListForClient(caller, NormalizedId(req.Param("client_id")), query);
+  const auth::Principal& caller = Caller(req);
+  auto page = as_coach ? bookings.ListForCoach(caller, NormalizedUuid(req.Param("coach_id")), query)
+                       : bookings.ListForClient(caller, NormalizedUuid(req.Param("client_id")), query);
   if (!page) return Fail(page.error());
   json items = json::array();
   for (const auto& s : page->sessions) items.push_back(DetailJson(s));
@@ -176,13 +144,13 @@ Response ChangeStatus(CoachBookings& bookings, Request& req) {
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
   auto to = service::ParseSessionStatus(*status);
   if (!to) return Fail(to.error());
-  auto session = bookings.ChangeStatus(auth::Caller(req), NormalizedId(req.Param("booking_id")), *to, Now());
+  auto session = bookings.ChangeStatus(Caller(req), NormalizedUuid(req.Param("booking_id")), *to, Now());
   if (!session) return Fail(session.error());
   return http::JsonResponse(200, DetailJson(*session));
 }
 
 Response Cancel(CoachBookings& bookings, Request& req) {
-  auto done = bookings.Cancel(auth::Caller(req), NormalizedId(req.Param("booking_id")), Now());
+  auto done = bookings.Cancel(Caller(req), NormalizedUuid(req.Param("booking_id")), Now());
   if (!done) return Fail(done.error());
   return http::EmptyResponse(204);
 }
@@ -201,7 +169,7 @@ Response Availability(CoachBookings& bookings, Request& req) {
   if (!step) return Fail(step.error());
   if (*step) query.step = std::chrono::minutes(std::clamp<std::int64_t>(**step, -1, 1'000'000));
 
-  std::string coach_id = NormalizedId(req.Param("coach_id"));
+  std::string coach_id = NormalizedUuid(req.Param("coach_id"));
   auto slots = bookings.Availability(coach_id, query, Now());
   if (!slots) return Fail(slots.error());
   json items = json::array();
@@ -213,9 +181,8 @@ Response Availability(CoachBookings& bookings, Request& req) {
 
 }  // namespace
 
-void RegisterBookingRoutes(http::Router& router, store::Database& db, service::Accounts& accounts,
-                           service::SessionCancelledListener on_cancelled) {
-  auto bookings = std::make_shared<CoachBookings>(db, accounts, std::move(on_cancelled));
+void RegisterBookingRoutes(http::Router& router, service::CoachBookings& coach_bookings) {
+  CoachBookings* bookings = &coach_bookings;
   const std::vector<http::QueryParam> page_params = {
       {"skip", "Records to skip (default 0)."},
       {"limit", "Records to return, 1-100 (default 20)."},

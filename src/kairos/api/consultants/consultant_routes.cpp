@@ -3,6 +3,7 @@
 #include <charconv>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/service/consultants.hpp"
 
@@ -25,55 +26,29 @@ constexpr std::size_t kMaxPersonName = 50;  // the models' max_length
 constexpr std::size_t kMaxTimeText = 32;    // longer than any date or time we accept
 constexpr int kDefaultViewDays = 31;        // GET /consultant/<id>/availability/: weekly windows without a range
 
-// This face answers with 404 for unknown resources and 400 for everything else it refuses.
-Response Fail(const Error& error) {
-  int status = error.code == ErrorCode::kNotFound ? 404
-               : error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kConflict ? 400
-                                                                                                   : 0;
-  return http::ErrorResponse(kStyle, error, status);
-}
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+// This face answers with 404 for unknown resources and 400 for everything else it refuses,
+// conflicts included.
+constexpr FaceErrors Fail{kStyle, ConflictStatus::k400};
 
 // Path ids are decimal (the router checked), at most 18 digits, so they always fit.
-std::int64_t PathInt(const Request& req, std::string_view name) {
-  const std::string& text = req.Param(name);
-  std::int64_t id = 0;
-  std::from_chars(text.data(), text.data() + text.size(), id);
-  return id;
-}
+std::int64_t PathInt(const Request& req, std::string_view name) { return PathInteger(req, name).value_or(0); }
 
 std::int64_t PathId(const Request& req) { return PathInt(req, "id"); }
 
-// The core's parse errors describe the value; this face's message also names the field.
-Error Named(Error error, const char* field) {
-  error.message = std::string(field) + ": " + error.message;
-  return error;
-}
-
 Result<Date> DateField(std::string_view text, const char* field) {
   auto day = ParseDate(text, field);
-  if (!day.ok()) return Named(day.error(), field);
+  if (!day.ok()) return Named(field, day.error());
   return day;
 }
 
+// A query integer; one too large for 64 bits is refused like any other non-integer.
 Result<std::optional<std::int64_t>> QueryInt(const Request& req, const char* name) {
-  auto text = req.Query(name);
-  if (!text) return std::optional<std::int64_t>();
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (text->empty() || ec != std::errc() || end != text->data() + text->size()) {
-    return InvalidArgument(std::string(name) + " must be an integer.", name);
-  }
-  return std::optional<std::int64_t>(value);
-}
-
-Result<std::optional<Date>> QueryDate(const Request& req, const char* name) {
-  auto text = req.Query(name);
-  if (!text) return std::optional<Date>();
-  auto day = DateField(*text, name);
-  if (!day.ok()) return day.error();
-  return std::optional<Date>(*day);
+  Error invalid = InvalidArgument(std::string(name) + " must be an integer.", name);
+  auto n = QueryInteger(req, name, IntSyntax::kDecimal, invalid);
+  if (!n) return n.error();
+  if (!*n) return std::optional<std::int64_t>();
+  if ((*n)->saturated) return invalid;
+  return std::optional<std::int64_t>((*n)->value);
 }
 
 Result<Date> BodyDate(JsonBody& body, const char* name) {
@@ -86,7 +61,7 @@ Result<TimeOfDay> BodyTime(JsonBody& body, const char* name) {
   auto text = body.RequiredString(name, kMaxTimeText);
   if (!text.ok()) return text.error();
   auto time = ParseTimeOfDay(*text, name);
-  if (!time.ok()) return Named(time.error(), name);
+  if (!time.ok()) return Named(name, time.error());
   return time;
 }
 
@@ -94,7 +69,7 @@ Result<TimeOfDay> QueryTime(const Request& req, const char* name) {
   auto text = req.Query(name);
   if (!text) return InvalidArgument(std::string(name) + " is required.", name);
   auto time = ParseTimeOfDay(*text, name);
-  if (!time.ok()) return Named(time.error(), name);
+  if (!time.ok()) return Named(name, time.error());
   return time;
 }
 
@@ -421,13 +396,12 @@ Response TimeRangeFreeTime(Consultants& service, Request& req) {
 
 }  // namespace
 
-void RegisterConsultantRoutes(http::Router& router, store::Database& db, service::Accounts& accounts,
-                              ConsultantRoutesOptions options) {
+void RegisterConsultantRoutes(http::Router& router, service::Consultants& consultants, ConsultantRoutesOptions options) {
   for (const char* prefix : {"/consultant/", "/consultants/", "/user/", "/availabilities/"}) {
     router.SetPrefixStyle(prefix, kStyle);
     router.SetAppendSlash(prefix);  // Django's APPEND_SLASH
   }
-  auto service = std::make_shared<Consultants>(db, accounts);
+  Consultants* service = &consultants;
   const Access access = options.require_auth ? Access::kAuthenticated : Access::kPublic;
   // Each handler holds the service, which lives as long as the route table.
   auto add = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,

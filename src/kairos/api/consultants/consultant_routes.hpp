@@ -4,8 +4,7 @@
 #pragma once
 
 #include "kairos/http/router.hpp"
-#include "kairos/service/accounts.hpp"
-#include "kairos/store/database.hpp"
+#include "kairos/service/consultants.hpp"
 
 namespace kairos::api::consultants {
 
@@ -13,7 +12,7 @@ struct ConsultantRoutesOptions {
   bool require_auth = false;  // every route needs a token or session (else public, as documented)
 };
 
-void RegisterConsultantRoutes(http::Router& router, store::Database& db, service::Accounts& accounts,
-                              ConsultantRoutesOptions options);
+// Adds the routes; they keep a reference to `consultants`, which must outlive the router.
+void RegisterConsultantRoutes(http::Router& router, service::Consultants& consultants, ConsultantRoutesOptions options);
 
 }  // namespace kairos::api::consultants

@@ -1,5 +1,6 @@
 #include "kairos/api/meetings/account_routes.hpp"
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/api/meetings/face.hpp"
 #include "kairos/auth/credentials.hpp"
@@ -95,7 +96,7 @@ Response Login(service::Accounts& accounts, const AccountRoutesOptions& options,
 }
 
 Response Logout(service::Accounts& accounts, const AccountRoutesOptions& options, Request& req) {
-  accounts.Revoke(auth::Caller(req).token_id);
+  accounts.Revoke(Caller(req).token_id);
   Response r = http::JsonResponse(200, {{"is_authenticated", false}});
   for (auto& cookie : auth::ClearedSessionCookies(options.secure_cookies)) r.AddHeader("Set-Cookie", std::move(cookie));
   return r;
@@ -123,7 +124,7 @@ Response Detail(service::Accounts& accounts, Request& req) {
 }
 
 Response Me(service::Accounts& accounts, const AccountRoutesOptions& options, Request& req) {
-  auto account = accounts.FindById(auth::Caller(req).account_id);
+  auto account = accounts.FindById(Caller(req).account_id);
   if (!account) return Fail(account.error());
   const auto& a = *account;
   nlohmann::json me = {{"id", a.id},

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/api/meetings/face.hpp"
 #include "kairos/auth/policy.hpp"
@@ -73,7 +74,7 @@ Response BlockSlots(Meetings& meetings, Request& req) {
   if (auto s = body->RejectUnknownFields(); !s) return FaceError(s.error());
   auto day = ReadDate(*date_text);
   if (!day) return FaceError(day.error());
-  auto result = meetings.BlockHours(auth::Caller(req), *day, std::move(*hours), Now());
+  auto result = meetings.BlockHours(Caller(req), *day, std::move(*hours), Now());
   if (!result) return FaceError(result.error());
   return DayResponse(*result);
 }
@@ -83,7 +84,7 @@ Response AvailableSlots(Meetings& meetings, Request& req) {
   if (!date_text) return FaceError(InvalidArgument("date is required (YYYY-MM-DD)", "date"));
   auto day = ReadDate(*date_text);
   if (!day) return FaceError(day.error());
-  auto result = meetings.Hours(auth::Caller(req), req.Query("user").value_or(""), *day);
+  auto result = meetings.Hours(Caller(req), req.Query("user").value_or(""), *day);
   // An unknown user is a field error of the original's query serializer.
   if (!result && result.error().code == ErrorCode::kNotFound) {
     return FaceError(
@@ -95,8 +96,8 @@ Response AvailableSlots(Meetings& meetings, Request& req) {
 
 }  // namespace
 
-void RegisterAvailabilityRoutes(http::Router& router, store::Database& db, service::Accounts& accounts) {
-  auto meetings = std::make_shared<Meetings>(db, accounts);
+void RegisterAvailabilityRoutes(http::Router& router, service::Meetings& meetings_service) {
+  Meetings* meetings = &meetings_service;
   router.Add({Method::kPost, "/api/user/block_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Add to the caller's blocked hours (0-23, local time) of one day; refused if a new hour holds an event.",
               {}, [meetings](Request& req) { return BlockSlots(*meetings, req); }});

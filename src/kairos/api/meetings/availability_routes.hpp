@@ -4,12 +4,11 @@
 #pragma once
 
 #include "kairos/http/router.hpp"
-#include "kairos/service/accounts.hpp"
-#include "kairos/store/database.hpp"
+#include "kairos/service/meetings.hpp"
 
 namespace kairos::api::meetings {
 
-// Adds the routes; they keep references to `db` and `accounts`, which must outlive the router.
-void RegisterAvailabilityRoutes(http::Router& router, store::Database& db, service::Accounts& accounts);
+// Adds the routes; they keep a reference to `meetings`, which must outlive the router.
+void RegisterAvailabilityRoutes(http::Router& router, service::Meetings& meetings);
 
 }  // namespace kairos::api::meetings

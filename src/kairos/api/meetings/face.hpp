@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/core/time.hpp"
 #include "kairos/http/errors.hpp"
@@ -20,9 +21,7 @@ inline constexpr const char* kFaceTag = "meetings (002)";
 
 // This face answers every refused request that is not about access with 400, as its
 // document's validation messages are; access and lookups keep their own codes.
-inline http::Response FaceError(const Error& error) {
-  return http::ErrorResponse(kFaceStyle, error, error.code == ErrorCode::kConflict ? 400 : 0);
-}
+inline constexpr FaceErrors FaceError{kFaceStyle, ConflictStatus::k400};
 
 // A body that could not be read at all: 400 {"detail": "..."}, as the framework's parse
 // error; a field's error keeps its field.
@@ -30,8 +29,6 @@ inline http::Response BodyError(const Error& error) {
   if (!error.field.empty()) return FaceError(error);
   return http::JsonResponse(400, {{"detail", error.message}});
 }
-
-inline Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 // An instant as the document shows created/modified: UTC, "2020-04-07 18:00:17".
 inline std::string UtcStamp(Instant t) { return FormatLocalDateTimeSpaced(LocalDateTime{t.time_since_epoch()}); }

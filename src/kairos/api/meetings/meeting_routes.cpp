@@ -6,9 +6,11 @@
 #include <map>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/api/meetings/face.hpp"
 #include "kairos/auth/policy.hpp"
+#include "kairos/core/text.hpp"
 #include "kairos/service/meetings.hpp"
 
 namespace kairos::api::meetings {
@@ -129,28 +131,22 @@ Result<MeetingFields> ReadMeeting(const Request& req, Fields which) {
 Response Create(Meetings& meetings, Request& req) {
   auto fields = ReadMeeting(req, Fields::kCreate);
   if (!fields) return BodyError(fields.error());
-  auto meeting = meetings.Create(auth::Caller(req), *fields, Now());
+  auto meeting = meetings.Create(Caller(req), *fields, Now());
   if (!meeting) return FaceError(meeting.error());
   return http::JsonResponse(201, {{"response", MeetingJson(*meeting)}});
 }
 
 // The meeting id of the path; ids too large for 64 bits name no meeting.
-std::optional<std::int64_t> MeetingId(const Request& req) {
-  std::int64_t id = 0;
-  const std::string& text = req.Param("id");
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return id;
-}
+std::optional<std::int64_t> MeetingId(const Request& req) { return PathInteger(req, "id"); }
 
 Response Update(Meetings& meetings, Request& req, Fields which) {
   auto id = MeetingId(req);
   if (!id) return FaceError(NotFound("Not found."));
   // Access is decided before the body is read, so strangers learn nothing from validation.
-  if (auto s = meetings.MayUpdate(auth::Caller(req), *id); !s) return FaceError(s.error());
+  if (auto s = meetings.MayUpdate(Caller(req), *id); !s) return FaceError(s.error());
   auto fields = ReadMeeting(req, which);
   if (!fields) return BodyError(fields.error());
-  auto meeting = meetings.Update(auth::Caller(req), *id, *fields, Now());
+  auto meeting = meetings.Update(Caller(req), *id, *fields, Now());
   if (!meeting) return FaceError(meeting.error());
   return http::JsonResponse(200, {{"response", MeetingJson(*meeting)}});
 }
@@ -160,23 +156,19 @@ Response Update(Meetings& meetings, Request& req, Fields which) {
 Response Get(Meetings& meetings, Request& req) {
   auto id = MeetingId(req);
   if (!id) return FaceError(NotFound("Not found."));
-  auto meeting = meetings.Find(auth::Caller(req), *id);
+  auto meeting = meetings.Find(Caller(req), *id);
   if (!meeting) return FaceError(meeting.error());
   return http::JsonResponse(200, MeetingJson(*meeting));
 }
 
 // A query number as Django REST framework's LimitOffsetPagination reads one (Python's
 // int(): whitespace and a sign allowed); nullopt when it is none.
+// Numbers beyond 64 bits are none.
 std::optional<std::int64_t> QueryNumber(std::optional<std::string> text) {
   if (!text) return std::nullopt;
-  std::string_view t = *text;
-  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
-  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
-  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) return std::nullopt;
-  return n;
+  auto n = ReadInteger(*text, IntSyntax::kPython);
+  if (!n || n->saturated) return std::nullopt;
+  return n->value;
 }
 
 // Python's quote_plus: unreserved characters as they are, spaces as '+'.
@@ -184,7 +176,7 @@ std::string QuotePlus(std::string_view s) {
   std::string out;
   while (true) {
     auto space = s.find(' ');
-    out += http::PercentEncode(s.substr(0, space));
+    out += PercentEncode(s.substr(0, space));
     if (space == std::string_view::npos) break;
     out += '+';
     s.remove_prefix(space + 1);
@@ -223,7 +215,7 @@ Response List(Meetings& meetings, Request& req) {
   if (auto limit = QueryNumber(req.Query("limit")); limit && *limit > 0) request.limit = *limit;
   if (auto offset = QueryNumber(req.Query("offset")); offset && *offset >= 0) request.offset = *offset;
   request.status = req.Query("status");
-  auto page = meetings.Upcoming(auth::Caller(req), request, Now());
+  auto page = meetings.Upcoming(Caller(req), request, Now());
   if (!page) return FaceError(page.error());
   const std::int64_t limit = request.limit;
   const std::int64_t offset = request.offset;
@@ -241,8 +233,8 @@ Response List(Meetings& meetings, Request& req) {
 
 }  // namespace
 
-void RegisterMeetingRoutes(http::Router& router, store::Database& db, service::Accounts& accounts) {
-  auto meetings = std::make_shared<Meetings>(db, accounts);
+void RegisterMeetingRoutes(http::Router& router, service::Meetings& meetings_service) {
+  Meetings* meetings = &meetings_service;
   router.Add({Method::kPost, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Book a one-hour meeting at time_slot (organiser's local time) with participants (emails).", {},
               [meetings](Request& req) { return Create(*meetings, req); }});

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/service/time_slots.hpp"
@@ -31,19 +32,7 @@ constexpr std::size_t kMaxShortText = 64;   // zones, dates, times, statuses, pa
 constexpr std::size_t kMaxTitleLength = 255;  // the document's VARCHAR(255)
 
 // The document answers every rule it lists, overlaps included, with 400.
-Response Fail(const Error& error) {
-  return http::ErrorResponse(kStyle, error, error.code == ErrorCode::kConflict ? 400 : 0);
-}
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
-
-// UUIDs compare as stored (lower case); other text is passed on and simply matches nothing.
-std::string NormalizedId(std::string id) {
-  if (http::IsUuid(id)) {
-    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
-  }
-  return id;
-}
+constexpr FaceErrors Fail{kStyle, ConflictStatus::k400};
 
 json Nullable(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
@@ -74,12 +63,6 @@ json SlotsJson(const std::vector<TimeSlot>& slots) {
   json items = json::array();
   for (const auto& s : slots) items.push_back(SlotJson(s));
   return items;
-}
-
-// The parser's message, prefixed with the field it concerns.
-Error Named(std::string_view field, Error error) {
-  error.message = std::string(field) + ": " + error.message;
-  return error;
 }
 
 // A string field that may also be null or absent (both nullopt). NUL characters are
@@ -121,31 +104,6 @@ Result<Date> ParseEndDate(std::string_view text) {
   return DateOf(*local);
 }
 
-// A query integer. Digits too many for 64 bits read as the largest value, so the
-// service's range check names the limits instead of a parse failure.
-Result<std::optional<std::int64_t>> IntQuery(const Request& req, std::string_view name, const std::string& message) {
-  auto text = req.Query(name);
-  if (!text) return std::optional<std::int64_t>();
-  std::string_view s = *text;
-  bool negative = !s.empty() && s.front() == '-';
-  std::string_view digits = negative ? s.substr(1) : s;
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return InvalidArgument(message, std::string(name));
-  }
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (ec == std::errc::result_out_of_range) value = std::numeric_limits<std::int64_t>::max();
-  return std::optional<std::int64_t>(negative ? -value : value);
-}
-
-Result<std::optional<Date>> DateQuery(const Request& req, std::string_view name) {
-  auto text = req.Query(name);
-  if (!text) return std::optional<Date>();
-  auto day = ParseDate(*text, name);
-  if (!day) return Named(name, day.error());
-  return std::optional<Date>(*day);
-}
-
 Response Create(TimeSlots& slots, Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
@@ -183,7 +141,7 @@ Response Create(TimeSlots& slots, Request& req) {
   in.is_recurring = recurring.value_or(false);
   in.recurring_pattern = *pattern;
   in.recurring_end_date = *end_date;
-  auto created = slots.Create(auth::Caller(req), in, Now());
+  auto created = slots.Create(Caller(req), in, Now());
   if (!created) return Fail(created.error());
   json out = SlotJson(created->first);
   if (created->first.is_recurring) out["occurrences_created"] = created->occurrences;
@@ -241,7 +199,7 @@ Response CreateBulk(TimeSlots& slots, Request& req) {
   in.title = std::move(*title);
   in.description = std::move(*description);
   if (duration) in.duration = std::chrono::minutes(std::clamp<std::int64_t>(*duration, -1, 1'000'000));
-  auto created = slots.CreateBulk(auth::Caller(req), in, Now());
+  auto created = slots.CreateBulk(Caller(req), in, Now());
   if (!created) return Fail(created.error());
   return http::JsonResponse(
       200, {{"success", true},
@@ -254,10 +212,10 @@ Response CreateBulk(TimeSlots& slots, Request& req) {
 
 Response List(TimeSlots& slots, Request& req) {
   service::TimeSlotFilter filter;
-  auto start = DateQuery(req, "start_date");
+  auto start = QueryDate(req, "start_date");
   if (!start) return Fail(start.error());
   filter.start_date = *start;
-  auto end = DateQuery(req, "end_date");
+  auto end = QueryDate(req, "end_date");
   if (!end) return Fail(end.error());
   filter.end_date = *end;
   if (auto status = req.Query("status")) {
@@ -271,7 +229,7 @@ Response List(TimeSlots& slots, Request& req) {
   auto offset = IntQuery(req, "offset", "offset must be a non-negative integer");
   if (!offset) return Fail(offset.error());
   if (*offset) filter.offset = **offset;
-  auto page = slots.List(auth::Caller(req), filter);
+  auto page = slots.List(Caller(req), filter);
   if (!page) return Fail(page.error());
   Response r = http::JsonResponse(200, SlotsJson(page->slots));
   r.SetHeader("X-Total-Count", std::to_string(page->total));
@@ -279,7 +237,7 @@ Response List(TimeSlots& slots, Request& req) {
 }
 
 Response Summary(TimeSlots& slots, Request& req) {
-  auto s = slots.Summary(auth::Caller(req), Now());
+  auto s = slots.Summary(Caller(req), Now());
   if (!s) return Fail(s.error());
   return http::JsonResponse(
       200, {{"total_slots", s->total_slots},
@@ -294,13 +252,13 @@ Response Summary(TimeSlots& slots, Request& req) {
 Response Upcoming(TimeSlots& slots, Request& req) {
   auto limit = IntQuery(req, "limit", "limit must be between 1 and 50");
   if (!limit) return Fail(limit.error());
-  auto found = slots.Upcoming(auth::Caller(req), limit->value_or(service::kDefaultUpcomingLimit), Now());
+  auto found = slots.Upcoming(Caller(req), limit->value_or(service::kDefaultUpcomingLimit), Now());
   if (!found) return Fail(found.error());
   return http::JsonResponse(200, SlotsJson(*found));
 }
 
 Response Get(TimeSlots& slots, Request& req) {
-  auto slot = slots.Get(auth::Caller(req), NormalizedId(req.Param("slot_id")));
+  auto slot = slots.Get(Caller(req), NormalizedUuid(req.Param("slot_id")));
   if (!slot) return Fail(slot.error());
   return http::JsonResponse(200, SlotJson(*slot));
 }
@@ -331,27 +289,27 @@ Response Update(TimeSlots& slots, Request& req) {
   if (!status) return Fail(status.error());
   changes.status = *status;
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto slot = slots.Update(auth::Caller(req), NormalizedId(req.Param("slot_id")), changes, Now());
+  auto slot = slots.Update(Caller(req), NormalizedUuid(req.Param("slot_id")), changes, Now());
   if (!slot) return Fail(slot.error());
   return http::JsonResponse(200, SlotJson(*slot));
 }
 
 Response Delete(TimeSlots& slots, Request& req) {
-  auto done = slots.Delete(auth::Caller(req), NormalizedId(req.Param("slot_id")), Now());
+  auto done = slots.Delete(Caller(req), NormalizedUuid(req.Param("slot_id")), Now());
   if (!done) return Fail(done.error());
   return http::JsonResponse(200, {{"success", true}, {"message", "Time slot deleted successfully"}});
 }
 
 Response ChangeStatus(TimeSlots& slots, Request& req, TimeSlotStatus to) {
-  auto slot = slots.ChangeStatus(auth::Caller(req), NormalizedId(req.Param("slot_id")), to, Now());
+  auto slot = slots.ChangeStatus(Caller(req), NormalizedUuid(req.Param("slot_id")), to, Now());
   if (!slot) return Fail(slot.error());
   return http::JsonResponse(200, SlotJson(*slot));
 }
 
 }  // namespace
 
-void RegisterTimeSlotRoutes(http::Router& router, store::Database& db) {
-  auto slots = std::make_shared<TimeSlots>(db);
+void RegisterTimeSlotRoutes(http::Router& router, service::TimeSlots& time_slots) {
+  TimeSlots* slots = &time_slots;
   auto route = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
                    http::Handler handler) {
     router.Add({method, std::move(pattern), Access::kAuthenticated, kStyle, kTag, std::move(summary),

@@ -4,11 +4,11 @@
 #pragma once
 
 #include "kairos/http/router.hpp"
-#include "kairos/store/database.hpp"
+#include "kairos/service/time_slots.hpp"
 
 namespace kairos::api::time_slots {
 
-// Adds the routes; they keep a reference to `db`, which must outlive the router.
-void RegisterTimeSlotRoutes(http::Router& router, store::Database& db);
+// Adds the routes; they keep a reference to `slots`, which must outlive the router.
+void RegisterTimeSlotRoutes(http::Router& router, service::TimeSlots& slots);
 
 }  // namespace kairos::api::time_slots

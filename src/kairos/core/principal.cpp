@@ -1,4 +1,4 @@
-#include "kairos/auth/principal.hpp"
+#include "kairos/core/principal.hpp"
 
 namespace kairos::auth {
 
