@@ -118,6 +118,22 @@ void Response::SetHeader(std::string name, std::string value) {
 
 void Response::AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 
+void Response::AddVary(std::string_view field) {
+  for (auto& [k, v] : headers) {
+    if (!IEquals(k, "Vary")) continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      if (IEquals(Trim(rest.substr(0, comma)), field)) return;
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    v += ", ";
+    v += field;
+    return;
+  }
+  headers.emplace_back("Vary", std::string(field));
+}
+
 std::string_view Response::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
     if (IEquals(k, name)) return v;

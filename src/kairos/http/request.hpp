@@ -62,6 +62,8 @@ struct Response {
 
   void SetHeader(std::string name, std::string value);
   void AddHeader(std::string name, std::string value);  // may repeat (Set-Cookie)
+  // Adds a field name to Vary, once (CORS and compression both vary responses).
+  void AddVary(std::string_view field);
   std::string_view Header(std::string_view name) const;
 };
 

@@ -55,5 +55,16 @@ TEST(Response, HeadersSetAndAdd) {
   EXPECT_EQ(r.headers.size(), 3u);
 }
 
+TEST(Response, AddVaryAddsEachFieldOnce) {
+  Response r;
+  r.AddVary("Origin");
+  EXPECT_EQ(r.Header("Vary"), "Origin");
+  r.AddVary("Accept-Encoding");
+  r.AddVary("origin");
+  r.AddVary("Accept-Encoding");
+  EXPECT_EQ(r.Header("Vary"), "Origin, Accept-Encoding");
+  EXPECT_EQ(r.headers.size(), 1u);
+}
+
 }  // namespace
 }  // namespace kairos::http

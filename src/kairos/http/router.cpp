@@ -118,6 +118,15 @@ bool Router::MatchesAny(const std::vector<std::string_view>& parts) const {
   return std::any_of(compiled_.begin(), compiled_.end(), [&](const Compiled& c) { return Match(c, parts, nullptr); });
 }
 
+std::vector<const Route*> Router::RoutesAt(std::string_view path) const {
+  auto parts = SplitPath(path);
+  std::vector<const Route*> out;
+  for (const auto& c : compiled_) {
+    if (Match(c, parts, nullptr)) out.push_back(c.route);
+  }
+  return out;
+}
+
 std::optional<Response> Router::AppendSlash(const Request& request) const {
   if (request.path.empty() || request.path.back() == '/') return std::nullopt;
   const std::string slashed = request.path + "/";

@@ -76,6 +76,10 @@ class Router {
 
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
+  // The routes whose pattern matches a (decoded) path, whatever their method, most
+  // specific first; empty when the path has none. CORS preflights answer from these.
+  std::vector<const Route*> RoutesAt(std::string_view path) const;
+
   // Called with the route and what() when a handler throws; used for logging.
   std::function<void(const Request&, const std::string&)> on_exception;
 

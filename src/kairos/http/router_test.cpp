@@ -77,6 +77,16 @@ TEST_F(RouterTest, WrongMethodIs405WithAllowInTheFaceStyle) {
   EXPECT_NE(dm.response.body.find("err_message"), std::string::npos);
 }
 
+TEST_F(RouterTest, RoutesAtListsEveryMethodOfAPath) {
+  auto at = router_.RoutesAt("/users/time-slots/123e4567-e89b-12d3-a456-426614174000");
+  ASSERT_EQ(at.size(), 2u);
+  EXPECT_EQ(at[0]->pattern, "/users/time-slots/{slot_id:uuid}");
+  EXPECT_EQ(at[0]->method, Method::kGet);
+  EXPECT_EQ(at[1]->method, Method::kPut);
+  EXPECT_TRUE(router_.RoutesAt("/users/time-slots/not-a-uuid").empty());
+  EXPECT_TRUE(router_.RoutesAt("/nowhere").empty());
+}
+
 TEST_F(RouterTest, HeadUsesTheGetRoute) {
   auto r = Make(Method::kHead, "/api/event/");
   EXPECT_EQ(router_.Dispatch(r).response.body, "events");
