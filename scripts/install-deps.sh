@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config
   libboost-dev libhowardhinnant-date-dev libabsl-dev libical-dev libsqlite3-dev libpq-dev
-  nlohmann-json3-dev libsodium-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libsodium-dev libspdlog-dev libcli11-dev libcurl4-openssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev tzdata sqlite3
   wrk nginx-light curl
   postgresql radicale

@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "kairos/core/text.hpp"
+#include "kairos/http/compression.hpp"
 
 namespace kairos::http {
 namespace {
@@ -270,6 +271,14 @@ struct Server::Impl {
     }
   }
 
+  // Everything between a parsed request and its response, on a worker: the router's
+  // answer, then compression.
+  Dispatched Handle(Request& req) const {
+    Dispatched d = router.Dispatch(req);
+    CompressResponse(req, d.response);
+    return d;
+  }
+
   // Marks the connection busy (a request is being read or handled) or idle, and clears
   // the deadline of the operation that just finished.
   void SetBusy(Connection& c, bool busy) {
@@ -377,7 +386,7 @@ struct Server::Impl {
       if (q != std::string::npos) req.query_string = req.target.substr(q + 1);
 
       // From here the coroutine runs on the worker that ran the handler.
-      Dispatched d = co_await Offload(workers, [this, &req]() { return router.Dispatch(req); });
+      Dispatched d = co_await Offload(workers, [this, &req]() { return Handle(req); });
 
       double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       std::string_view route_label = d.route != nullptr ? std::string_view(d.route->pattern) : "unmatched";
