@@ -142,11 +142,17 @@ int Serve(const Config& config) {
     spdlog::error("{}", trusted_proxies.error().message);
     return 2;
   }
+  auto cors = http::CorsPolicy::Parse(config.cors_origins);
+  if (!cors.ok()) {
+    spdlog::error("{}", cors.error().message);
+    return 2;
+  }
   spdlog::debug("settings: io-threads={} worker-threads={} db-readers={} db-pool-size={} body-limit={} "
-                "header-limit={} header-timeout-ms={} body-timeout-ms={} idle-timeout-ms={} trusted-proxies={}",
+                "header-limit={} header-timeout-ms={} body-timeout-ms={} idle-timeout-ms={} trusted-proxies={} "
+                "cors-origins={}",
                 config.io_threads, config.worker_threads, config.db_readers, config.db_pool_size, config.body_limit,
                 config.header_limit, config.header_timeout_ms, config.body_timeout_ms, config.idle_timeout_ms,
-                config.trusted_proxies.size());
+                config.trusted_proxies.size(), config.cors_origins.size());
 
   http::ServerOptions options;
   options.host = listen->host;
@@ -162,6 +168,7 @@ int Serve(const Config& config) {
   options.access_log = config.access_log;
   options.access_logger = LogAccess;
   options.trusted_proxies = *trusted_proxies;
+  options.cors = *cors;
 
   // Bind first: a busy port is reported before the database is created or migrated.
   // Connections that arrive meanwhile wait in the backlog until the routes are ready.

@@ -37,6 +37,7 @@ struct Config {
   int login_max_address_failures = 100;             // per client address, any username...
   std::int64_t login_failure_window_seconds = 900;  // ...within this window; then 429
   std::vector<std::string> trusted_proxies;         // IPs or CIDRs whose X-Forwarded-For is believed
+  std::vector<std::string> cors_origins;            // origins browsers may call from (CORS); none: off
   unsigned long long argon2_opslimit = 2;           // libsodium's OPSLIMIT_INTERACTIVE
   std::size_t argon2_memlimit = 64 << 20;           // libsodium's MEMLIMIT_INTERACTIVE
   int hash_concurrency = 2;                         // password hashes computed at once

@@ -15,6 +15,7 @@
 #include "kairos/app/logging.hpp"
 #include "kairos/app/user_commands.hpp"
 #include "kairos/http/client_address.hpp"
+#include "kairos/http/cors.hpp"
 #include "kairos/store/migrations.hpp"
 
 namespace {
@@ -123,6 +124,9 @@ std::string ApplyConfigFile(const std::string& path, CLI::App* root, CLI::App* s
       if (auto proxies = kairos::http::TrustedProxies::Parse(items); !proxies.ok()) {
         return where + proxies.error().message;
       }
+    }
+    if (entry.key == "cors-origins") {
+      if (auto policy = kairos::http::CorsPolicy::Parse(results); !policy.ok()) return where + policy.error().message;
     }
     CLI::Option* target = OptionForKey(command, entry.key);
     if (target == nullptr) target = OptionForKey(root, entry.key);
@@ -254,6 +258,11 @@ int main(int argc, char** argv) {
                     "Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client "
                     "address; from any other peer the header is ignored")
       ->envname("KAIROS_TRUSTED_PROXIES")
+      ->delimiter(',');
+  serve->add_option("--cors-origins", config.cors_origins,
+                    "Origins (scheme://host[:port], comma-separated; * for any, then without credentials) whose "
+                    "browser scripts may call the API (CORS); none: no CORS headers at all")
+      ->envname("KAIROS_CORS_ORIGINS")
       ->delimiter(',');
   AddHashFlags(serve, config);
   serve->add_option("--hash-concurrency", config.hash_concurrency,

@@ -12,6 +12,7 @@
 
 #include "kairos/http/server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <iterator>
@@ -271,10 +272,21 @@ struct Server::Impl {
     }
   }
 
-  // Everything between a parsed request and its response, on a worker: the router's
-  // answer, then compression.
+  // Everything between a parsed request and its response, on a worker: a CORS preflight
+  // is answered here, anything else by the router; then CORS headers and compression.
   Dispatched Handle(Request& req) const {
+    if (options.cors.enabled() && IsPreflight(req)) {
+      auto routes = router.RoutesAt(req.path);
+      std::vector<Method> methods;
+      for (const Route* route : routes) {
+        if (std::find(methods.begin(), methods.end(), route->method) == methods.end()) methods.push_back(route->method);
+      }
+      if (auto answer = AnswerPreflight(options.cors, req, methods)) {
+        return {std::move(*answer), routes.front()};  // counted under the path's pattern
+      }
+    }
     Dispatched d = router.Dispatch(req);
+    ApplyCors(options.cors, req, d.response);
     CompressResponse(req, d.response);
     return d;
   }

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "kairos/http/client_address.hpp"
+#include "kairos/http/cors.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/router.hpp"
 
@@ -44,6 +45,7 @@ struct ServerOptions {
   bool access_log = true;
   std::function<void(const AccessRecord&)> access_logger;  // called per request when access_log is on
   TrustedProxies trusted_proxies;  // peers whose X-Forwarded-For names the client
+  CorsPolicy cors;                 // off unless origins are listed (see cors.hpp)
 };
 
 class Server {
