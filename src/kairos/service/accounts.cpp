@@ -16,7 +16,8 @@ using store::Text;
 using store::Tx;
 
 constexpr std::string_view kAccountColumns =
-    "id, uuid, username, email, first_name, last_name, timezone, role, is_active";
+    "id, uuid, username, email, first_name, last_name, timezone, role, is_active, "
+    "CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END";
 const char* const kLoginFailed = "Unable to log in with provided credentials.";
 
 std::int64_t NowSeconds() {
@@ -64,6 +65,7 @@ Account FromRow(const Row& row) {
   a.timezone = row.Text(6);
   a.role = auth::ParseRole(row.Text(7)).value_or(auth::Role::kClient);
   a.is_active = row.Bool(8);
+  a.can_sign_in = row.Int(9) == 1;
   return a;
 }
 
@@ -177,6 +179,7 @@ Result<Account> Accounts::Create(const NewAccount& in) {
   a.last_name = in.last_name;
   a.timezone = in.timezone;
   a.role = in.role;
+  a.can_sign_in = true;
   try {
     return db_.Write([&](Tx& tx) -> Result<Account> {
       if (auto dup = duplicate(tx)) return *dup;
@@ -307,7 +310,7 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
     auto row = tx.QueryOne(sql + "username_key = ?", {Text(key)});
     if (!row) row = tx.QueryOne(sql + "email_key = ?", {Text(key)});
     if (!row) return std::nullopt;
-    return Stored{FromRow(*row), row->OptionalText(9)};
+    return Stored{FromRow(*row), row->OptionalText(10)};
   });
 
   bool ok = false;

@@ -26,6 +26,7 @@ struct Account {
   std::string timezone = "UTC";
   auth::Role role = auth::Role::kClient;
   bool is_active = true;
+  bool can_sign_in = false;  // it has a password (accounts made through face 004 have none)
 };
 
 struct NewAccount {

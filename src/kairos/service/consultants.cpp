@@ -119,13 +119,6 @@ std::optional<std::int64_t> OverlappingWeeklyRule(Tx& tx, std::int64_t calendar_
   return row->Int(0);
 }
 
-// True when the account has a password, so it can sign in and has credentials of its own.
-bool CanSignIn(Tx& tx, std::int64_t account_id) {
-  auto row = tx.QueryOne("SELECT CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END FROM accounts WHERE id = ?",
-                         {Int(account_id)});
-  return row && row->Int(0) == 1;
-}
-
 // Only the account itself or an admin acts for an account that can sign in.
 Status RequireOwnCredentials(const std::optional<auth::Principal>& caller, std::int64_t account_id,
                              const std::string& what) {
@@ -244,7 +237,7 @@ Result<Person> Consultants::FindUser(std::int64_t no) {
 Status Consultants::MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller) {
   auto c = FindConsultant(consultant_id);
   if (!c.ok()) return c.error();
-  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, c->account.id); })) return {};
+  if (!c->account.can_sign_in) return {};
   return RequireOwnCredentials(caller, c->account.id, "consultant " + std::to_string(consultant_id));
 }
 
@@ -253,7 +246,7 @@ Status Consultants::MayReserve(std::int64_t consultant_id, std::int64_t user_id,
   if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
   auto user = FindUser(user_id);
   if (!user.ok()) return user.error();
-  if (!db_.Read([&](Tx& tx) { return CanSignIn(tx, user->account.id); })) return {};
+  if (!user->account.can_sign_in) return {};
   return RequireOwnCredentials(caller, user->account.id, "user " + std::to_string(user_id));
 }
 
