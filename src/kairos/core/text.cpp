@@ -48,4 +48,16 @@ std::string PercentEncode(std::string_view s) {
   return out;
 }
 
+std::string PercentEncodeAround(std::string_view s, char separator, char written_as) {
+  std::string out;
+  while (true) {
+    auto at = s.find(separator);
+    out += PercentEncode(s.substr(0, at));
+    if (at == std::string_view::npos) break;
+    out += written_as;
+    s.remove_prefix(at + 1);
+  }
+  return out;
+}
+
 }  // namespace kairos

@@ -10,5 +10,8 @@ namespace kairos {
 std::string PercentDecode(std::string_view s, bool form);
 // Encodes everything but unreserved characters (RFC 3986).
 std::string PercentEncode(std::string_view s);
+// Encodes each piece between `separator`s as PercentEncode does, and writes each separator
+// as `written_as`: '/' as '/' re-encodes a path, ' ' as '+' is Python's quote_plus.
+std::string PercentEncodeAround(std::string_view s, char separator, char written_as);
 
 }  // namespace kairos

@@ -43,6 +43,8 @@ TEST(PercentCoding, RoundTripsAndKeepsBadEscapes) {
   EXPECT_EQ(PercentDecode("%zz%4", false), "%zz%4");
   EXPECT_EQ(PercentEncode("a b/é"), "a%20b%2F%C3%A9");
   EXPECT_EQ(PercentDecode(PercentEncode("x=1&y=ü"), true), "x=1&y=ü");
+  EXPECT_EQ(PercentEncodeAround("/a b/é/", '/', '/'), "/a%20b/%C3%A9/");
+  EXPECT_EQ(PercentEncodeAround("a b&c d", ' ', '+'), "a+b%26c+d");
 }
 
 TEST(Response, HeadersSetAndAdd) {

@@ -30,19 +30,6 @@ bool IsIsoDate(std::string_view s) {
   return true;
 }
 
-// A decoded path encoded again, keeping its slashes.
-std::string PercentEncodePath(std::string_view path) {
-  std::string out;
-  while (true) {
-    auto slash = path.find('/');
-    out += PercentEncode(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    out += '/';
-    path.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
 }  // namespace
 
 bool IsUuid(std::string_view s) {
@@ -136,7 +123,8 @@ std::optional<Response> Router::AppendSlash(const Request& request) const {
   // The path as the client wrote it (still percent-encoded), then the slash and the query.
   std::string_view raw = request.target;
   raw = raw.substr(0, raw.find('?'));
-  std::string location = raw.empty() || raw.front() != '/' ? PercentEncodePath(request.path) : std::string(raw);
+  std::string location =
+      raw.empty() || raw.front() != '/' ? PercentEncodeAround(request.path, '/', '/') : std::string(raw);
   location += '/';
   if (!request.query_string.empty()) location += "?" + request.query_string;
   Response r;

@@ -5,6 +5,7 @@
 
 #include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
+#include "kairos/booking/calendars.hpp"
 #include "kairos/service/consultants.hpp"
 
 namespace kairos::api::consultants {
@@ -193,8 +194,7 @@ Response ConsultantFreeTime(Consultants& service, Request& req) {
   auto last = QueryDate(req, "end_date");
   if (!last.ok()) return Fail(last.error());
   auto dated = [&]() {
-    auto zone = FindZone(consultant->account.timezone);
-    Date today = LocalDate(Now(), zone.ok() ? *zone : *FindZone("UTC"));
+    Date today = LocalDate(Now(), booking::ZoneOrUtc(consultant->account.timezone));
     Date from = first->value_or(today);
     Date to = last->value_or(Date{date::sys_days{from} + date::days{kDefaultViewDays - 1}});
     return service.FreeTime(consultant->no, from, to, Now());
@@ -211,8 +211,7 @@ Response ConsultantFreeTime(Consultants& service, Request& req) {
 Response DateFreeTime(Consultants& service, Request& req) {
   auto day = ParseDate(req.Param("date"), "date");
   if (!day.ok()) return Fail(InvalidArgument("Invalid date format. Use YYYY-MM-DD. " + day.error().message, "date"));
-  auto last_zone = FindZone("Etc/GMT+12");
-  if (*day < LocalDate(Now(), last_zone.ok() ? *last_zone : *FindZone("UTC"))) {
+  if (*day < LocalDate(Now(), booking::ZoneOrUtc("Etc/GMT+12"))) {
     return Fail(InvalidArgument("Cannot query availability for past dates", "date"));
   }
   auto slots = service.FreeTime(std::nullopt, *day, *day, Now());

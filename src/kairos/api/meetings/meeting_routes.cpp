@@ -171,19 +171,6 @@ std::optional<std::int64_t> QueryNumber(std::optional<std::string> text) {
   return n->value;
 }
 
-// Python's quote_plus: unreserved characters as they are, spaces as '+'.
-std::string QuotePlus(std::string_view s) {
-  std::string out;
-  while (true) {
-    auto space = s.find(' ');
-    out += PercentEncode(s.substr(0, space));
-    if (space == std::string_view::npos) break;
-    out += '+';
-    s.remove_prefix(space + 1);
-  }
-  return out;
-}
-
 // The list's URL with limit and offset set (offset dropped when absent), the other
 // parameters kept, keys sorted: the links DRF's LimitOffsetPagination builds.
 std::string PageLink(const Request& req, std::int64_t limit, std::optional<std::int64_t> offset) {
@@ -200,7 +187,7 @@ std::string PageLink(const Request& req, std::int64_t limit, std::optional<std::
   char sep = '?';
   for (const auto& [k, values] : query) {
     for (const auto& v : values) {
-      link += sep + QuotePlus(k) + "=" + QuotePlus(v);
+      link += sep + PercentEncodeAround(k, ' ', '+') + "=" + PercentEncodeAround(v, ' ', '+');
       sep = '&';
     }
   }
