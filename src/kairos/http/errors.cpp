@@ -18,6 +18,26 @@ int DefaultStatus(ErrorCode code) {
   return 500;
 }
 
+std::string_view StatusTitle(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+  }
+  return status < 500 ? "Client Error" : "Server Error";
+}
+
 std::string_view MissingCredentialsMessage(ErrorStyle style) {
   return style == ErrorStyle::kDetail ? "Not authenticated" : "Authentication credentials were not provided.";
 }
@@ -68,8 +88,15 @@ Response ErrorResponse(ErrorStyle style, const Error& error, int status) {
     case ErrorStyle::kErrorKey:
       body = {{"error", error.message}};
       break;
+    case ErrorStyle::kProblem:
+      body = {{"type", "about:blank"}, {"title", StatusTitle(status)}, {"status", status}, {"detail", error.message}};
+      if (!error.field.empty()) {
+        body["errors"] = nlohmann::json::array({{{"field", error.field}, {"message", error.message}}});
+      }
+      break;
   }
   Response r = JsonResponse(status, body);
+  if (style == ErrorStyle::kProblem) r.content_type = "application/problem+json";
   if (error.retry_after_seconds > 0) r.SetHeader("Retry-After", std::to_string(error.retry_after_seconds));
   return r;
 }

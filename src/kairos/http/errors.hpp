@@ -19,7 +19,13 @@ enum class ErrorStyle {
   kErrMessageDrf,
   kFieldKeyed,  // {"<field>": ["..."]}, {"non_field_errors": [...]} or {"detail": "..."}, as DRF
   kErrorKey,    // {"error": "..."}
+  // RFC 9457 problem details, application/problem+json: {"type", "title", "status",
+  // "detail", "errors": [{"field", "message"}]} (errors only when a field is named).
+  kProblem,
 };
+
+// The title RFC 9457 gives a status: its reason phrase ("Conflict", "Not Found").
+std::string_view StatusTitle(int status);
 
 // The status an error code maps to unless a face says otherwise.
 int DefaultStatus(ErrorCode code);

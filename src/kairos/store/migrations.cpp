@@ -7,6 +7,7 @@
 #include "kairos/store/calendar_sync_schema.hpp"
 #include "kairos/store/consultants_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
+#include "kairos/store/scheduling_schema.hpp"
 
 namespace kairos::store {
 namespace {
@@ -97,6 +98,7 @@ const std::vector<Migration>& AllMigrations() {
       CalendarEventRevisionsMigration(),
       {7, "login failures per username and address", LoginFailureScopesSchema(false), LoginFailureScopesSchema(true)},
       ConsultantNumbersMigration(),
+      SchedulingMigration(),
   };
   return kAll;
 }
