@@ -35,6 +35,7 @@ run:
 	@./$(BUILD)/kairos serve --listen $(LISTEN) --db $(DB)
 
 test: build
+	@bash scripts/install-deps.sh tests
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) --timeout 600
 
 bench: build
