@@ -57,8 +57,13 @@ void WriteSample(std::string& out, std::string_view name, const Labels& labels, 
 std::string FormatNumber(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  // The shortest %g form that reads back as the same double: 0.0005, 5, 0.1.
   char buf[64];
+  // Counts and sizes as integers (20000, not 2e+04); the rest in the shortest %g form
+  // that reads back as the same double (0.0005, 0.1).
+  if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
     if (std::strtod(buf, nullptr) == v) break;

@@ -61,6 +61,9 @@ TEST(Metrics, NumbersAreWrittenShortAndExact) {
   EXPECT_EQ(FormatNumber(0.0005), "0.0005");
   EXPECT_EQ(FormatNumber(5), "5");
   EXPECT_EQ(FormatNumber(1234567890123.0), "1234567890123");
+  EXPECT_EQ(FormatNumber(20000), "20000");
+  EXPECT_EQ(FormatNumber(0.13), "0.13");
+  EXPECT_EQ(FormatNumber(1796171712.93), "1796171712.93");
   EXPECT_EQ(FormatNumber(1.0 / 0.0), "+Inf");
 }
 
