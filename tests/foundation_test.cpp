@@ -68,7 +68,9 @@ TEST_F(FoundationTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(r.Header("content-type").find("text/plain"), std::string::npos);
   EXPECT_NE(r.body.find("kairos_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"), std::string::npos);
   EXPECT_NE(r.body.find("kairos_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"}"), std::string::npos);
-  EXPECT_NE(r.body.find("kairos_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(r.body.find("kairos_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\","
+                        "status_class=\"2xx\",le=\"+Inf\"}"),
+            std::string::npos);
 }
 
 TEST_F(FoundationTest, OpenApiListsTheRouteTable) {

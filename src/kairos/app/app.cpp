@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "kairos/app/logging.hpp"
+#include "kairos/app/metrics.hpp"
 #include "kairos/api/authenticator.hpp"
 #include "kairos/api/businesses/business_routes.hpp"
 #include "kairos/api/calendar/calendar_routes.hpp"
@@ -229,6 +230,7 @@ int Serve(const Config& config) {
   service::Businesses businesses(*db);
   service::TimeSlots time_slots(*db);
 
+  InstallMetrics(metrics, *db);
   api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });
   api::meetings::RegisterAccountRoutes(
       router, accounts,

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kairos/auth/crypto.hpp"
+#include "kairos/booking/counts.hpp"
 
 namespace kairos::booking {
 namespace {
@@ -155,7 +156,8 @@ Result<std::vector<SharedSlot>> ListShared(store::Tx& tx, std::span<const Calend
   return sharing == Sharing::kAll ? CommonFreeSlots(views, query) : AnyFreeSlots(views, query);
 }
 
-Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now, bool check) {
+static Booked BookUncounted(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now,
+                            bool check) {
   Booked out;
   std::vector<std::int64_t> ids;
   for (const NewBooking& r : requests) ids.push_back(r.calendar_id);
@@ -198,6 +200,12 @@ Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& p
   return out;
 }
 
+Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now, bool check) {
+  Booked out = BookUncounted(tx, requests, policy, now, check);
+  CountBooked(tx, requests, out, check);
+  return out;
+}
+
 Booked Book(store::Database& db, std::span<const NewBooking> requests, const Policy& policy, Instant now) {
   Booked out;
   db.WriteTx([&](store::Tx& tx) {
@@ -219,13 +227,16 @@ Result<BookingStatus> SetStatus(store::Tx& tx, std::int64_t booking_id, BookingS
   }
   tx.Exec("UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?",
           {Text(std::string(BookingStatusName(to))), Int(ToStored(now)), Int(booking_id)});
+  CountStatusChange(tx, booking_id, to);
   return *from;
 }
 
 void CancelSlotBookings(store::Tx& tx, std::int64_t slot_id, Instant now) {
-  tx.Exec("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE slot_id = ? AND face = 'slot' AND status IN " +
+  const std::int64_t cancelled = tx.Exec(
+      "UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE slot_id = ? AND face = 'slot' AND status IN " +
               std::string(kHoldingStatusesSql),
           {Int(ToStored(now)), Int(slot_id)});
+  CountCancelled(tx, "slot", cancelled);
 }
 
 void DeleteMeetingBookings(store::Tx& tx, std::int64_t meeting_id) {

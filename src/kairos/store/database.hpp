@@ -2,6 +2,8 @@
 // against a Tx; each backend (SQLite now, PostgreSQL later) runs it in its dialect.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -79,6 +81,49 @@ class Tx {
 
   // The first row, or nullopt.
   std::optional<Row> QueryOne(std::string_view sql, const Params& params = {});
+
+  // Runs f once this transaction has committed; dropped if it rolls back (or is run
+  // again after a serialization failure). For effects that only committed writes may
+  // have, such as counting the bookings made. f must not throw.
+  void AfterCommit(std::function<void()> f) { after_commit_.push_back(std::move(f)); }
+
+  // For the backends: DropAfterCommit at BEGIN and on rollback, RunAfterCommit after COMMIT.
+  void DropAfterCommit() { after_commit_.clear(); }
+  void RunAfterCommit() {
+    auto hooks = std::move(after_commit_);
+    after_commit_.clear();
+    for (auto& f : hooks) f();
+  }
+
+ private:
+  std::vector<std::function<void()>> after_commit_;
+};
+
+// How often callers had to wait for a pooled connection, and for how long in total.
+// `pool` names it: "sqlite_writer" (the one writer connection), "sqlite_readers",
+// "postgres" (the connections shared by reads and writes).
+struct PoolStats {
+  std::string pool;
+  std::uint64_t waits = 0;     // acquisitions that found nothing free and blocked
+  double wait_seconds = 0;     // total time spent blocked in those
+  int size = 0;                // connections the pool holds at most
+};
+
+// The backends' counter behind PoolStats: Add after a blocking acquisition.
+class PoolWaits {
+ public:
+  void Add(std::chrono::steady_clock::duration waited) {
+    waits_.fetch_add(1, std::memory_order_relaxed);
+    nanos_.fetch_add(static_cast<std::uint64_t>(std::chrono::nanoseconds(waited).count()), std::memory_order_relaxed);
+  }
+  PoolStats Stats(std::string pool, int size) const {
+    return {std::move(pool), waits_.load(std::memory_order_relaxed),
+            static_cast<double>(nanos_.load(std::memory_order_relaxed)) / 1e9, size};
+  }
+
+ private:
+  std::atomic<std::uint64_t> waits_{0};
+  std::atomic<std::uint64_t> nanos_{0};
 };
 
 // A database: one writer at a time, many concurrent readers.
@@ -96,6 +141,8 @@ class Database {
   virtual Dialect dialect() const = 0;
   // Closes all connections; later calls throw. Called once at shutdown.
   virtual void Close() = 0;
+  // The connection pools' wait counters (for /metrics); cheap, lock-free.
+  virtual std::vector<PoolStats> Pools() const { return {}; }
 
   // Typed wrappers: Write commits when f returns a Result that is ok (or any non-Result
   // value) and rolls back when it returns an error Result.

@@ -101,7 +101,7 @@ void RegisterOpsRoutes(http::Router& router, http::Metrics& metrics, std::functi
                 return http::JsonResponse(503, {{"status", "unavailable"}, {"database", "unreachable"}});
               }});
   router.Add({Method::kGet, "/metrics", Access::kPublic, ErrorStyle::kErrorKey, "operations",
-              "Prometheus metrics: requests by route and status, latency histogram.", {}, [&metrics](Request&) {
+              "Prometheus metrics: requests, latency, bookings, database pools, process and build.", {}, [&metrics](Request&) {
                 Response r;
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 r.body = metrics.Render();

@@ -197,6 +197,7 @@ class Connection final : public Tx {
 
   // Rolls back whatever is open; a dead connection has nothing to roll back.
   void Rollback() {
+    DropAfterCommit();
     if (broken_) return;
     ResultPtr res(PQexec(conn_, "ROLLBACK"));
     if (PQstatus(conn_) != CONNECTION_OK) broken_ = true;
@@ -289,6 +290,7 @@ class PostgresDatabase final : public Database {
         bool commit = f(*lease.conn);
         if (commit) {
           lease.conn->Simple("COMMIT");
+          lease.conn->RunAfterCommit();
         } else {
           lease.conn->Rollback();
         }
@@ -314,6 +316,7 @@ class PostgresDatabase final : public Database {
     try {
       f(*lease.conn);
       lease.conn->Simple("COMMIT");
+      lease.conn->RunAfterCommit();
     } catch (...) {
       lease.conn->Rollback();
       throw;
@@ -330,6 +333,8 @@ class PostgresDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
+
+  std::vector<PoolStats> Pools() const override { return {waits_.Stats("postgres", options_.pool_size)}; }
 
   void Close() override {
     std::lock_guard lock(mu_);
@@ -357,6 +362,7 @@ class PostgresDatabase final : public Database {
   Lease Begin(const char* begin) {
     for (int tries = 0;; ++tries) {
       Lease lease(this, Acquire());
+      lease.conn->DropAfterCommit();
       try {
         lease.conn->Simple(begin);
         return lease;
@@ -369,7 +375,12 @@ class PostgresDatabase final : public Database {
   std::unique_ptr<Connection> Acquire() {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return closed_ || !idle_.empty() || open_ < options_.pool_size; });
+      auto ready = [&] { return closed_ || !idle_.empty() || open_ < options_.pool_size; };
+      if (!ready()) {
+        auto start = std::chrono::steady_clock::now();
+        cv_.wait(lock, ready);
+        waits_.Add(std::chrono::steady_clock::now() - start);
+      }
       if (closed_) throw StoreUnavailable(StoreUnavailable::Kind::kConnectionLost, "database is closed");
       if (!idle_.empty()) {
         auto conn = std::move(idle_.back());
@@ -407,6 +418,7 @@ class PostgresDatabase final : public Database {
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;  // connections in the pool or leased
   bool closed_ = false;
+  PoolWaits waits_;
 };
 
 }  // namespace

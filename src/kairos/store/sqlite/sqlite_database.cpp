@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -161,11 +162,18 @@ class SqliteDatabase final : public Database {
       readers_.push_back(std::make_unique<Connection>(path, options, true));
       free_.push_back(readers_.back().get());
     }
+    readers_size_ = static_cast<int>(readers_.size());
   }
 
   void WriteTx(const std::function<bool(Tx&)>& f) override {
-    std::lock_guard lock(writer_mu_);
+    std::unique_lock lock(writer_mu_, std::try_to_lock);
+    if (!lock.owns_lock()) {
+      auto start = std::chrono::steady_clock::now();
+      lock.lock();
+      writer_waits_.Add(std::chrono::steady_clock::now() - start);
+    }
     if (closed_) throw StoreUnavailable(StoreUnavailable::Kind::kConnectionLost, "database is closed");
+    writer_->DropAfterCommit();
     writer_->Exec("BEGIN IMMEDIATE", {});
     bool commit;
     try {
@@ -181,6 +189,7 @@ class SqliteDatabase final : public Database {
         Rollback(*writer_);
         throw;
       }
+      writer_->RunAfterCommit();
     } else {
       Rollback(*writer_);
     }
@@ -190,7 +199,12 @@ class SqliteDatabase final : public Database {
     Connection* conn;
     {
       std::unique_lock lock(readers_mu_);
-      readers_cv_.wait(lock, [&] { return !free_.empty() || closed_; });
+      auto ready = [&] { return !free_.empty() || closed_; };
+      if (!ready()) {
+        auto start = std::chrono::steady_clock::now();
+        readers_cv_.wait(lock, ready);
+        reader_waits_.Add(std::chrono::steady_clock::now() - start);
+      }
       if (closed_) throw StoreUnavailable(StoreUnavailable::Kind::kConnectionLost, "database is closed");
       conn = free_.back();
       free_.pop_back();
@@ -204,6 +218,7 @@ class SqliteDatabase final : public Database {
         self->readers_cv_.notify_one();
       }
     } release{this, conn};
+    conn->DropAfterCommit();
     conn->Exec("BEGIN", {});
     try {
       f(*conn);
@@ -212,6 +227,7 @@ class SqliteDatabase final : public Database {
       throw;
     }
     conn->Exec("COMMIT", {});
+    conn->RunAfterCommit();
   }
 
   bool Ping() override {
@@ -224,6 +240,10 @@ class SqliteDatabase final : public Database {
   }
 
   Dialect dialect() const override { return Dialect::kSqlite; }
+
+  std::vector<PoolStats> Pools() const override {
+    return {writer_waits_.Stats("sqlite_writer", 1), reader_waits_.Stats("sqlite_readers", readers_size_)};
+  }
 
   void Close() override {
     std::scoped_lock lock(writer_mu_, readers_mu_);
@@ -238,6 +258,7 @@ class SqliteDatabase final : public Database {
 
  private:
   static void Rollback(Connection& c) {
+    c.DropAfterCommit();
     try {
       c.Exec("ROLLBACK", {});
     } catch (const std::exception&) {
@@ -252,6 +273,9 @@ class SqliteDatabase final : public Database {
   std::vector<std::unique_ptr<Connection>> readers_;
   std::vector<Connection*> free_;
   bool closed_ = false;
+  int readers_size_ = 0;
+  PoolWaits writer_waits_;
+  PoolWaits reader_waits_;
 };
 
 }  // namespace

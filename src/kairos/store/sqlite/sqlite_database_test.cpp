@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -102,6 +103,49 @@ TEST_F(SqliteTest, ConcurrentWritersNeverLoseAnIncrement) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT n FROM t WHERE id = 1")->Int(0); }), 400);
+}
+
+TEST_F(SqliteTest, AfterCommitRunsOnlyForCommittedTransactions) {
+  int ran = 0;
+  db_->Write([&](Tx& tx) {
+    tx.Exec("INSERT INTO t (name, n) VALUES ('a', 1)");
+    tx.AfterCommit([&] { ++ran; });
+    EXPECT_EQ(ran, 0) << "not before the commit";
+  });
+  EXPECT_EQ(ran, 1);
+  db_->WriteTx([&](Tx& tx) {
+    tx.AfterCommit([&] { ran += 10; });
+    return false;  // rolled back
+  });
+  EXPECT_THROW(db_->Write([&](Tx& tx) {
+    tx.AfterCommit([&] { ran += 100; });
+    tx.Exec("INSERT INTO t (name, n) VALUES ('a', 1)");  // unique violation
+  }),
+               StoreError);
+  db_->Write([&](Tx&) {});
+  EXPECT_EQ(ran, 1) << "rolled-back hooks are dropped, not run by the next commit";
+}
+
+TEST_F(SqliteTest, PoolWaitsCountOnlyBlockedAcquisitions) {
+  auto idle = db_->Pools();
+  ASSERT_EQ(idle.size(), 2u);
+  EXPECT_EQ(idle[0].pool, "sqlite_writer");
+  EXPECT_EQ(idle[1].pool, "sqlite_readers");
+  EXPECT_EQ(idle[0].waits, 0u) << "uncontended writes never wait";
+  EXPECT_EQ(idle[1].size, 4);
+  std::atomic<bool> holding{false};
+  std::thread holder([&] {
+    db_->Write([&](Tx&) {
+      holding = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    });
+  });
+  while (!holding) std::this_thread::yield();
+  db_->Write([](Tx&) {});
+  holder.join();
+  auto after = db_->Pools();
+  EXPECT_EQ(after[0].waits, 1u);
+  EXPECT_GT(after[0].wait_seconds, 0.01);
 }
 
 TEST_F(SqliteTest, MigrationsApplyOnceInOrder) {
