@@ -18,10 +18,6 @@ int DefaultStatus(ErrorCode code) {
   return 500;
 }
 
-std::string_view MissingCredentialsMessage(ErrorStyle style) {
-  return style == ErrorStyle::kDetail ? "Not authenticated" : "Authentication credentials were not provided.";
-}
-
 Response JsonResponse(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;

@@ -396,6 +396,7 @@ Response TimeRangeFreeTime(Consultants& service, Request& req) {
 }  // namespace
 
 void RegisterConsultantRoutes(http::Router& router, service::Consultants& consultants, ConsultantRoutesOptions options) {
+  FaceRoutes routes(router);
   for (const char* prefix : {"/consultant/", "/consultants/", "/user/", "/availabilities/"}) {
     router.SetPrefixStyle(prefix, kStyle);
     router.SetAppendSlash(prefix);  // Django's APPEND_SLASH
@@ -405,7 +406,7 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
   // Each handler holds the service, which lives as long as the route table.
   auto add = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
                  Response (*handler)(Consultants&, Request&)) {
-    router.Add({method, std::move(pattern), access, kStyle, kTag, std::move(summary), std::move(query),
+    routes.Add({method, std::move(pattern), access, kStyle, kTag, std::move(summary), std::move(query),
                 [service, handler](Request& req) { return handler(*service, req); }});
   };
   const std::vector<http::QueryParam> no_query;
