@@ -25,6 +25,12 @@ http::Response FaceErrors::operator()(const Error& error) const {
   return http::ErrorResponse(style, error, status);
 }
 
+void FaceRoutes::Add(http::Route route) {
+  route.missing_credentials = route.style == http::ErrorStyle::kDetail ? "Not authenticated"
+                                                                       : "Authentication credentials were not provided.";
+  router_.Add(std::move(route));
+}
+
 std::optional<Integer> ReadInteger(std::string_view text, IntSyntax syntax) {
   if (syntax == IntSyntax::kPython) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);

@@ -14,6 +14,7 @@
 #include "kairos/core/time.hpp"
 #include "kairos/http/errors.hpp"
 #include "kairos/http/request.hpp"
+#include "kairos/http/router.hpp"
 
 namespace kairos::api {
 
@@ -38,6 +39,18 @@ struct FaceErrors {
   ConflictStatus conflict = ConflictStatus::k409;
 
   http::Response operator()(const Error& error) const;
+};
+
+// How a face adds its routes: each with what its framework tells a request that brings no
+// credentials (FastAPI's "Not authenticated" on {"detail"} faces, Django REST framework's
+// "Authentication credentials were not provided." on the others).
+class FaceRoutes {
+ public:
+  explicit FaceRoutes(http::Router& router) : router_(router) {}
+  void Add(http::Route route);
+
+ private:
+  http::Router& router_;
 };
 
 // How a face's framework reads an integer in a query string.

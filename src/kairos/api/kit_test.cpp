@@ -101,7 +101,8 @@ TEST(Kit, FaceErrorsMapConflictsAsTheDocumentSays) {
 TEST(Kit, TheSessionCookieCountsOnlyWhenTheRouterIsToldItsName) {
   for (bool named : {false, true}) {
     http::Router router;
-    router.Add({http::Method::kGet, "/private", http::Access::kAuthenticated, http::ErrorStyle::kErrorKey, "x", "s", {},
+    FaceRoutes routes(router);
+    routes.Add({http::Method::kGet, "/private", http::Access::kAuthenticated, http::ErrorStyle::kErrorKey, "x", "s", {},
                 [](http::Request& r) { return http::JsonResponse(200, {{"id", Caller(r).account_id}}); }});
     router.SetAuthenticator(
         [](const http::Request& r) -> Result<auth::Principal> {
@@ -118,6 +119,26 @@ TEST(Kit, TheSessionCookieCountsOnlyWhenTheRouterIsToldItsName) {
       EXPECT_EQ(d.response.body, R"({"id":9})");
     }
   }
+}
+
+// A request without credentials is told what the face's framework tells it.
+TEST(Kit, FaceRoutesSayWhatTheirFrameworkSaysWithoutCredentials) {
+  http::Router router;
+  FaceRoutes routes(router);
+  auto ok = [](http::Request&) { return http::JsonResponse(200, {}); };
+  routes.Add({http::Method::kGet, "/fastapi", http::Access::kAuthenticated, http::ErrorStyle::kDetail, "x", "s", {}, ok});
+  routes.Add({http::Method::kGet, "/drf", http::Access::kAuthenticated, http::ErrorStyle::kFieldKeyed, "x", "s", {}, ok});
+  routes.Add({http::Method::kGet, "/flask", http::Access::kAuthenticated, http::ErrorStyle::kErrorKey, "x", "s", {}, ok});
+  auto body = [&](std::string path) {
+    http::Request req;
+    req.path = std::move(path);
+    auto d = router.Dispatch(req);
+    EXPECT_EQ(d.response.status, 401);
+    return d.response.body;
+  };
+  EXPECT_EQ(body("/fastapi"), R"({"detail":"Not authenticated"})");
+  EXPECT_EQ(body("/drf"), R"({"detail":"Authentication credentials were not provided."})");
+  EXPECT_EQ(body("/flask"), R"({"error":"Authentication credentials were not provided."})");
 }
 
 }  // namespace

@@ -92,18 +92,65 @@ Refusal Explain(const CalendarSnapshot& snapshot, const SlotQuery& query, Interv
   return Refuse(reason, snapshot.calendar.id, std::move(error), holder);
 }
 
-// Whether `calendar` offers `request` under `policy`; nullopt when it does.
-std::optional<Refusal> Check(store::Tx& tx, const Calendar& calendar, const NewBooking& request,
-                             const Policy& policy, Instant now) {
+// How far around a range a snapshot holds bookings, for the query's buffers.
+std::chrono::seconds Margin(const SlotQuery& query) { return std::max(query.buffer_before, query.buffer_after); }
+
+// The time a listing of `range` loads: a per-day limit counts the bookings of the range's
+// whole local days.
+Interval Loaded(const SlotQuery& query, Interval range) { return query.per_day_limit ? AroundLocalDays(range) : range; }
+
+// Whether `snapshot` (loaded around the request) offers `request` under `policy`; nullopt
+// when it does.
+std::optional<Refusal> Judge(const CalendarSnapshot& snapshot, const NewBooking& request, const Policy& policy,
+                             Instant now) {
   SlotQuery query = policy.query;
   query.now = now;
   query.range = AroundLocalDays(request.interval);
-  auto margin = std::max(query.buffer_before, query.buffer_after);
-  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, query.range, margin);
   auto state = BookableState(ViewOf(snapshot, policy), query, request.interval);
-  if (!state.ok()) return Refuse(Reason::kInvalid, calendar.id, state.error());
+  if (!state.ok()) return Refuse(Reason::kInvalid, snapshot.calendar.id, state.error());
   if (*state && **state == SlotState::kAvailable) return std::nullopt;
   return Explain(snapshot, query, request.interval, *state);
+}
+
+// Whether `calendar` offers `request` under `policy`, loading what the check reads.
+std::optional<Refusal> Check(store::Tx& tx, const Calendar& calendar, const NewBooking& request,
+                             const Policy& policy, Instant now) {
+  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, AroundLocalDays(request.interval), Margin(policy.query),
+                                           policy.own_windows);
+  return Judge(snapshot, request, policy, now);
+}
+
+// What every request must be before anything is judged; nullopt when it is.
+std::optional<Refusal> Malformed(const NewBooking& r) {
+  if (r.interval.empty()) {
+    return Refuse(Reason::kInvalid, r.calendar_id, InvalidArgument("A booking must end after it starts"));
+  }
+  if (r.interval.length() > kMaxBookingLength) {
+    return Refuse(Reason::kInvalid, r.calendar_id, InvalidArgument("A booking lasts at most 24 hours"));
+  }
+  return std::nullopt;
+}
+
+// Inserts every request (all judged bookable), or none when PostgreSQL's last defence
+// refuses one.
+Booked InsertAll(store::Tx& tx, std::span<const NewBooking> requests, Instant now) {
+  Booked out;
+  for (const NewBooking& r : requests) {
+    try {
+      out.bookings.push_back(Insert(tx, r, now));
+    } catch (const store::StoreError& e) {
+      // PostgreSQL saw an overlap the check did not (a writer that skipped the calendar
+      // lock): the same answer a failed check gives.
+      if (e.kind() != store::StoreError::Kind::kExclusionViolation) throw;
+      out.bookings.clear();
+      out.refusal = Refuse(Reason::kTaken, r.calendar_id,
+                           Conflict("The requested time has reached maximum capacity", "start_time"));
+      return out;
+    }
+  }
+  spdlog::debug("booked {} booking(s), first on calendar {}", out.bookings.size(),
+                out.bookings.empty() ? 0 : out.bookings.front().calendar_id);
+  return out;
 }
 
 }  // namespace
@@ -128,15 +175,16 @@ CalendarAvailability ViewOf(const CalendarSnapshot& snapshot, const Policy& poli
   return view;
 }
 
+CalendarSnapshot LoadFor(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy) {
+  return LoadSnapshot(tx, calendar, Loaded(policy.query, range), Margin(policy.query), policy.own_windows);
+}
+
 Result<std::vector<Slot>> ListFree(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy,
                                    Instant now) {
   SlotQuery query = policy.query;
   query.range = range;
   query.now = now;
-  auto margin = std::max(query.buffer_before, query.buffer_after);
-  // A per-day limit counts the bookings of the range's whole local days.
-  Interval loaded = query.per_day_limit ? AroundLocalDays(range) : range;
-  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, loaded, margin);
+  CalendarSnapshot snapshot = LoadFor(tx, calendar, range, policy);
   return FreeSlots(ViewOf(snapshot, policy), query);
 }
 
@@ -145,11 +193,9 @@ Result<std::vector<SharedSlot>> ListShared(store::Tx& tx, std::span<const Calend
   SlotQuery query = policy.query;
   query.range = range;
   query.now = now;
-  auto margin = std::max(query.buffer_before, query.buffer_after);
-  Interval loaded = query.per_day_limit ? AroundLocalDays(range) : range;
   std::vector<CalendarSnapshot> snapshots;
   snapshots.reserve(calendars.size());
-  for (const Calendar& c : calendars) snapshots.push_back(LoadSnapshot(tx, c, loaded, margin));
+  for (const Calendar& c : calendars) snapshots.push_back(LoadFor(tx, c, range, policy));
   std::vector<CalendarAvailability> views;
   views.reserve(snapshots.size());
   for (const CalendarSnapshot& s : snapshots) views.push_back(ViewOf(s, policy));
@@ -163,40 +209,37 @@ static Booked BookUncounted(store::Tx& tx, std::span<const NewBooking> requests,
   for (const NewBooking& r : requests) ids.push_back(r.calendar_id);
   LockCalendars(tx, ids);
   for (const NewBooking& r : requests) {
-    if (r.interval.empty()) {
-      out.refusal = Refuse(Reason::kInvalid, r.calendar_id, InvalidArgument("A booking must end after it starts"));
-      return out;
-    }
-    if (r.interval.length() > kMaxBookingLength) {
-      out.refusal = Refuse(Reason::kInvalid, r.calendar_id, InvalidArgument("A booking lasts at most 24 hours"));
-      return out;
-    }
+    if ((out.refusal = Malformed(r))) return out;
     if (!check) continue;
     auto calendar = FindCalendar(tx, r.calendar_id);
     if (!calendar.ok()) {
       out.refusal = Refuse(Reason::kInvalid, r.calendar_id, calendar.error());
       return out;
     }
-    if (auto refused = Check(tx, *calendar, r, policy, now)) {
-      out.refusal = std::move(refused);
+    if ((out.refusal = Check(tx, *calendar, r, policy, now))) return out;
+  }
+  return InsertAll(tx, requests, now);
+}
+
+static Booked BookOnUncounted(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy,
+                              Instant now, std::span<const CalendarSnapshot> loaded) {
+  Booked out;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const NewBooking& r = requests[i];
+    if ((out.refusal = Malformed(r))) return out;
+    if (i >= loaded.size() || loaded[i].calendar.id != r.calendar_id) {
+      out.refusal = Refuse(Reason::kInvalid, r.calendar_id, InvalidArgument("No snapshot of the booking's calendar"));
       return out;
     }
+    if ((out.refusal = Judge(loaded[i], r, policy, now))) return out;
   }
-  for (const NewBooking& r : requests) {
-    try {
-      out.bookings.push_back(Insert(tx, r, now));
-    } catch (const store::StoreError& e) {
-      // PostgreSQL saw an overlap the check did not (a writer that skipped the calendar
-      // lock): the same answer a failed check gives.
-      if (e.kind() != store::StoreError::Kind::kExclusionViolation) throw;
-      out.bookings.clear();
-      out.refusal = Refuse(Reason::kTaken, r.calendar_id,
-                           Conflict("The requested time has reached maximum capacity", "start_time"));
-      return out;
-    }
-  }
-  spdlog::debug("booked {} booking(s), first on calendar {}", out.bookings.size(),
-                out.bookings.empty() ? 0 : out.bookings.front().calendar_id);
+  return InsertAll(tx, requests, now);
+}
+
+Booked BookOn(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now,
+              std::span<const CalendarSnapshot> loaded) {
+  Booked out = BookOnUncounted(tx, requests, policy, now, loaded);
+  CountBooked(tx, requests, out, true);
   return out;
 }
 

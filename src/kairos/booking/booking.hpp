@@ -35,6 +35,9 @@ struct Policy {
   // the call (it lives in what the function captures). Listing and booking both apply
   // it, so they cannot disagree.
   std::function<void(const CalendarSnapshot&, CalendarAvailability&)> shape;
+  // kSkip when `shape` replaces the calendar's weekly rules and one-off windows with its
+  // own: snapshots read under this policy then need not load them.
+  OwnWindows own_windows = OwnWindows::kLoad;
 };
 
 // A booking to insert; optional links tie it to the face's own records.
@@ -99,6 +102,13 @@ struct Booked {
 // already holds).
 Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now,
             bool check = true);
+// Book, judged against snapshots the caller loaded (one per request, in request order) in
+// this transaction after locking their calendars (LockCalendars, which BookOn does not
+// take again): a face that lists a calendar to word its answer before it books loads the
+// calendar once. Each snapshot must cover what the check reads: the requested interval
+// widened by the policy's buffers and, with a per-day limit, its whole local days.
+Booked BookOn(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now,
+            std::span<const CalendarSnapshot> loaded);
 // The same in a write transaction of its own, committed only when all are booked.
 Booked Book(store::Database& db, std::span<const NewBooking> requests, const Policy& policy, Instant now);
 
@@ -106,6 +116,9 @@ Booked Book(store::Database& db, std::span<const NewBooking> requests, const Pol
 // the policy's query says).
 Result<std::vector<Slot>> ListFree(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy,
                                    Instant now);
+// The snapshot ListFree reads over `range` under `policy`: bookings widened by its buffers,
+// whole local days for a per-day limit, the calendar's own windows unless it lays its own.
+CalendarSnapshot LoadFor(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy);
 // Team slots over several calendars under one policy: kAll (a meeting: slots every
 // calendar can take, the least remaining) or kAny (a pool: slots at least one can take,
 // with the calendars that can and their summed remaining). Indexes in SharedSlot name

@@ -229,6 +229,38 @@ TEST_F(BookingTest, FullWhenEveryPlaceIsHeld) {
   EXPECT_TRUE(third.refusal->booking_id.has_value());
 }
 
+TEST_F(BookingTest, ALoadedSnapshotIsJudgedAsALoadedOne) {
+  AddWeekdayHours();
+  // What the caller loaded under the lock decides, exactly as Book's own load would.
+  auto book_on = [&](const NewBooking& b) {
+    Booked out;
+    db_->WriteTx([&](store::Tx& tx) {
+      LockCalendars(tx, {b.calendar_id});
+      CalendarSnapshot day = LoadSnapshot(tx, calendar_, AroundLocalDays(b.interval));
+      out = BookOn(tx, {&b, 1}, Hourly(), now_, {&day, 1});
+      return out.ok();
+    });
+    return out;
+  };
+  auto first = book_on(Request(kMonday9, 1h));
+  ASSERT_TRUE(first.ok()) << first.refusal->error.message;
+  auto taken = book_on(Request(kMonday9 + 30min, 1h));
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.refusal->reason, Reason::kTaken);
+  EXPECT_EQ(taken.refusal->booking_id, first.bookings[0].id);
+  EXPECT_EQ(book_on(Request(kMonday9 + 10min, 1h)).refusal->reason, Reason::kOutsideHours) << "off the grid";
+  EXPECT_EQ(book_on(Request(kMonday9 + 2h, 0s)).refusal->reason, Reason::kInvalid);
+
+  // A snapshot of another calendar (or none) judges nothing.
+  NewBooking elsewhere = Request(kMonday9 + 2h, 1h);
+  elsewhere.calendar_id = calendar_.id + 1;
+  EXPECT_EQ(book_on(elsewhere).refusal->reason, Reason::kInvalid);
+  NewBooking unloaded = Request(kMonday9 + 2h, 1h);
+  auto none = db_->Write([&](store::Tx& tx) { return BookOn(tx, {&unloaded, 1}, Hourly(), now_, {}); });
+  EXPECT_EQ(none.refusal->reason, Reason::kInvalid);
+  EXPECT_TRUE(BookOne(Request(kMonday9 + 2h, 1h), Hourly()).ok()) << "nothing was booked by the refusals";
+}
+
 TEST_F(BookingTest, MinimumNoticeRefusesWhatIsTooSoon) {
   AddWeekdayHours();
   Policy p = Hourly();
@@ -378,6 +410,20 @@ TEST_F(BookingTest, TeamSlotsAcrossCalendars) {
   EXPECT_EQ(any.front(), "2030-01-07T14:00:00Z/1");
   EXPECT_EQ(any[1], "2030-01-07T15:00:00Z/2");
   EXPECT_EQ(any.back(), "2030-01-07T21:00:00Z/1");
+}
+
+TEST_F(BookingTest, APolicyThatLaysItsOwnWindowsSkipsTheCalendars) {
+  AddWeekdayHours();
+  ASSERT_TRUE(BookOne(Request(kMonday9, 1h), Hourly()).ok());
+  const Interval day{T("2030-01-07T00:00:00Z"), T("2030-01-08T00:00:00Z")};
+  Policy own = Hourly();
+  own.own_windows = OwnWindows::kSkip;
+  auto full = db_->Read([&](store::Tx& tx) { return LoadFor(tx, calendar_, day, Hourly()); });
+  auto skipped = db_->Read([&](store::Tx& tx) { return LoadFor(tx, calendar_, day, own); });
+  EXPECT_EQ(full.weekly_rules.size(), 5u);
+  EXPECT_TRUE(skipped.weekly_rules.empty());
+  EXPECT_TRUE(skipped.one_off_windows.empty());
+  EXPECT_EQ(skipped.booking_ids, full.booking_ids) << "what holds the time is loaded all the same";
 }
 
 TEST_F(BookingTest, SnapshotsOfSeveralCalendarsMatchOneAtATime) {

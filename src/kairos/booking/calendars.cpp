@@ -141,12 +141,13 @@ Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now) {
   return *FindPersonalCalendar(tx, account_id);
 }
 
-CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range, std::chrono::seconds margin) {
-  return std::move(LoadSnapshots(tx, {&calendar, 1}, range, margin).front());
+CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range, std::chrono::seconds margin,
+                              OwnWindows windows) {
+  return std::move(LoadSnapshots(tx, {&calendar, 1}, range, margin, windows).front());
 }
 
 std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
-                                            std::chrono::seconds margin) {
+                                            std::chrono::seconds margin, OwnWindows windows) {
   std::vector<CalendarSnapshot> out(calendars.size());
   if (calendars.empty()) return out;
   // Each row goes to the snapshot of its calendar.
@@ -172,31 +173,33 @@ std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calen
   const std::int64_t from = ToStored(range.start);
   const std::int64_t to = ToStored(range.end);
 
-  for (const auto& row : tx.Query(
-           "SELECT id, iso_weekday, start_second, end_second, capacity, valid_from, valid_until, calendar_id FROM "
-           "weekly_rules WHERE " + which + " AND is_active = 1 AND is_closed = 0 ORDER BY iso_weekday, start_second",
-           ids)) {
-    WeeklyRule r;
-    r.id = row.Int(0);
-    r.iso_weekday = static_cast<int>(row.Int(1));
-    r.start = TimeOfDay{row.Int(2)};
-    r.end = TimeOfDay{row.Int(3)};
-    r.capacity = static_cast<int>(row.Int(4));
-    if (auto d = row.OptionalText(5)) {
-      if (auto parsed = ParseDate(*d); parsed.ok()) r.valid_from = *parsed;
+  if (windows == OwnWindows::kLoad) {
+    for (const auto& row : tx.Query(
+             "SELECT id, iso_weekday, start_second, end_second, capacity, valid_from, valid_until, calendar_id FROM "
+             "weekly_rules WHERE " + which + " AND is_active = 1 AND is_closed = 0 ORDER BY iso_weekday, start_second",
+             ids)) {
+      WeeklyRule r;
+      r.id = row.Int(0);
+      r.iso_weekday = static_cast<int>(row.Int(1));
+      r.start = TimeOfDay{row.Int(2)};
+      r.end = TimeOfDay{row.Int(3)};
+      r.capacity = static_cast<int>(row.Int(4));
+      if (auto d = row.OptionalText(5)) {
+        if (auto parsed = ParseDate(*d); parsed.ok()) r.valid_from = *parsed;
+      }
+      if (auto d = row.OptionalText(6)) {
+        if (auto parsed = ParseDate(*d); parsed.ok()) r.valid_until = *parsed;
+      }
+      of(row.Int(7)).weekly_rules.push_back(r);
     }
-    if (auto d = row.OptionalText(6)) {
-      if (auto parsed = ParseDate(*d); parsed.ok()) r.valid_until = *parsed;
-    }
-    of(row.Int(7)).weekly_rules.push_back(r);
-  }
 
-  for (const auto& row : tx.Query(
-           "SELECT id, start_at, end_at, capacity, calendar_id FROM availability_windows "
-           "WHERE " + which + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
-           with({Int(OverlapScanFloor(range.start)), Int(to), Int(from)}))) {
-    of(row.Int(4)).one_off_windows.push_back(
-        {{FromStored(row.Int(1)), FromStored(row.Int(2))}, static_cast<int>(row.Int(3)), row.Int(0)});
+    for (const auto& row : tx.Query(
+             "SELECT id, start_at, end_at, capacity, calendar_id FROM availability_windows "
+             "WHERE " + which + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
+             with({Int(OverlapScanFloor(range.start)), Int(to), Int(from)}))) {
+      of(row.Int(4)).one_off_windows.push_back(
+          {{FromStored(row.Int(1)), FromStored(row.Int(2))}, static_cast<int>(row.Int(3)), row.Int(0)});
+    }
   }
 
   for (const auto& row : tx.Query(

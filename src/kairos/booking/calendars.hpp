@@ -68,17 +68,24 @@ Calendar PersonalCalendarOrStandIn(store::Tx& tx, std::int64_t account_id);
 // (so this needs a write transaction).
 Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now);
 
+// Whether a snapshot holds the calendar's own windows (weekly rules and one-off windows).
+// A reading that lays its own windows instead (booking::Policy::own_windows) skips them,
+// and the two queries that load them.
+enum class OwnWindows { kLoad, kSkip };
+
 // Loads what the engine needs over `range`: active weekly rules, one-off windows and
 // explicit slots touching it, blocked hours of its local days, and bookings holding
 // capacity that overlap it widened by `margin` on both sides (for buffers).
 CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range,
-                              std::chrono::seconds margin = std::chrono::seconds{0});
+                              std::chrono::seconds margin = std::chrono::seconds{0},
+                              OwnWindows windows = OwnWindows::kLoad);
 
 // The snapshots of several distinct calendars over one range, in the order given, loaded with
 // the same five queries one calendar takes (for listings that show many calendars).
 // Each calendar's blocked hours cover the local days any of them spans there.
 std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
-                                            std::chrono::seconds margin = std::chrono::seconds{0});
+                                            std::chrono::seconds margin = std::chrono::seconds{0},
+                                            OwnWindows windows = OwnWindows::kLoad);
 
 // True when the calendar defines availability anywhere in time: an active weekly rule,
 // a one-off window or an available slot. A snapshot sees only its range, so faces with a

@@ -592,26 +592,4 @@ Result<std::vector<SharedSlot>> AnyFreeSlots(std::span<const CalendarAvailabilit
   return SharedSlots(calendars, query, Sharing::kAny);
 }
 
-Status CheckBookableForAll(std::span<const CalendarAvailability> calendars, const SlotQuery& query,
-                           Interval requested, std::size_t* failing_calendar) {
-  if (requested.empty()) return InvalidArgument("The end time must be after the start time", "end_time");
-  if (calendars.empty()) return InvalidArgument("A meeting needs at least one calendar", "participants");
-  SlotQuery q = QueryFor(query, requested);
-  if (Status s = ValidateQuery(q); !s) return s;
-  auto profiles = BuildProfiles(calendars, q);
-  if (!profiles.ok()) return profiles.error();
-  auto candidates = SharedCandidates(*profiles, q);
-  if (!candidates.ok()) return candidates.error();
-  bool on_grid = std::any_of(candidates->begin(), candidates->end(),
-                             [&](const Candidate& c) { return c.start == requested.start; });
-  for (std::size_t i = 0; i < profiles->size(); ++i) {
-    Verdict v = on_grid ? Judge((*profiles)[i], q)(requested) : Verdict{};
-    if (v.remaining < 1) {
-      if (failing_calendar) *failing_calendar = i;
-      return Refusal(v);
-    }
-  }
-  return {};
-}
-
 }  // namespace kairos

@@ -191,9 +191,4 @@ Result<std::vector<SharedSlot>> CommonFreeSlots(std::span<const CalendarAvailabi
 Result<std::vector<SharedSlot>> AnyFreeSlots(std::span<const CalendarAvailability> calendars,
                                              const SlotQuery& query);
 
-// Succeeds when CommonFreeSlots would offer exactly `requested`; otherwise the error of
-// the first calendar that cannot take it, whose index is stored in `*failing_calendar`.
-Status CheckBookableForAll(std::span<const CalendarAvailability> calendars, const SlotQuery& query,
-                           Interval requested, std::size_t* failing_calendar = nullptr);
-
 }  // namespace kairos

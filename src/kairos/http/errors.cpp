@@ -38,10 +38,6 @@ std::string_view StatusTitle(int status) {
   return status < 500 ? "Client Error" : "Server Error";
 }
 
-std::string_view MissingCredentialsMessage(ErrorStyle style) {
-  return style == ErrorStyle::kDetail ? "Not authenticated" : "Authentication credentials were not provided.";
-}
-
 Response JsonResponse(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;

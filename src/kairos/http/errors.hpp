@@ -30,11 +30,6 @@ std::string_view StatusTitle(int status);
 // The status an error code maps to unless a face says otherwise.
 int DefaultStatus(ErrorCode code);
 
-// What a request without credentials is told on an authenticated route, in the words of
-// the framework whose shape the style is: FastAPI's for kDetail, Django REST framework's
-// otherwise.
-std::string_view MissingCredentialsMessage(ErrorStyle style);
-
 // Renders an error in a style. status 0 means DefaultStatus(error.code).
 Response ErrorResponse(ErrorStyle style, const Error& error, int status = 0);
 

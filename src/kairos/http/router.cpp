@@ -73,6 +73,9 @@ std::vector<Router::Segment> Router::Compile(const std::string& pattern) {
 }
 
 void Router::Add(Route route) {
+  if (route.access == Access::kAuthenticated && route.missing_credentials.empty()) {
+    throw std::invalid_argument("authenticated route " + route.pattern + " says nothing to a request without credentials");
+  }
   for (const auto& r : routes_) {
     if (r->method == route.method && r->pattern == route.pattern) {
       throw std::invalid_argument("duplicate route " + route.pattern);
@@ -209,7 +212,7 @@ Dispatched Router::Dispatch(Request& request) const {
   bool has_credentials =
       request.HasHeader("authorization") || (!session_cookie_.empty() && request.Cookie(session_cookie_).has_value());
   if (route.access == Access::kAuthenticated && !has_credentials) {
-    Response r = ErrorResponse(route.style, Unauthenticated(std::string(MissingCredentialsMessage(route.style))));
+    Response r = ErrorResponse(route.style, Unauthenticated(route.missing_credentials));
     r.SetHeader("WWW-Authenticate", "Bearer");
     return {std::move(r), &route};
   }

@@ -41,6 +41,10 @@ struct Route {
   std::string summary;   // one line, for documentation
   std::vector<QueryParam> query;
   Handler handler;
+  // What a request without credentials is told on an authenticated route (401 in the
+  // route's style, with WWW-Authenticate: Bearer). The face sets it; the router knows no
+  // face's words, and refuses an authenticated route without them.
+  std::string missing_credentials;
 };
 
 struct Dispatched {
@@ -50,8 +54,9 @@ struct Dispatched {
 
 class Router {
  public:
-  // Adds a route. Throws std::invalid_argument for a malformed pattern or a duplicate
-  // method+pattern (a programming error).
+  // Adds a route. Throws std::invalid_argument for a malformed pattern, a duplicate
+  // method+pattern or an authenticated route with no missing_credentials (a programming
+  // error).
   void Add(Route route);
 
   // Unmatched paths under this prefix get 404/405 bodies in this style.

@@ -31,7 +31,8 @@ class RouterTest : public ::testing::Test {
     router_.Add({Method::kPatch, "/api/event/{id:int}/", Access::kPublic, ErrorStyle::kErrMessage, "m", "s", {}, Echo("patch")});
     router_.Add({Method::kGet, "/consultants/availabilities/{date:date}/", Access::kPublic, ErrorStyle::kErrorKey, "c", "s", {}, Echo("day")});
     router_.Add({Method::kGet, "/things/{name}", Access::kPublic, ErrorStyle::kDetail, "x", "s", {}, Echo("thing")});
-    router_.Add({Method::kGet, "/private", Access::kAuthenticated, ErrorStyle::kErrorKey, "x", "s", {}, Echo("private")});
+    router_.Add({Method::kGet, "/private", Access::kAuthenticated, ErrorStyle::kErrorKey, "x", "s", {}, Echo("private"),
+                 "Sign in first."});
     router_.SetPrefixStyle("/api/", ErrorStyle::kErrMessage);
   }
   Router router_;
@@ -96,11 +97,16 @@ TEST_F(RouterTest, AuthenticatedRoutesNeedTheAuthenticator) {
   auto r = Make(Method::kGet, "/private");
   auto d = router_.Dispatch(r);
   EXPECT_EQ(d.response.status, 401);
-  EXPECT_EQ(d.response.body, R"({"error":"Authentication credentials were not provided."})");
+  // The words are the route's (its face's), in the route's style.
+  EXPECT_EQ(d.response.body, R"({"error":"Sign in first."})");
   EXPECT_EQ(d.response.Header("WWW-Authenticate"), "Bearer");
-  router_.Add({Method::kGet, "/private-detail", Access::kAuthenticated, ErrorStyle::kDetail, "x", "s", {}, Echo("p")});
-  auto fastapi = Make(Method::kGet, "/private-detail");
-  EXPECT_EQ(router_.Dispatch(fastapi).response.body, R"({"detail":"Not authenticated"})");
+  router_.Add({Method::kGet, "/private-detail", Access::kAuthenticated, ErrorStyle::kDetail, "x", "s", {}, Echo("p"),
+               "Who are you?"});
+  auto detail = Make(Method::kGet, "/private-detail");
+  EXPECT_EQ(router_.Dispatch(detail).response.body, R"({"detail":"Who are you?"})");
+  // An authenticated route that would say nothing is a programming error.
+  EXPECT_THROW(router_.Add({Method::kGet, "/mute", Access::kAuthenticated, ErrorStyle::kDetail, "x", "s", {}, Echo("m")}),
+               std::invalid_argument);
 
   router_.SetAuthenticator([](const Request& req) -> Result<auth::Principal> {
     if (req.Header("authorization") == "Token good") return auth::Principal{7, "u", auth::Role::kCoach};

@@ -173,6 +173,7 @@ kairos::booking::Policy ExchangePolicy(const Calendar& calendar, std::optional<I
   auto reading = std::make_shared<ExchangeReading>();
   if (opening) reading->opening.push_back({*opening, calendar.capacity, 0});
   kairos::booking::Policy p;
+  if (opening) p.own_windows = OwnWindows::kSkip;  // the day's opening window is the only one
   p.shape = [reading, day_only = opening.has_value(), capacity = calendar.capacity](const CalendarSnapshot& snapshot,
                                                                                      CalendarAvailability& view) {
     reading->capacities.clear();
@@ -236,12 +237,18 @@ StoredBooking BookingFromRow(const store::Row& row) {
   return s;
 }
 
+// What a caller that has just booked knows of the booking's exchange and slot.
+struct KnownSlot {
+  const Calendar& calendar;
+  int remaining = 0;
+};
+
 // The bookings of these rows with their time slots' details. What the slots have left is
 // computed from the snapshots of all the page's exchanges, loaded together, so a page
-// costs the same number of queries however many rows and exchanges it has. `known_remaining`, when the caller has it (one
-// row), spares loading the calendar at all.
+// costs the same number of queries however many rows and exchanges it has. `known`, when
+// the caller has it (one row of that calendar), spares loading the calendar at all.
 std::vector<StoredBooking> BookingsFromRows(store::Tx& tx, const std::vector<store::Row>& rows, Instant now,
-                                            std::optional<int> known_remaining = std::nullopt) {
+                                            std::optional<KnownSlot> known = std::nullopt) {
   std::vector<StoredBooking> out;
   out.reserve(rows.size());
   std::vector<std::int64_t> ids;
@@ -249,7 +256,7 @@ std::vector<StoredBooking> BookingsFromRows(store::Tx& tx, const std::vector<sto
     out.push_back(BookingFromRow(row));
     ids.push_back(out.back().calendar_id);
   }
-  std::vector<Calendar> calendars = FindCalendars(tx, ids);
+  std::vector<Calendar> calendars = known ? std::vector<Calendar>{known->calendar} : FindCalendars(tx, ids);
   // The time all the rows' slots span (a page lists a stretch of time, newest first).
   std::optional<Interval> span;
   for (const auto& row : rows) {
@@ -259,18 +266,18 @@ std::vector<StoredBooking> BookingsFromRows(store::Tx& tx, const std::vector<sto
   }
   if (!span) return out;
   std::vector<CalendarSnapshot> snapshots;
-  if (!known_remaining) snapshots = LoadSnapshots(tx, calendars, *span);
+  if (!known) snapshots = LoadSnapshots(tx, calendars, *span);
   for (std::size_t k = 0; k < calendars.size(); ++k) {
     const Calendar& calendar = calendars[k];
     kairos::booking::Policy policy = ExchangePolicy(calendar);
     std::optional<CalendarAvailability> view;
-    if (!known_remaining) view = kairos::booking::ViewOf(snapshots[k], policy);
+    if (!known) view = kairos::booking::ViewOf(snapshots[k], policy);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (out[i].calendar_id != calendar.id || rows[i].IsNull(15)) continue;
       Interval interval{FromStored(rows[i].Int(16)), FromStored(rows[i].Int(17))};
       LocalDateTime start = ToLocal(interval.start, calendar.zone);
       LocalDateTime end = ToLocal(interval.end, calendar.zone);
-      int remaining = known_remaining ? *known_remaining : ListedRemaining(*view, interval, now).value_or(0);
+      int remaining = known ? known->remaining : ListedRemaining(*view, interval, now).value_or(0);
       out[i].booking.time_slot =
           TimeSlotDetails{rows[i].Text(15), DateOf(start), TimeOfDayOf(start), TimeOfDayOf(end), remaining};
     }
@@ -279,10 +286,10 @@ std::vector<StoredBooking> BookingsFromRows(store::Tx& tx, const std::vector<sto
 }
 
 std::optional<StoredBooking> LoadBooking(store::Tx& tx, std::string_view uuid, Instant now,
-                                         std::optional<int> known_remaining = std::nullopt) {
+                                         std::optional<KnownSlot> known = std::nullopt) {
   auto rows = tx.Query(std::string(kBookingSelect) + " AND b.uuid = ?", {Text(std::string(uuid))});
   if (rows.empty()) return std::nullopt;
-  return BookingsFromRows(tx, rows, now, known_remaining).front();
+  return BookingsFromRows(tx, rows, now, known).front();
 }
 
 bool MayActOn(const auth::Principal& caller, const StoredBooking& s) {
@@ -359,16 +366,19 @@ struct ListedSlot {
 // engine from the day's opening time over that day's opening window only (so a slot
 // belongs to the day whose hours laid it, even past midnight), keeping those whose start
 // and end have names on the day. The listing shows and booking accepts exactly these.
-Result<std::vector<ListedSlot>> DayListing(store::Tx& tx, const Calendar& calendar, const OpeningHours& hours,
-                                           Date day, std::chrono::seconds length, Instant now) {
-  std::vector<ListedSlot> out;
-  Interval window = OpeningWindow(hours, day, calendar.zone);
-  if (window.empty()) return out;
+// `snapshot` is the exchange's over the day's (non-empty) opening `window`.
+Result<std::vector<ListedSlot>> DayListing(const CalendarSnapshot& snapshot, Interval window, Date day,
+                                           std::chrono::seconds length, Instant now) {
+  const Calendar& calendar = snapshot.calendar;
   kairos::booking::Policy policy = ExchangePolicy(calendar, window);
-  policy.query.duration = length;
-  policy.query.include_unavailable = true;
-  auto slots = kairos::booking::ListFree(tx, calendar, window, policy, now);
+  SlotQuery query;
+  query.range = window;
+  query.duration = length;
+  query.include_unavailable = true;
+  query.now = now;
+  auto slots = FreeSlots(kairos::booking::ViewOf(snapshot, policy), query);
   if (!slots.ok()) return slots.error();
+  std::vector<ListedSlot> out;
   for (const Slot& s : *slots) {
     auto start = NameOn(day, s.interval.start, calendar.zone);
     auto end = NameOn(day, s.interval.end, calendar.zone);
@@ -376,6 +386,14 @@ Result<std::vector<ListedSlot>> DayListing(store::Tx& tx, const Calendar& calend
     out.push_back({s.interval, *start, *end, s.remaining_capacity});
   }
   return out;
+}
+
+// The same, loading the day's snapshot.
+Result<std::vector<ListedSlot>> DayListing(store::Tx& tx, const Calendar& calendar, const OpeningHours& hours,
+                                           Date day, std::chrono::seconds length, Instant now) {
+  Interval window = OpeningWindow(hours, day, calendar.zone);
+  if (window.empty()) return std::vector<ListedSlot>{};
+  return DayListing(LoadFor(tx, calendar, window, ExchangePolicy(calendar, window)), window, day, length, now);
 }
 
 // The document's checks, in its order, in real time: `interval` is the requested local
@@ -413,27 +431,25 @@ Error OffGrid(const OpeningHours& hours, Interval interval) {
 
 // The time slot of exactly `interval`, created if there is none. A new slot takes the
 // largest capacity of the slots it overlaps, or the exchange's default, so creating it
-// does not change what the exchange offers.
-std::pair<std::int64_t, std::string> SlotFor(store::Tx& tx, const Calendar& calendar, Interval interval,
-                                             Instant now) {
-  auto existing = tx.QueryOne(
-      "SELECT id, uuid FROM slots WHERE calendar_id = ? AND start_at = ? AND end_at = ? AND status = 'available' "
-      "ORDER BY id LIMIT 1",
-      {Int(calendar.id), Int(ToStored(interval.start)), Int(ToStored(interval.end))});
-  if (existing) return {existing->Int(0), existing->Text(1)};
-  auto overlapping = tx.QueryOne(
-      "SELECT MAX(capacity) FROM slots WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? AND "
-      "status = 'available'",
-      {Int(calendar.id), Int(OverlapScanFloor(interval.start)), Int(ToStored(interval.end)),
-       Int(ToStored(interval.start))});
-  std::int64_t capacity = overlapping && !overlapping->IsNull(0) ? overlapping->Int(0) : calendar.capacity;
-  std::string uuid = auth::NewUuid();
+// does not change what the exchange offers. `day` is the exchange's snapshot over a
+// window holding `interval`, so it holds every slot that overlaps it.
+std::int64_t SlotFor(store::Tx& tx, const CalendarSnapshot& day, Interval interval, Instant now) {
+  const Calendar& calendar = day.calendar;
+  std::optional<std::int64_t> existing;
+  std::optional<int> overlapping;
+  for (const ExplicitSlot& s : day.explicit_slots) {
+    if (s.status != SlotStatus::kAvailable || !s.interval.Overlaps(interval)) continue;
+    if (s.interval == interval && (!existing || s.id < *existing)) existing = s.id;
+    overlapping = std::max(overlapping.value_or(s.capacity), s.capacity);
+  }
+  if (existing) return *existing;
+  int capacity = overlapping.value_or(calendar.capacity);
   auto rows = tx.Query(
       "INSERT INTO slots (uuid, calendar_id, start_at, end_at, timezone, status, capacity, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, 'available', ?, ?, ?) RETURNING id",
-      {Text(uuid), Int(calendar.id), Int(ToStored(interval.start)), Int(ToStored(interval.end)),
+      {Text(auth::NewUuid()), Int(calendar.id), Int(ToStored(interval.start)), Int(ToStored(interval.end)),
        Text(calendar.timezone), Int(capacity), Int(ToStored(now)), Int(ToStored(now))});
-  return {rows.at(0).Int(0), uuid};
+  return rows.at(0).Int(0);
 }
 
 }  // namespace
@@ -548,8 +564,13 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     if (Status s = CheckAgainstHours(*e, in, interval, calendar.zone, now); !s) return s.error();
 
     // Accepted exactly when the date's listing of slots this long lists it with a place left.
+    // The day is loaded once, under the lock: the listing words the answer and the booking
+    // path judges the same snapshot.
     const OpeningHours& hours = *OpenHoursOn(*e, IsoWeekday(in.date));
-    auto listing = DayListing(tx, calendar, hours, in.date, interval.length(), now);
+    Interval window = OpeningWindow(hours, in.date, calendar.zone);  // holds `interval` (checked above)
+    kairos::booking::Policy policy = ExchangePolicy(calendar, window);
+    CalendarSnapshot day = LoadFor(tx, calendar, window, policy);
+    auto listing = DayListing(day, window, in.date, interval.length(), now);
     if (!listing.ok()) return listing.error();
     auto listed = std::find_if(listing->begin(), listing->end(),
                                [&](const ListedSlot& s) { return s.interval == interval; });
@@ -557,7 +578,7 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     const Error full = InvalidArgument("This time slot has reached maximum capacity.", "time_slot");
     if (listed->remaining < 1) return full;
     int remaining = listed->remaining;
-    auto [slot_id, slot_uuid] = SlotFor(tx, calendar, interval, now);
+    std::int64_t slot_id = SlotFor(tx, day, interval, now);
     NewBooking booking;
     booking.calendar_id = calendar.id;
     booking.face = "business";
@@ -568,14 +589,15 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     booking.customer_email = in.customer_email;
     booking.customer_phone = in.customer_phone;
     booking.notes = in.notes;
-    // The listing above words the refusals; the booking path decides under the same
-    // reading of the exchange (and keeps PostgreSQL's last defence).
-    kairos::booking::Policy policy = ExchangePolicy(calendar, OpeningWindow(hours, in.date, calendar.zone));
-    auto booked = kairos::booking::Book(tx, {&booking, 1}, policy, now);
+    // The listing above words the refusals; the booking path decides on the same snapshot
+    // under the same reading of the exchange (and keeps PostgreSQL's last defence). The
+    // slot SlotFor may have created since keeps what the exchange offered, so the snapshot
+    // still says what the exchange offers there.
+    auto booked = kairos::booking::BookOn(tx, {&booking, 1}, policy, now, {&day, 1});
     if (!booked.ok()) return full;
     // The booking takes one place over all of its slot, and a new slot keeps the capacity
     // the exchange already offered there: one place fewer than was checked.
-    return LoadBooking(tx, booked.bookings.front().uuid, now, remaining - 1)->booking;
+    return LoadBooking(tx, booked.bookings.front().uuid, now, KnownSlot{calendar, remaining - 1})->booking;
   });
 }
 

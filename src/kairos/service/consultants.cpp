@@ -234,28 +234,35 @@ Result<Person> Consultants::FindUser(std::int64_t no) {
   return Person{no, std::move(*account)};
 }
 
-Status Consultants::MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller) {
+Result<Person> Consultants::MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller) {
   auto c = FindConsultant(consultant_id);
   if (!c.ok()) return c.error();
-  if (!c->account.can_sign_in) return {};
-  return RequireOwnCredentials(caller, c->account.id, "consultant " + std::to_string(consultant_id));
+  if (c->account.can_sign_in) {
+    if (Status s = RequireOwnCredentials(caller, c->account.id, "consultant " + std::to_string(consultant_id)); !s) {
+      return s.error();
+    }
+  }
+  return c;
 }
 
-Status Consultants::MayReserve(std::int64_t consultant_id, std::int64_t user_id,
-                               const std::optional<auth::Principal>& caller) {
-  if (auto c = FindConsultant(consultant_id); !c.ok()) return c.error();
+Result<ReservationParties> Consultants::MayReserve(std::int64_t consultant_id, std::int64_t user_id,
+                                                   const std::optional<auth::Principal>& caller) {
+  auto c = FindConsultant(consultant_id);
+  if (!c.ok()) return c.error();
   auto user = FindUser(user_id);
   if (!user.ok()) return user.error();
-  if (!user->account.can_sign_in) return {};
-  return RequireOwnCredentials(caller, user->account.id, "user " + std::to_string(user_id));
+  if (user->account.can_sign_in) {
+    if (Status s = RequireOwnCredentials(caller, user->account.id, "user " + std::to_string(user_id)); !s) {
+      return s.error();
+    }
+  }
+  return ReservationParties{std::move(*c), std::move(*user)};
 }
 
-Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_id, Date date, TimeOfDay start,
+Result<OneOffAvailability> Consultants::AddAvailability(const Person& consultant, Date date, TimeOfDay start,
                                                         TimeOfDay end, Instant now) {
-  auto c = FindConsultant(consultant_id);
-  if (!c.ok()) return c.error();
   return db_.Write([&](Tx& tx) -> Result<OneOffAvailability> {
-    Calendar calendar = PersonalCalendar(tx, c->account.id, now);
+    Calendar calendar = PersonalCalendar(tx, consultant.account.id, now);
     // As the original: a window lies on a date after today (here, the consultant's today).
     if (date <= LocalDate(now, calendar.zone)) {
       return InvalidArgument("Only future dates are allowed", "date");
@@ -275,7 +282,7 @@ Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_
       return InvalidArgument("The availability overlaps recurring availability " + std::to_string(*rule) + ".",
                              "start_time");
     }
-    OneOffAvailability a{0, consultant_id, date, start, end, false};
+    OneOffAvailability a{0, consultant.no, date, start, end, false};
     a.id = tx.QueryOne(
                  "INSERT INTO availability_windows (uuid, calendar_id, start_at, end_at, local_date, local_start, "
                  "local_end, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
@@ -287,11 +294,9 @@ Result<OneOffAvailability> Consultants::AddAvailability(std::int64_t consultant_
   });
 }
 
-Status Consultants::DeleteAvailabilityAt(std::int64_t consultant_id, Date date, TimeOfDay start, TimeOfDay end) {
-  auto c = FindConsultant(consultant_id);
-  if (!c.ok()) return c.error();
+Status Consultants::DeleteAvailabilityAt(const Person& consultant, Date date, TimeOfDay start, TimeOfDay end) {
   auto id = db_.Read([&](Tx& tx) -> std::optional<std::int64_t> {
-    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    auto calendar = FindPersonalCalendar(tx, consultant.account.id);
     if (!calendar) return std::nullopt;
     auto row = tx.QueryOne(
         "SELECT id FROM availability_windows WHERE calendar_id = ? AND local_date = ? AND local_start = ? AND "
@@ -301,14 +306,12 @@ Status Consultants::DeleteAvailabilityAt(std::int64_t consultant_id, Date date, 
     return row->Int(0);
   });
   if (!id) return NotFound(kWindowNotFound);
-  return DeleteAvailability(consultant_id, *id);
+  return DeleteAvailability(consultant, *id);
 }
 
-Status Consultants::DeleteAvailability(std::int64_t consultant_id, std::int64_t availability_id) {
-  auto c = FindConsultant(consultant_id);
-  if (!c.ok()) return c.error();
+Status Consultants::DeleteAvailability(const Person& consultant, std::int64_t availability_id) {
   return db_.Write([&](Tx& tx) -> Status {
-    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    auto calendar = FindPersonalCalendar(tx, consultant.account.id);
     if (!calendar) return NotFound(kWindowNotFound);
     LockCalendars(tx, {calendar->id});
     auto window = tx.QueryOne("SELECT start_at, end_at FROM availability_windows WHERE id = ? AND calendar_id = ?",
@@ -326,17 +329,15 @@ Status Consultants::DeleteAvailability(std::int64_t consultant_id, std::int64_t 
   });
 }
 
-Result<RecurringAvailability> Consultants::AddRecurring(std::int64_t consultant_id, int day_of_week, TimeOfDay start,
+Result<RecurringAvailability> Consultants::AddRecurring(const Person& consultant, int day_of_week, TimeOfDay start,
                                                         TimeOfDay end, bool is_active, Instant now) {
-  auto c = FindConsultant(consultant_id);
-  if (!c.ok()) return c.error();
   if (day_of_week < 0 || day_of_week > 6) {
     return InvalidArgument("day_of_week must be between 0 (Monday) and 6 (Sunday).", "day_of_week");
   }
   if (end <= start) return InvalidArgument("end_time must be after start_time.", "end_time");
   const int iso_weekday = day_of_week + 1;
   return db_.Write([&](Tx& tx) -> Result<RecurringAvailability> {
-    Calendar calendar = PersonalCalendar(tx, c->account.id, now);
+    Calendar calendar = PersonalCalendar(tx, consultant.account.id, now);
     LockCalendars(tx, {calendar.id});
     if (is_active) {
       if (auto rule = OverlappingWeeklyRule(tx, calendar.id, iso_weekday, start, end)) {
@@ -358,7 +359,7 @@ Result<RecurringAvailability> Consultants::AddRecurring(std::int64_t consultant_
         }
       }
     }
-    RecurringAvailability r{0, consultant_id, day_of_week, start, end, is_active};
+    RecurringAvailability r{0, consultant.no, day_of_week, start, end, is_active};
     r.id = tx.QueryOne(
                  "INSERT INTO weekly_rules (uuid, calendar_id, iso_weekday, start_second, end_second, is_active, "
                  "capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
@@ -369,11 +370,9 @@ Result<RecurringAvailability> Consultants::AddRecurring(std::int64_t consultant_
   });
 }
 
-Status Consultants::DeleteRecurring(std::int64_t consultant_id, std::int64_t recurring_id) {
-  auto c = FindConsultant(consultant_id);
-  if (!c.ok()) return c.error();
+Status Consultants::DeleteRecurring(const Person& consultant, std::int64_t recurring_id) {
   return db_.Write([&](Tx& tx) -> Status {
-    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    auto calendar = FindPersonalCalendar(tx, consultant.account.id);
     if (!calendar) return NotFound("Recurring availability not found.");
     LockCalendars(tx, {calendar->id});
     if (!tx.QueryOne("SELECT 1 FROM weekly_rules WHERE id = ? AND calendar_id = ? AND is_closed = 0",
@@ -475,14 +474,12 @@ Result<std::vector<FreeSlot>> Consultants::UpcomingFreeTime(std::int64_t consult
   });
 }
 
-Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant now) {
-  auto c = FindConsultant(in.consultant_id);
-  if (!c.ok()) return c.error();
-  auto user = FindUser(in.user_id);
-  if (!user.ok()) return user.error();
+Result<Reservation> Consultants::Reserve(const ReservationParties& parties, const ReservationRequest& in,
+                                         Instant now) {
+  const Person& c = parties.consultant;
   if (in.end <= in.start) return InvalidArgument("end_time must be after start_time.", "end_time");
   return db_.Write([&](Tx& tx) -> Result<Reservation> {
-    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    auto calendar = FindPersonalCalendar(tx, c.account.id);
     if (!calendar) return NotFound(kNoSlot);
     LockCalendars(tx, {calendar->id});
     Interval requested = LocalInterval(in.date, in.start, in.end, calendar->zone);
@@ -508,7 +505,7 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
     booking.face = "consultant";
     booking.interval = requested;
     booking.status = BookingStatus::kConfirmed;
-    booking.client_account_id = user->account.id;
+    booking.client_account_id = parties.user.account.id;
     if (!window->recurring) booking.window_id = window->id;
     kairos::booking::Policy policy;
     // Any part of a window may be reserved, to the second.
@@ -520,18 +517,16 @@ Result<Reservation> Consultants::Reserve(const ReservationRequest& in, Instant n
       if (booked.refusal->booking_id) return InvalidArgument(kAlreadyBooked, "start_time");
       return booked.refusal->error;
     }
-    Reservation r{booked.bookings.front().id, in.consultant_id, in.user_id, in.date, in.start, in.end, std::nullopt, std::nullopt,
-                  DisplayName(c->account.first_name, c->account.last_name, c->account.username)};
+    Reservation r{booked.bookings.front().id, c.no, parties.user.no, in.date, in.start, in.end, std::nullopt, std::nullopt,
+                  DisplayName(c.account.first_name, c.account.last_name, c.account.username)};
     (window->recurring ? r.recurring_id : r.availability_id) = window->id;
     return r;
   });
 }
 
-Status Consultants::CancelReservation(std::int64_t consultant_id, std::int64_t reservation_id, Instant now) {
-  auto c = FindConsultant(consultant_id);
-  if (!c.ok()) return c.error();
+Status Consultants::CancelReservation(const Person& consultant, std::int64_t reservation_id, Instant now) {
   return db_.Write([&](Tx& tx) -> Status {
-    auto calendar = FindPersonalCalendar(tx, c->account.id);
+    auto calendar = FindPersonalCalendar(tx, consultant.account.id);
     if (!calendar) return NotFound("Reservation not found.");
     LockCalendars(tx, {calendar->id});
     auto row = tx.QueryOne("SELECT status FROM bookings WHERE id = ? AND calendar_id = ? AND face = 'consultant'",

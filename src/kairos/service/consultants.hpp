@@ -71,9 +71,13 @@ struct FreeSlot {
 // migration 8 ran); nullopt for any other account.
 std::optional<std::int64_t> ConsultantNumberOf(store::Database& db, std::int64_t account_id);
 
+// Who a reservation is between, as MayReserve found them.
+struct ReservationParties {
+  Person consultant;
+  Person user;
+};
+
 struct ReservationRequest {
-  std::int64_t consultant_id = 0;
-  std::int64_t user_id = 0;
   Date date{};
   TimeOfDay start{};
   TimeOfDay end{};
@@ -112,36 +116,38 @@ class Consultants {
   // account of face 002) is changed only by that account or an admin: Unauthenticated
   // without credentials, Forbidden for another account. A consultant created through this
   // face has no password and stays open to anyone, as the face documents. NotFound when
-  // there is no such consultant.
-  Status MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller);
+  // there is no such consultant. The consultant when the caller may, for the change itself
+  // (so a request looks the consultant up once).
+  Result<Person> MayChange(std::int64_t consultant_id, const std::optional<auth::Principal>& caller);
 
   // May `caller` reserve the consultant's time in the name of `user_id`? Reserving is
   // public, but an account that can sign in is booked in its name only by itself or an
   // admin; a user created through this face is open to anyone. An unknown consultant or
-  // user is NotFound, as Reserve answers them.
-  Status MayReserve(std::int64_t consultant_id, std::int64_t user_id, const std::optional<auth::Principal>& caller);
+  // user is NotFound, as the original answers them. Both when the caller may, for Reserve.
+  Result<ReservationParties> MayReserve(std::int64_t consultant_id, std::int64_t user_id,
+                                        const std::optional<auth::Principal>& caller);
 
   // Adds a one-off window on `date` from `start` to `end` (local). It must start in the
   // future, end after it starts and overlap none of the consultant's other one-off windows
   // or active weekly windows on that weekday (InvalidArgument otherwise).
-  Result<OneOffAvailability> AddAvailability(std::int64_t consultant_id, Date date, TimeOfDay start, TimeOfDay end,
+  Result<OneOffAvailability> AddAvailability(const Person& consultant, Date date, TimeOfDay start, TimeOfDay end,
                                              Instant now);
 
   // Deletes the consultant's one-off window; NotFound("Time slot not found") if it has no
   // such window, and InvalidArgument if a booking (from any face) holds time in it.
-  Status DeleteAvailability(std::int64_t consultant_id, std::int64_t availability_id);
+  Status DeleteAvailability(const Person& consultant, std::int64_t availability_id);
   // The same for the window entered with exactly that date, start and end.
-  Status DeleteAvailabilityAt(std::int64_t consultant_id, Date date, TimeOfDay start, TimeOfDay end);
+  Status DeleteAvailabilityAt(const Person& consultant, Date date, TimeOfDay start, TimeOfDay end);
 
   // Adds a weekly window. day_of_week is 0..6 and end must be after start. An active one
   // must overlap none of the consultant's other active weekly windows on that day, nor a
   // future one-off window on that weekday.
-  Result<RecurringAvailability> AddRecurring(std::int64_t consultant_id, int day_of_week, TimeOfDay start,
+  Result<RecurringAvailability> AddRecurring(const Person& consultant, int day_of_week, TimeOfDay start,
                                              TimeOfDay end, bool is_active, Instant now);
 
   // Removes a weekly window. Reservations already made in its occurrences stay booked.
   // NotFound when the consultant has no such window.
-  Status DeleteRecurring(std::int64_t consultant_id, std::int64_t recurring_id);
+  Status DeleteRecurring(const Person& consultant, std::int64_t recurring_id);
 
   // The consultant's weekly windows, active or not, by day and start.
   Result<std::vector<RecurringAvailability>> ListRecurring(std::int64_t consultant_id);
@@ -158,15 +164,15 @@ class Consultants {
   // `weekly_days` local days from today (weekly windows never end, so they need one).
   Result<std::vector<FreeSlot>> UpcomingFreeTime(std::int64_t consultant_id, int weekly_days, Instant now);
 
-  // Books a time inside one window if the engine offers it, in one write transaction.
-  // Unknown consultant or user, or a time outside every window: NotFound; already booked,
+  // Books a time inside one window of the consultant for the user, if the engine offers
+  // it, in one write transaction. A time outside every window: NotFound; already booked,
   // in the past or end not after start: InvalidArgument naming why.
-  Result<Reservation> Reserve(const ReservationRequest& in, Instant now);
+  Result<Reservation> Reserve(const ReservationParties& parties, const ReservationRequest& in, Instant now);
 
   // Cancels a reservation made through this face on the consultant's calendar, giving its
   // time back. NotFound when the consultant has no such reservation; InvalidArgument when
   // it is already cancelled.
-  Status CancelReservation(std::int64_t consultant_id, std::int64_t reservation_id, Instant now);
+  Status CancelReservation(const Person& consultant, std::int64_t reservation_id, Instant now);
 
  private:
   // The account id behind a consultant or user number (active, with that role), if any.

@@ -80,12 +80,17 @@ TEST_F(ConsultantsTest, FreeTimeSplitsWindowsAroundReservations) {
   std::int64_t id = Consultant("America/New_York");
   auto user = consultants_->CreateUser({"Grace", "Hopper", "UTC"});
   ASSERT_TRUE(user.ok());
-  auto window = consultants_->AddAvailability(id, D("2030-03-05"), H(9), H(12), now_);
+  // Anyone may change or reserve a consultant and user made through the face.
+  auto consultant = consultants_->MayChange(id, std::nullopt);
+  ASSERT_TRUE(consultant.ok());
+  auto parties = consultants_->MayReserve(id, user->no, std::nullopt);
+  ASSERT_TRUE(parties.ok());
+  auto window = consultants_->AddAvailability(*consultant, D("2030-03-05"), H(9), H(12), now_);
   ASSERT_TRUE(window.ok()) << window.error().message;
-  auto weekly = consultants_->AddRecurring(id, 1, H(14), H(15), true, now_);  // Tuesdays
+  auto weekly = consultants_->AddRecurring(*consultant, 1, H(14), H(15), true, now_);  // Tuesdays
   ASSERT_TRUE(weekly.ok()) << weekly.error().message;
 
-  auto booked = consultants_->Reserve({id, user->no, D("2030-03-05"), H(10), H(10, 30)}, now_);
+  auto booked = consultants_->Reserve(*parties, {D("2030-03-05"), H(10), H(10, 30)}, now_);
   ASSERT_TRUE(booked.ok()) << booked.error().message;
   EXPECT_EQ(booked->availability_id, window->id);
 
@@ -98,15 +103,15 @@ TEST_F(ConsultantsTest, FreeTimeSplitsWindowsAroundReservations) {
   EXPECT_TRUE((*slots)[2].recurring);
   EXPECT_EQ((*slots)[2].source_id, weekly->id);
 
-  EXPECT_FALSE(consultants_->Reserve({id, user->no, D("2030-03-05"), H(10), H(10, 30)}, now_).ok());
-  EXPECT_EQ(consultants_->DeleteAvailability(id, window->id).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(consultants_->Reserve(*parties, {D("2030-03-05"), H(10), H(10, 30)}, now_).ok());
+  EXPECT_EQ(consultants_->DeleteAvailability(*consultant, window->id).error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(consultants_->FreeTime(id, D("2030-01-01"), D("2030-04-03"), now_).error().field, "end_date");
   EXPECT_TRUE(consultants_->FreeTime(id, D("2030-01-01"), D("2030-04-02"), now_).ok());
 }
 
 TEST_F(ConsultantsTest, ViewsStartFromNow) {
   std::int64_t id = Consultant();
-  ASSERT_TRUE(consultants_->AddAvailability(id, D("2030-01-02"), H(9), H(11), now_).ok());
+  ASSERT_TRUE(consultants_->AddAvailability(*consultants_->FindConsultant(id), D("2030-01-02"), H(9), H(11), now_).ok());
   auto slots = consultants_->FreeTime(id, D("2030-01-02"), D("2030-01-02"), *ParseInstant("2030-01-02T10:00:00Z"));
   ASSERT_TRUE(slots.ok());
   ASSERT_EQ(slots->size(), 1u);

@@ -396,6 +396,7 @@ Response CancelBooking(Businesses& businesses, Request& req) {
 }  // namespace
 
 void RegisterBusinessRoutes(http::Router& router, service::Businesses& businesses) {
+  FaceRoutes routes(router);
   Businesses* b = &businesses;
   const std::vector<http::QueryParam> page_params = {
       {"page", "Page number from 1 (default 1)."},
@@ -408,50 +409,50 @@ void RegisterBusinessRoutes(http::Router& router, service::Businesses& businesse
     router.SetPrefixStyle(prefix, kStyle);
     router.SetAppendSlash(prefix);  // Django's APPEND_SLASH
   }
-  router.Add({Method::kPost, "/api/exchanges/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/api/exchanges/", Access::kAuthenticated, kStyle, kTag,
               "Create an exchange owned by the caller: business_name, description, timezone (IANA, default UTC), "
               "default_capacity (1-1000, default 1), operating_hours (one entry per day_of_week 1=Monday..7=Sunday).",
               {}, [b](Request& req) { return CreateExchange(*b, req); }});
-  router.Add({Method::kGet, "/api/exchanges/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/api/exchanges/", Access::kAuthenticated, kStyle, kTag,
               "The caller's exchanges, oldest first (count, next, previous, results).", page_params,
               [b](Request& req) { return ListExchanges(*b, req); }});
-  router.Add({Method::kGet, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "An exchange with its operating hours (owner only).", {},
               [b](Request& req) { return GetExchange(*b, req); }});
-  router.Add({Method::kPut, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPut, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "Update an exchange (owner only; business_name required); operating_hours, when given, replaces all "
               "hours.",
               {}, [b](Request& req) { return UpdateExchange(*b, req, Fields::kReplace); }});
-  router.Add({Method::kPatch, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPatch, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "Change some of an exchange's fields (owner only); operating_hours, when given, replaces all hours.",
               {}, [b](Request& req) { return UpdateExchange(*b, req, Fields::kPatch); }});
-  router.Add({Method::kDelete, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kDelete, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "Delete an exchange with its hours, time slots and bookings (owner only).", {},
               [b](Request& req) { return DeleteExchange(*b, req); }});
-  router.Add({Method::kGet, "/api/time-slots/available_slots/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/api/time-slots/available_slots/", Access::kAuthenticated, kStyle, kTag,
               "A day's slots from opening time with is_available and available_capacity, in the exchange's time "
               "zone; a closed day has no slots and a message.",
               {{"exchange", "UUID of the exchange.", true},
                {"date", "Local date YYYY-MM-DD (default: today in the exchange's time zone)."},
                {"slot_duration", "Slot length in minutes, 5-480 (default 60)."}},
               [b](Request& req) { return AvailableSlots(*b, req); }});
-  router.Add({Method::kPost, "/api/time-slots/generate_slots/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/api/time-slots/generate_slots/", Access::kAuthenticated, kStyle, kTag,
               "Pre-create time slots within opening hours (owner only): exchange_uuid, start_date, end_date (at most "
               "92 days), slot_duration_minutes (5-480, default 60), max_capacity (1-1000). Existing slots at the "
               "same times take the new capacity.",
               {}, [b](Request& req) { return GenerateSlots(*b, req); }});
-  router.Add({Method::kPost, "/api/bookings/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/api/bookings/", Access::kAuthenticated, kStyle, kTag,
               "Book exchange, date, start_time, end_time (local) for customer_name and customer_email; uses or "
               "creates the time slot. Starts pending.",
               {}, [b](Request& req) { return CreateBooking(*b, req); }});
-  router.Add({Method::kGet, "/api/bookings/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/api/bookings/", Access::kAuthenticated, kStyle, kTag,
               "Bookings the caller made or received at their exchanges, latest appointment first (count, next, "
               "previous, results).",
               booking_params, [b](Request& req) { return ListBookings(*b, req); }});
-  router.Add({Method::kGet, "/api/bookings/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/api/bookings/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "A booking with its time slot (the booker or the exchange's owner).", {},
               [b](Request& req) { return GetBooking(*b, req); }});
-  router.Add({Method::kPost, "/api/bookings/{uuid:uuid}/cancel/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/api/bookings/{uuid:uuid}/cancel/", Access::kAuthenticated, kStyle, kTag,
               "Cancel a pending or confirmed booking (the booker or the exchange's owner), giving its slot's unit "
               "back.",
               {}, [b](Request& req) { return CancelBooking(*b, req); }});

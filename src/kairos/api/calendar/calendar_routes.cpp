@@ -166,49 +166,50 @@ Response BookingIcs(service::CalendarFeeds& feeds, Request& req) {
 }  // namespace
 
 void RegisterCalendarRoutes(http::Router& router, service::CalendarSync& sync, service::CalendarFeeds& feeds) {
+  FaceRoutes routes(router);
   const std::vector<http::QueryParam> redirect = {
       {"redirect_uri", "Where the provider sends the user back; must be on the server's allow-list.", true}};
   router.SetPrefixStyle("/calendar", kStyle);
   for (auto [provider, name, label] : {std::tuple{CalendarProvider::kGoogle, "google", "Google"},
                                        std::tuple{CalendarProvider::kOutlook, "outlook", "Microsoft (Outlook)"}}) {
-    router.Add({Method::kGet, std::string("/calendar/") + name + "/auth-url", Access::kAuthenticated, kStyle, kTag,
+    routes.Add({Method::kGet, std::string("/calendar/") + name + "/auth-url", Access::kAuthenticated, kStyle, kTag,
                 std::string(label) +
                     " OAuth authorization URL (PKCE S256) and its state: single-use, bound to the caller, valid 10 "
                     "minutes.",
                 redirect, [&sync, provider](Request& req) { return AuthUrl(sync, req, provider); }});
-    router.Add({Method::kPost, std::string("/calendar/") + name + "/exchange-token", Access::kAuthenticated, kStyle,
+    routes.Add({Method::kPost, std::string("/calendar/") + name + "/exchange-token", Access::kAuthenticated, kStyle,
                 kTag,
                 "Exchange the authorization code ({code, state}) at " + std::string(label) +
                     "'s token endpoint; the tokens are stored encrypted as the caller's connection.",
                 redirect, [&sync, provider](Request& req) { return ExchangeToken(sync, req, provider); }});
   }
-  router.Add({Method::kPost, "/calendar/caldav/connect", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/calendar/caldav/connect", Access::kAuthenticated, kStyle, kTag,
               "Connect a CalDAV calendar collection: url, username, password (checked with PROPFIND, stored "
               "encrypted).",
               {}, [&sync](Request& req) { return ConnectCaldav(sync, req); }});
-  router.Add({Method::kPost, "/calendar/sync-booking", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/calendar/sync-booking", Access::kAuthenticated, kStyle, kTag,
               "Write a booking to the caller's google, outlook or caldav calendar: booking_id, calendar_type, "
               "access_token (optional), timezone. Creates once, then updates the same event; cancels it once the "
               "booking is cancelled.",
               {}, [&sync](Request& req) { return SyncBooking(sync, req); }});
-  router.Add({Method::kGet, "/calendar/connections", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/calendar/connections", Access::kAuthenticated, kStyle, kTag,
               "The caller's connected calendars (no secrets).", {},
               [&sync](Request& req) { return Connections(sync, req); }});
-  router.Add({Method::kDelete, "/calendar/connections/{calendar_type}", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kDelete, "/calendar/connections/{calendar_type}", Access::kAuthenticated, kStyle, kTag,
               "Forget the caller's connection to google, outlook or caldav.", {},
               [&sync](Request& req) { return Disconnect(sync, req); }});
-  router.Add({Method::kPost, "/calendar/feed-token", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/calendar/feed-token", Access::kAuthenticated, kStyle, kTag,
               "Create or rotate the caller's iCalendar feed token (shown once; the previous one stops working).", {},
               [&feeds](Request& req) { return CreateFeedToken(feeds, req); }});
-  router.Add({Method::kDelete, "/calendar/feed-token", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kDelete, "/calendar/feed-token", Access::kAuthenticated, kStyle, kTag,
               "Revoke the caller's iCalendar feed token.", {},
               [&feeds](Request& req) { return RevokeFeedToken(feeds, req); }});
-  router.Add({Method::kGet, "/calendar/feed.ics", Access::kPublic, kStyle, kTag,
+  routes.Add({Method::kGet, "/calendar/feed.ics", Access::kPublic, kStyle, kTag,
               "The iCalendar (RFC 5545) subscription feed of the token's account: its bookings and meetings from "
               "every face.",
               {{"token", "The feed token from POST /calendar/feed-token.", true}},
               [&feeds](Request& req) { return Feed(feeds, req); }});
-  router.Add({Method::kGet, "/calendar/bookings/{booking_id:uuid}/event.ics", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/calendar/bookings/{booking_id:uuid}/event.ics", Access::kAuthenticated, kStyle, kTag,
               "One booking as an iCalendar file (its client or its calendar's owner).", {},
               [&feeds](Request& req) { return BookingIcs(feeds, req); }});
 }

@@ -182,6 +182,7 @@ Response Availability(CoachBookings& bookings, Request& req) {
 }  // namespace
 
 void RegisterBookingRoutes(http::Router& router, service::CoachBookings& coach_bookings) {
+  FaceRoutes routes(router);
   CoachBookings* bookings = &coach_bookings;
   const std::vector<http::QueryParam> page_params = {
       {"skip", "Records to skip (default 0)."},
@@ -189,26 +190,26 @@ void RegisterBookingRoutes(http::Router& router, service::CoachBookings& coach_b
       {"status", "Only bookings with this status: pending, confirmed, completed or cancelled."}};
 
   router.SetPrefixStyle("/booking", kStyle);
-  router.Add({Method::kPost, "/booking", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/booking", Access::kAuthenticated, kStyle, kTag,
               "Book a coaching session (clients only): coach_id, session_datetime, duration_minutes (15-480, "
               "default 60), notes. Starts pending.",
               {}, [bookings](Request& req) { return Create(*bookings, req); }});
-  router.Add({Method::kGet, "/booking/{booking_id}", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/booking/{booking_id}", Access::kAuthenticated, kStyle, kTag,
               "A booking with the parties' names and emails (its client, its coach or an admin).", {},
               [bookings](Request& req) { return Get(*bookings, req); }});
-  router.Add({Method::kGet, "/booking/client/{client_id}", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/booking/client/{client_id}", Access::kAuthenticated, kStyle, kTag,
               "A client's bookings, latest session first (the client or an admin).", page_params,
               [bookings](Request& req) { return List(*bookings, req, false); }});
-  router.Add({Method::kGet, "/booking/coach/{coach_id}", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/booking/coach/{coach_id}", Access::kAuthenticated, kStyle, kTag,
               "A coach's bookings, latest session first (the coach or an admin).", page_params,
               [bookings](Request& req) { return List(*bookings, req, true); }});
-  router.Add({Method::kPatch, "/booking/{booking_id}/status", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPatch, "/booking/{booking_id}/status", Access::kAuthenticated, kStyle, kTag,
               "Change a booking's status: the coach or an admin confirms and completes; any party cancels.", {},
               [bookings](Request& req) { return ChangeStatus(*bookings, req); }});
-  router.Add({Method::kDelete, "/booking/{booking_id}", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kDelete, "/booking/{booking_id}", Access::kAuthenticated, kStyle, kTag,
               "Cancel a pending or confirmed booking (its client, its coach or an admin).", {},
               [bookings](Request& req) { return Cancel(*bookings, req); }});
-  router.Add({Method::kGet, "/booking/coach/{coach_id}/availability", Access::kPublic, kStyle, kTag,
+  routes.Add({Method::kGet, "/booking/coach/{coach_id}/availability", Access::kPublic, kStyle, kTag,
               "A coach's bookable slots: the coach's free time, or 09:00-17:00 Monday-Friday in the coach's time "
               "zone when the coach defines no availability.",
               {{"start_date", "Range start: ISO datetime with Z or offset, or YYYY-MM-DD (UTC midnight).", true},

@@ -175,13 +175,14 @@ Response GetConsultant(Consultants& service, Request& req) {
 }
 
 Response AddAvailability(Consultants& service, Request& req) {
-  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
+  auto consultant = service.MayChange(PathId(req), req.principal);
+  if (!consultant.ok()) return Fail(consultant.error());
   auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return Fail(body.error());
   auto when = BodyDayAndTimes(*body);
   if (!when.ok()) return Fail(when.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto added = service.AddAvailability(PathId(req), when->day, when->start, when->end, Now());
+  auto added = service.AddAvailability(*consultant, when->day, when->start, when->end, Now());
   if (!added.ok()) return Fail(added.error());
   return http::JsonResponse(201, WithMessage(AvailabilityJson(*added), "availability slot created successfully"));
 }
@@ -224,7 +225,8 @@ Response DateFreeTime(Consultants& service, Request& req) {
 // Deletes a one-off window named as the original does, by its date, start_time and end_time
 // (in the JSON body), or by availability_id (in the query or the body).
 Response DeleteAvailability(Consultants& service, Request& req) {
-  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
+  auto consultant = service.MayChange(PathId(req), req.principal);
+  if (!consultant.ok()) return Fail(consultant.error());
   auto from_query = QueryInt(req, "availability_id");
   if (!from_query.ok()) return Fail(from_query.error());
   std::optional<std::int64_t> from_body;
@@ -253,16 +255,17 @@ Response DeleteAvailability(Consultants& service, Request& req) {
   if (!id && !when) {
     return Fail(InvalidArgument("date, start_time and end_time are required (or availability_id).", "date"));
   }
-  Status done = id ? service.DeleteAvailability(PathId(req), *id)
-                   : service.DeleteAvailabilityAt(PathId(req), when->day, when->start, when->end);
+  Status done = id ? service.DeleteAvailability(*consultant, *id)
+                   : service.DeleteAvailabilityAt(*consultant, when->day, when->start, when->end);
   if (!done) return Fail(done.error());
   return http::EmptyResponse(204);
 }
 
 Response AddRecurring(Consultants& service, Request& req) {
-  if (auto s = service.MayChange(PathId(req), req.principal); !s) {
+  auto consultant = service.MayChange(PathId(req), req.principal);
+  if (!consultant.ok()) {
     // The original validates the consultant as a field of the pattern: 400, not 404.
-    if (s.error().code != ErrorCode::kNotFound) return Fail(s.error());
+    if (consultant.error().code != ErrorCode::kNotFound) return Fail(consultant.error());
     return Fail(InvalidArgument("consultant: Invalid pk \"" + req.Param("id") + "\" - object does not exist.",
                                 "consultant"));
   }
@@ -280,7 +283,7 @@ Response AddRecurring(Consultants& service, Request& req) {
   if (*day < 0 || *day > 6) {
     return Fail(InvalidArgument("day_of_week must be between 0 (Monday) and 6 (Sunday).", "day_of_week"));
   }
-  auto added = service.AddRecurring(PathId(req), static_cast<int>(*day), *start, *end, active->value_or(true), Now());
+  auto added = service.AddRecurring(*consultant, static_cast<int>(*day), *start, *end, active->value_or(true), Now());
   if (!added.ok()) return Fail(added.error());
   return http::JsonResponse(201, WithMessage(RecurringJson(*added), "Recurring availability created successfully"));
 }
@@ -299,18 +302,17 @@ Response Reserve(Consultants& service, Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return Fail(body.error());
   service::ReservationRequest in;
-  in.consultant_id = PathId(req);
   auto user = body->RequiredInt("user");
   if (!user.ok()) return Fail(user.error());
   auto when = BodyDayAndTimes(*body);
   if (!when.ok()) return Fail(when.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  if (auto s = service.MayReserve(in.consultant_id, *user, req.principal); !s) return Fail(s.error());
-  in.user_id = *user;
+  auto parties = service.MayReserve(PathId(req), *user, req.principal);
+  if (!parties.ok()) return Fail(parties.error());
   in.date = when->day;
   in.start = when->start;
   in.end = when->end;
-  auto r = service.Reserve(in, Now());
+  auto r = service.Reserve(*parties, in, Now());
   if (!r.ok()) return Fail(r.error());
   // The original's confirmation (message, booking_id, the consultant's name, date and
   // times), with the numbers a client needs beside it.
@@ -327,14 +329,16 @@ Response Reserve(Consultants& service, Request& req) {
 }
 
 Response DeleteRecurring(Consultants& service, Request& req) {
-  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
-  if (auto s = service.DeleteRecurring(PathId(req), PathInt(req, "recurring_id")); !s) return Fail(s.error());
+  auto consultant = service.MayChange(PathId(req), req.principal);
+  if (!consultant.ok()) return Fail(consultant.error());
+  if (auto s = service.DeleteRecurring(*consultant, PathInt(req, "recurring_id")); !s) return Fail(s.error());
   return http::EmptyResponse(204);
 }
 
 Response CancelReservation(Consultants& service, Request& req) {
-  if (auto s = service.MayChange(PathId(req), req.principal); !s) return Fail(s.error());
-  if (auto s = service.CancelReservation(PathId(req), PathInt(req, "reservation_id"), Now()); !s) {
+  auto consultant = service.MayChange(PathId(req), req.principal);
+  if (!consultant.ok()) return Fail(consultant.error());
+  if (auto s = service.CancelReservation(*consultant, PathInt(req, "reservation_id"), Now()); !s) {
     return Fail(s.error());
   }
   return http::EmptyResponse(204);
@@ -396,6 +400,7 @@ Response TimeRangeFreeTime(Consultants& service, Request& req) {
 }  // namespace
 
 void RegisterConsultantRoutes(http::Router& router, service::Consultants& consultants, ConsultantRoutesOptions options) {
+  FaceRoutes routes(router);
   for (const char* prefix : {"/consultant/", "/consultants/", "/user/", "/availabilities/"}) {
     router.SetPrefixStyle(prefix, kStyle);
     router.SetAppendSlash(prefix);  // Django's APPEND_SLASH
@@ -405,7 +410,7 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
   // Each handler holds the service, which lives as long as the route table.
   auto add = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
                  Response (*handler)(Consultants&, Request&)) {
-    router.Add({method, std::move(pattern), access, kStyle, kTag, std::move(summary), std::move(query),
+    routes.Add({method, std::move(pattern), access, kStyle, kTag, std::move(summary), std::move(query),
                 [service, handler](Request& req) { return handler(*service, req); }});
   };
   const std::vector<http::QueryParam> no_query;

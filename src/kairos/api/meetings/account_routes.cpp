@@ -145,27 +145,28 @@ Response Me(service::Accounts& accounts, const AccountRoutesOptions& options, Re
 }  // namespace
 
 void RegisterAccountRoutes(http::Router& router, service::Accounts& accounts, AccountRoutesOptions options) {
+  FaceRoutes routes(router);
   router.SetPrefixStyle("/api/user/", kStyle);
   router.SetPrefixStyle("/api/event/", kStyle);
   // Django's APPEND_SLASH: "/api/event" is redirected to "/api/event/".
   router.SetAppendSlash("/api/user/");
   router.SetAppendSlash("/api/event/");
-  router.Add({Method::kPost, "/api/user/sign_up/", Access::kPublic, kStyle, kTag,
+  routes.Add({Method::kPost, "/api/user/sign_up/", Access::kPublic, kStyle, kTag,
               "Create an account (username, email, password; optional first_name, last_name, timezone, role).",
               {}, [&accounts](Request& req) { return SignUp(accounts, req); }});
-  router.Add({Method::kPost, "/api/user/login/", Access::kPublic, kStyle, kTag,
+  routes.Add({Method::kPost, "/api/user/login/", Access::kPublic, kStyle, kTag,
               "Log in: returns an auth token and sets the sessionid and csrftoken cookies.", {},
               [&accounts, options](Request& req) { return Login(accounts, options, req); }});
-  router.Add({Method::kPost, "/api/user/logout/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kPost, "/api/user/logout/", Access::kAuthenticated, kStyle, kTag,
               "Revoke the token or session used for this request and clear the cookies.", {},
               [&accounts, options](Request& req) { return Logout(accounts, options, req); }});
-  router.Add({Method::kGet, "/api/user/logout/", Access::kAuthenticated, kStyle, kTag,
+  routes.Add({Method::kGet, "/api/user/logout/", Access::kAuthenticated, kStyle, kTag,
               "Log out as the original does with GET: revoke the credential, clear the cookies; {\"logged_out\": true}.",
               {}, [&accounts, options](Request& req) { return LogoutGet(accounts, options, req); }});
-  router.Add({Method::kGet, "/api/user/get_detail/", Access::kPublic, kStyle, kTag,
+  routes.Add({Method::kGet, "/api/user/get_detail/", Access::kPublic, kStyle, kTag,
               "The caller as login answers it (is_authenticated, user, auth_token); 401 without credentials.", {},
               [&accounts](Request& req) { return Detail(accounts, req); }});
-  router.Add({Method::kGet, "/api/user/me/", Access::kAuthenticated, kStyle, kTag, "The caller's own account.", {},
+  routes.Add({Method::kGet, "/api/user/me/", Access::kAuthenticated, kStyle, kTag, "The caller's own account.", {},
               [&accounts, options](Request& req) { return Me(accounts, options, req); }});
 }
 

@@ -97,11 +97,12 @@ Response AvailableSlots(Meetings& meetings, Request& req) {
 }  // namespace
 
 void RegisterAvailabilityRoutes(http::Router& router, service::Meetings& meetings_service) {
+  FaceRoutes routes(router);
   Meetings* meetings = &meetings_service;
-  router.Add({Method::kPost, "/api/user/block_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+  routes.Add({Method::kPost, "/api/user/block_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Add to the caller's blocked hours (0-23, local time) of one day; refused if a new hour holds an event.",
               {}, [meetings](Request& req) { return BlockSlots(*meetings, req); }});
-  router.Add({Method::kGet, "/api/user/get_available_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+  routes.Add({Method::kGet, "/api/user/get_available_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "An account's blocked and available hours (0-23, its local time) of one day.",
               {{"date", "The day, YYYY-MM-DD.", true},
                {"user", "The account's email; default the caller.", false}},

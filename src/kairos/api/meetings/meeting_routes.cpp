@@ -221,23 +221,24 @@ Response List(Meetings& meetings, Request& req) {
 }  // namespace
 
 void RegisterMeetingRoutes(http::Router& router, service::Meetings& meetings_service) {
+  FaceRoutes routes(router);
   Meetings* meetings = &meetings_service;
-  router.Add({Method::kPost, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+  routes.Add({Method::kPost, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Book a one-hour meeting at time_slot (organiser's local time) with participants (emails).", {},
               [meetings](Request& req) { return Create(*meetings, req); }});
-  router.Add({Method::kGet, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+  routes.Add({Method::kGet, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "The caller's meetings that have not ended, by start (count, next, previous, results).",
               {{"limit", "How many, from 1; default 10.", false},
                {"offset", "How many to skip; default 0.", false},
                {"status", "Only meetings with this status (active or cancelled).", false}},
               [meetings](Request& req) { return List(*meetings, req); }});
-  router.Add({Method::kGet, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+  routes.Add({Method::kGet, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "One of the caller's meetings (any participant's), not wrapped.", {},
               [meetings](Request& req) { return Get(*meetings, req); }});
-  router.Add({Method::kPut, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+  routes.Add({Method::kPut, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Replace a meeting (any participant): title, time_slot, description, participants and status.", {},
               [meetings](Request& req) { return Update(*meetings, req, Fields::kReplace); }});
-  router.Add({Method::kPatch, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
+  routes.Add({Method::kPatch, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Change some of a meeting's fields (any participant); status cancelled frees its hour.", {},
               [meetings](Request& req) { return Update(*meetings, req, Fields::kPatch); }});
 }

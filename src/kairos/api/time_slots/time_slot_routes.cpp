@@ -309,10 +309,11 @@ Response ChangeStatus(TimeSlots& slots, Request& req, TimeSlotStatus to) {
 }  // namespace
 
 void RegisterTimeSlotRoutes(http::Router& router, service::TimeSlots& time_slots) {
+  FaceRoutes routes(router);
   TimeSlots* slots = &time_slots;
   auto route = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
                    http::Handler handler) {
-    router.Add({method, std::move(pattern), Access::kAuthenticated, kStyle, kTag, std::move(summary),
+    routes.Add({method, std::move(pattern), Access::kAuthenticated, kStyle, kTag, std::move(summary),
                 std::move(query), std::move(handler)});
   };
 
