@@ -42,6 +42,8 @@ struct Targets {
   std::int64_t pattern = 0;      // face 004 weekly pattern
   std::int64_t reservation = 0;  // face 004 reservation
   std::int64_t user = 0;         // face 004 user (created anonymously)
+  std::string schedule;          // v1 schedule (uuid)
+  std::string event_type;        // v1 event type (uuid), public
 };
 
 struct Case {
@@ -187,6 +189,22 @@ std::map<std::string, Case> Cases() {
         return json{{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "12:00"}, {"end_time", "13:00"}};
       },
       true};
+  // Kairos's own API, v1: schedules and event types.
+  c["POST /v1/schedules"] = {Kind::kOwnScope, path("/v1/schedules"), [](const Targets&) {
+    return json{{"name", "Elsewhere"}, {"weekly", json::array({{{"day", "monday"}, {"start", "01:00"}, {"end", "02:00"}}})}};
+  }};
+  c["PATCH /v1/schedules/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
+      [](const Targets&) { return json{{"name", "Taken"}, {"weekly", json::array()}}; }};
+  c["DELETE /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; }, none};
+  c["POST /v1/event-types"] = {Kind::kOwnScope, path("/v1/event-types"), [](const Targets& t) {
+    return json{{"slug", "walk"}, {"title", "Walk"}, {"duration_minutes", 30}, {"schedule_id", t.schedule}};
+  }};
+  c["PATCH /v1/event-types/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/event-types/" + t.event_type; },
+      [](const Targets&) { return json{{"title", "Taken"}, {"public", false}}; }};
+  c["DELETE /v1/event-types/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/event-types/" + t.event_type; }, none};
   return c;
 }
 
@@ -222,7 +240,15 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
                 "meetings WHERE organiser_account_id = " + Id(coach.id)) +
            "|" +
            part("start_at + end_at * 3 + LENGTH(status)",
-                "bookings WHERE id <= " + max_booking + " AND calendar_id IN " + cals);
+                "bookings WHERE id <= " + max_booking + " AND calendar_id IN " + cals) +
+           "|" + part("LENGTH(name) + LENGTH(time_zone) + updated_at", "schedules WHERE owner_account_id = " + Id(coach.id)) +
+           "|" +
+           part("iso_weekday * 1000000 + start_second * 3 + end_second",
+                "schedule_weekly WHERE schedule_id IN (SELECT id FROM schedules WHERE owner_account_id = " +
+                    Id(coach.id) + ")") +
+           "|" +
+           part("LENGTH(slug) + LENGTH(title) + duration_minutes + is_public + COALESCE(schedule_id, 0) + updated_at",
+                "event_types WHERE owner_account_id = " + Id(coach.id));
   }
 
   Headers AuthFor(const std::string& path, const TestAccount& a) {
@@ -279,6 +305,18 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
                                {{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "10:00"}, {"end_time", "11:00"}});
     EXPECT_EQ(reservation.status, 201) << reservation.body;
     t.reservation = reservation.Json()["booking_id"];
+    auto schedule = c_.Post("/v1/schedules",
+                            {{"name", "Coach's week"},
+                             {"weekly", json::array({{{"day", "tuesday"}, {"start", "09:00"}, {"end", "17:00"}}})}},
+                            BearerAuth(t.coach));
+    EXPECT_EQ(schedule.status, 201) << schedule.body;
+    t.schedule = schedule.Json()["id"];
+    auto event_type = c_.Post("/v1/event-types",
+                              {{"slug", "coaching"}, {"title", "Coaching"}, {"duration_minutes", 60},
+                               {"schedule_id", t.schedule}, {"public", true}},
+                              BearerAuth(t.coach));
+    EXPECT_EQ(event_type.status, 201) << event_type.body;
+    t.event_type = event_type.Json()["id"];
     return t;
   }
 };

@@ -26,8 +26,13 @@ http::Response FaceErrors::operator()(const Error& error) const {
 }
 
 void FaceRoutes::Add(http::Route route) {
-  route.missing_credentials = route.style == http::ErrorStyle::kDetail ? "Not authenticated"
-                                                                       : "Authentication credentials were not provided.";
+  switch (route.style) {
+    case http::ErrorStyle::kDetail: route.missing_credentials = "Not authenticated"; break;
+    case http::ErrorStyle::kProblem:
+      route.missing_credentials = "Authentication required: send Authorization: Bearer <token>";
+      break;
+    default: route.missing_credentials = "Authentication credentials were not provided."; break;
+  }
   router_.Add(std::move(route));
 }
 

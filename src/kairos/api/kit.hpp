@@ -43,7 +43,8 @@ struct FaceErrors {
 
 // How a face adds its routes: each with what its framework tells a request that brings no
 // credentials (FastAPI's "Not authenticated" on {"detail"} faces, Django REST framework's
-// "Authentication credentials were not provided." on the others).
+// "Authentication credentials were not provided." on the others, and on problem-details
+// routes, which are Kairos's own, what to send).
 class FaceRoutes {
  public:
   explicit FaceRoutes(http::Router& router) : router_(router) {}
