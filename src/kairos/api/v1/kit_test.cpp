@@ -159,7 +159,7 @@ TEST(V1Kit, RoutesDocumentSchemasInOpenApi) {
   route.doc.responses = WithProblems({Success(201, "made", schema::Object({}, {}), "Thing")}, {400, 401});
   route.doc.path_params["id"] = "The thing's id.";
   DocumentPageParams(route.doc);
-  router.Add(std::move(route));
+  FaceRoutes(router).Add(std::move(route));
   router.Add({http::Method::kGet, "/plain/", http::Access::kPublic, http::ErrorStyle::kDetail, "x", "Plain", {},
               [](http::Request&) { return NoContent(); }});
   auto doc = BuildOpenApi(router);
