@@ -77,6 +77,10 @@ Refusal Explain(const CalendarSnapshot& snapshot, const SlotQuery& query, Interv
         reason = Reason::kLimitReached;
         error = Conflict("The booking limit for that day has been reached", "start_time");
         break;
+      case SlotState::kWeekLimitReached:
+        reason = Reason::kLimitReached;
+        error = Conflict("The booking limit for that week has been reached", "start_time");
+        break;
       case SlotState::kBlocked:
         reason = Reason::kBlocked;
         error = Conflict("The requested time is blocked", "start_time");
