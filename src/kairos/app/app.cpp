@@ -16,6 +16,9 @@
 #include "kairos/api/meetings/meeting_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
 #include "kairos/api/time_slots/time_slot_routes.hpp"
+#include "kairos/api/v1/booking_routes.hpp"
+#include "kairos/api/v1/hold_routes.hpp"
+#include "kairos/api/v1/slot_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
@@ -228,6 +231,8 @@ int Serve(const Config& config) {
   });
   service::Businesses businesses(*db);
   service::TimeSlots time_slots(*db);
+  service::v1::V1Bookings v1_bookings(*db);
+  service::Idempotency idempotency(*db);
 
   api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });
   api::meetings::RegisterAccountRoutes(
@@ -241,6 +246,11 @@ int Serve(const Config& config) {
   api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds);
   api::businesses::RegisterBusinessRoutes(router, businesses);
   api::time_slots::RegisterTimeSlotRoutes(router, time_slots);
+  // Kairos's own API (docs/api.md): slots, holds and bookings.
+  router.SetPrefixStyle("/v1/", http::ErrorStyle::kProblem);
+  api::v1::RegisterSlotRoutes(router, v1_bookings);
+  api::v1::RegisterHoldRoutes(router, v1_bookings, idempotency);
+  api::v1::RegisterBookingRoutes(router, v1_bookings, idempotency);
 
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";
