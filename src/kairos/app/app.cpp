@@ -17,7 +17,11 @@
 #include "kairos/api/ops/ops_routes.hpp"
 #include "kairos/api/time_slots/time_slot_routes.hpp"
 #include "kairos/api/v1/booking_routes.hpp"
+#include "kairos/api/v1/event_type_routes.hpp"
 #include "kairos/api/v1/hold_routes.hpp"
+#include "kairos/api/v1/kit.hpp"
+#include "kairos/api/v1/me_routes.hpp"
+#include "kairos/api/v1/schedule_routes.hpp"
 #include "kairos/api/v1/slot_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
@@ -26,7 +30,9 @@
 #include "kairos/service/calendar_sync.hpp"
 #include "kairos/service/coach_bookings.hpp"
 #include "kairos/service/consultants.hpp"
+#include "kairos/service/event_types.hpp"
 #include "kairos/service/meetings.hpp"
+#include "kairos/service/schedules.hpp"
 #include "kairos/service/time_slots.hpp"
 #include "kairos/store/migrations.hpp"
 #include "kairos/store/postgres/postgres_database.hpp"
@@ -231,6 +237,8 @@ int Serve(const Config& config) {
   });
   service::Businesses businesses(*db);
   service::TimeSlots time_slots(*db);
+  service::Schedules schedules(*db);
+  service::EventTypes event_types(*db);
   service::v1::V1Bookings v1_bookings(*db);
   service::Idempotency idempotency(*db);
 
@@ -246,8 +254,11 @@ int Serve(const Config& config) {
   api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds);
   api::businesses::RegisterBusinessRoutes(router, businesses);
   api::time_slots::RegisterTimeSlotRoutes(router, time_slots);
-  // Kairos's own API (docs/api.md): slots, holds and bookings.
-  router.SetPrefixStyle("/v1/", http::ErrorStyle::kProblem);
+  // Kairos's own API (docs/api.md): problem details for everything under /v1/.
+  api::v1::InstallPrefix(router);
+  api::v1::RegisterMeRoutes(router, accounts);
+  api::v1::RegisterScheduleRoutes(router, schedules);
+  api::v1::RegisterEventTypeRoutes(router, event_types);
   api::v1::RegisterSlotRoutes(router, v1_bookings);
   api::v1::RegisterHoldRoutes(router, v1_bookings, idempotency);
   api::v1::RegisterBookingRoutes(router, v1_bookings, idempotency);
