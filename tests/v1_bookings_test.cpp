@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -628,6 +629,68 @@ TEST_F(V1BookingsTest, ARescheduleRacingANewBookingLeavesOneOnTheTime) {
                             "calendar_id = " + Calendar(host) + " AND start_at = " +
                                 std::to_string(Epoch(to)));
     EXPECT_EQ(starts, "1") << to;
+  }
+}
+
+}  // namespace
+}  // namespace kairos::testing
+
+namespace kairos::testing {
+namespace {
+
+using nlohmann::json;
+using namespace v1;
+
+// The HTTP version of the property test (src/kairos/service/v1_bookings_test.cpp has the
+// large one): on random event types over a calendar that face 000 and v1 bookings fill,
+// every start GET /v1/slots offers is booked with 201 and every other start is refused
+// with the reason GET /v1/slots/explain gives.
+TEST_F(V1BookingsTest, WhatSlotsOfferBooksAndTheRestIsRefusedAsExplained) {
+  std::srand(7);
+  auto pick = [](int lo, int hi) { return lo + std::rand() % (hi - lo + 1); };
+  for (int round = 0; round < 3; ++round) {
+    auto host = Host();
+    EventTypeSpec spec;
+    spec.weekly = {{2, 9 * 3600, 13 * 3600}};
+    spec.duration = 15 * pick(1, 4);
+    spec.interval = pick(0, 1) ? 0 : 15 * pick(1, 2);
+    spec.buffer_before = 15 * pick(0, 1);
+    spec.buffer_after = 15 * pick(0, 2);
+    spec.seats = pick(1, 2);
+    if (pick(0, 1)) spec.limit_per_day = pick(2, 4);
+    auto et = Make(host, spec);
+    // Face 000: the host books one of their own time slots inside the hours.
+    const std::string h = "0" + std::to_string(pick(8, 9));
+    auto slot = c_.Post("/users/time-slots/", {{"start_time", "2030-03-05T" + h + ":15:00"},
+                                               {"end_time", "2030-03-05T" + h + ":45:00"},
+                                               {"timezone", "UTC"}}, BearerAuth(host));
+    ASSERT_EQ(slot.status, 200) << slot.body;
+    ASSERT_EQ(c_.Post("/users/time-slots/" + slot.Json()["id"].get<std::string>() + "/book", json::object(),
+                      BearerAuth(host)).status, 200);
+    for (int step = 0; step < 6; ++step) {
+      auto listed = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-05&end=2030-03-05");
+      ASSERT_EQ(listed.status, 200) << listed.body;
+      std::set<std::string> offered;
+      for (const auto& s : Starts(listed.Json(), "2030-03-05")) offered.insert(s);
+      // Every quarter hour of the morning (UTC 07:00 to 12:45).
+      for (int q = 28; q < 52; ++q) {
+        char start[32];
+        std::snprintf(start, sizeof start, "2030-03-05T%02d:%02d:00Z", q / 4, q % 4 * 15);
+        auto why = Explain(c_, host, et, start);
+        ASSERT_EQ(why.status, 200);
+        ASSERT_EQ(why.Json()["offered"].get<bool>(), offered.count(start) > 0) << start << " " << why.body;
+        if (offered.count(start)) continue;
+        auto refused = BookV1(c_, et, start);
+        ASSERT_TRUE(refused.status == 409 || refused.status == 422) << start << " " << refused.body;
+        EXPECT_EQ(Reason(refused), why.Json()["reason"]) << start;
+      }
+      if (offered.empty()) break;
+      // Book one of the offered starts: accepted.
+      auto it = offered.begin();
+      std::advance(it, pick(0, static_cast<int>(offered.size()) - 1));
+      auto made = BookV1(c_, et, *it);
+      EXPECT_EQ(made.status, 201) << *it << " " << made.body;
+    }
   }
 }
 
