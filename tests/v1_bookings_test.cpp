@@ -499,6 +499,11 @@ TEST_F(V1BookingsTest, IdempotencyKeyReplaysTheFirstAnswer) {
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  // Neither the key nor the manage token in the answer is readable in the database.
+  const std::string token = first.Json()["manage_token"];
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM idempotency_keys WHERE response LIKE '%" + token +
+                                             "%' OR key = " + Q(key[0].second)),
+            "0");
   auto other_body = BookV1(c_, et, kMon10, key);
   EXPECT_EQ(other_body.status, 422) << other_body.body;
   // A refusal is an answer too.
