@@ -330,6 +330,24 @@ TEST_F(V1BookingsTest, EachRefusalHasItsStatusAndReason) {
   EXPECT_EQ(ok["reason"], nullptr);
 }
 
+TEST_F(V1BookingsTest, SeatsAreSharedOnlyAmongTheEventTypesAttendees) {
+  auto host = Host();
+  EventTypeSpec seats;
+  seats.seats = 4;
+  auto group = Make(host, seats);
+  auto single = Make(host);
+  ASSERT_EQ(BookV1(c_, group, kMon9).status, 201);
+  auto slots = c_.Get("/v1/slots?event_type_id=" + group + "&start=2030-03-04&end=2030-03-04").Json();
+  EXPECT_EQ(slots["days"]["2030-03-04"][0]["seats_remaining"], 3);
+  // The host is busy for anything else at a seated time, and the other way round.
+  EXPECT_EQ(Reason(BookV1(c_, single, kMon9)), "booked");
+  ASSERT_EQ(BookV1(c_, single, kMon10).status, 201);
+  EXPECT_EQ(Reason(BookV1(c_, group, kMon10)), "booked");
+  ASSERT_EQ(HoldV1(c_, single, kMon930).status, 201);
+  EXPECT_EQ(Reason(BookV1(c_, group, kMon930)), "held");
+  EXPECT_EQ(BookV1(c_, group, kMon9).status, 201) << "seats left at 09:00";
+}
+
 TEST_F(V1BookingsTest, LimitsCountOnlyTheEventTypesOwnBookings) {
   auto host = Host();
   EventTypeSpec daily;
