@@ -1,8 +1,10 @@
 -- wrk script for bench/v1.sh: POST /v1/bookings, each request a different 30-minute start
 -- (each wrk thread on its own starts, from 2031-01-01 on), so every request does the
 -- full check-and-insert and is accepted.
+-- thread_offset is a global: thread:set() gives each thread's own Lua state its value
+-- (a local here would stay 0 in both threads, and they would race for the same starts).
 local counter = 0
-local thread_offset = 0
+thread_offset = 0
 local threads = 0
 
 function setup(thread)
