@@ -16,6 +16,7 @@
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/shared_server_test.hpp"
+#include "v1_support.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -44,6 +45,7 @@ struct Targets {
   std::int64_t user = 0;         // face 004 user (created anonymously)
   std::string schedule;          // v1 schedule (uuid)
   std::string event_type;        // v1 event type (uuid), public
+  std::string v1_booking;        // v1 booking of that event type by a client (uuid)
 };
 
 struct Case {
@@ -205,6 +207,24 @@ std::map<std::string, Case> Cases() {
       [](const Targets&) { return json{{"title", "Taken"}, {"public", false}}; }};
   c["DELETE /v1/event-types/{id}"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/event-types/" + t.event_type; }, none};
+  // Kairos's own API, v1: holds and bookings.
+  c["POST /v1/holds"] = {Kind::kBooking, path("/v1/holds"), [](const Targets& t) {
+    return json{{"event_type_id", t.event_type}, {"start", "2030-03-05T11:00:00Z"}};
+  }, true};
+  // A hold's id is the capability to release it: without it, nobody releases anything.
+  c["DELETE /v1/holds/{id}"] = {Kind::kOwnerOnly,
+                                [](const Targets&) { return "/v1/holds/6f0d2c9e-0000-4000-8000-000000000000"; }, none,
+                                true};
+  c["POST /v1/bookings"] = {Kind::kBooking, path("/v1/bookings"), [](const Targets& t) {
+    return v1::BookingBody(t.event_type, "2030-03-05T10:00:00Z");
+  }, true};
+  for (const char* action : {"cancel", "confirm", "decline"}) {
+    c[std::string("POST /v1/bookings/{id}/") + action] = {
+        Kind::kOwnerOnly, [action](const Targets& t) { return "/v1/bookings/" + t.v1_booking + "/" + action; }, none};
+  }
+  c["POST /v1/bookings/{id}/reschedule"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/bookings/" + t.v1_booking + "/reschedule"; },
+      [](const Targets&) { return json{{"start", "2030-03-05T12:00:00Z"}}; }};
   return c;
 }
 
@@ -317,6 +337,9 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
                               BearerAuth(t.coach));
     EXPECT_EQ(event_type.status, 201) << event_type.body;
     t.event_type = event_type.Json()["id"];
+    auto v1_booking = c_.Post("/v1/bookings", v1::BookingBody(t.event_type, "2030-03-05T09:00:00Z"), BearerAuth(client));
+    EXPECT_EQ(v1_booking.status, 201) << v1_booking.body;
+    t.v1_booking = v1_booking.Json()["id"];
     return t;
   }
 };

@@ -55,6 +55,9 @@ struct NewBooking {
   std::optional<std::string> customer_name;
   std::optional<std::string> customer_email;
   std::optional<std::string> customer_phone;
+  // Seats (an event type with several places per slot): the booking never takes
+  // PostgreSQL's exclusive hold, whatever the calendar's capacities say.
+  bool shares_seats = false;
 };
 
 struct BookingRef {
@@ -72,7 +75,9 @@ enum class Reason {
   kFull,           // bookings hold every place
   kTooSoon,        // in the past or inside the minimum notice
   kTooFar,         // beyond the horizon
-  kLimitReached,   // the local day already holds its per-day limit of bookings
+  kLimitReached,   // the local day (or week) already holds its limit of bookings
+  kHeld,           // a live hold (POST /v1/holds) keeps the time, and no booking does
+  kBuffer,         // a booking is near enough that the buffers around it reach the time
 };
 std::string_view ReasonName(Reason reason);
 
@@ -83,6 +88,8 @@ struct Refusal {
   // reason: a face may word "conflicts with another booking" on it).
   std::optional<std::int64_t> booking_id;
   Error error;  // the engine's wording (Conflict or InvalidArgument)
+  std::optional<std::string> hold_id;  // the hold keeping the time (kHeld), by uuid
+  std::string rule;  // the limit reached: "per_day_limit" or "per_week_limit"
 };
 
 // The bookings made, in request order, or why none was.
@@ -109,6 +116,11 @@ Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& p
 // widened by the policy's buffers and, with a per-day limit, its whole local days.
 Booked BookOn(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now,
             std::span<const CalendarSnapshot> loaded);
+// Whether `calendar` would take `interval` under `policy` now, as Book decides it;
+// nullopt when it would (a read: nothing is locked or written).
+std::optional<Refusal> CheckOffered(store::Tx& tx, const Calendar& calendar, Interval interval, const Policy& policy,
+                                    Instant now);
+
 // The same in a write transaction of its own, committed only when all are booked.
 Booked Book(store::Database& db, std::span<const NewBooking> requests, const Policy& policy, Instant now);
 
@@ -117,8 +129,10 @@ Booked Book(store::Database& db, std::span<const NewBooking> requests, const Pol
 Result<std::vector<Slot>> ListFree(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy,
                                    Instant now);
 // The snapshot ListFree reads over `range` under `policy`: bookings widened by its buffers,
-// whole local days for a per-day limit, the calendar's own windows unless it lays its own.
-CalendarSnapshot LoadFor(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy);
+// whole local days for a per-day limit (weeks for a per-week one), holds alive at `now`,
+// the calendar's own windows unless it lays its own.
+CalendarSnapshot LoadFor(store::Tx& tx, const Calendar& calendar, Interval range, const Policy& policy,
+                         Instant now = ClockNow());
 // Team slots over several calendars under one policy: kAll (a meeting: slots every
 // calendar can take, the least remaining) or kAny (a pool: slots at least one can take,
 // with the calendars that can and their summed remaining). Indexes in SharedSlot name

@@ -393,7 +393,7 @@ Result<std::vector<ListedSlot>> DayListing(store::Tx& tx, const Calendar& calend
                                            Date day, std::chrono::seconds length, Instant now) {
   Interval window = OpeningWindow(hours, day, calendar.zone);
   if (window.empty()) return std::vector<ListedSlot>{};
-  return DayListing(LoadFor(tx, calendar, window, ExchangePolicy(calendar, window)), window, day, length, now);
+  return DayListing(LoadFor(tx, calendar, window, ExchangePolicy(calendar, window), now), window, day, length, now);
 }
 
 // The document's checks, in its order, in real time: `interval` is the requested local
@@ -569,7 +569,7 @@ Result<ExchangeBooking> Businesses::Book(const auth::Principal& caller, const Ne
     const OpeningHours& hours = *OpenHoursOn(*e, IsoWeekday(in.date));
     Interval window = OpeningWindow(hours, in.date, calendar.zone);  // holds `interval` (checked above)
     kairos::booking::Policy policy = ExchangePolicy(calendar, window);
-    CalendarSnapshot day = LoadFor(tx, calendar, window, policy);
+    CalendarSnapshot day = LoadFor(tx, calendar, window, policy, now);
     auto listing = DayListing(day, window, in.date, interval.length(), now);
     if (!listing.ok()) return listing.error();
     auto listed = std::find_if(listing->begin(), listing->end(),
