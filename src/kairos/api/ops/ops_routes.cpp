@@ -107,7 +107,8 @@ nlohmann::json BuildOpenApi(const http::Router& router) {
       if (!r.schema.is_null()) {
         response["content"][r.media_type]["schema"] = publish(r.schema, r.schema_name);
       }
-      responses[std::to_string(r.status)] = response;
+      // Status 0: the operation's `default` response, any status not listed.
+      responses[r.status == 0 ? std::string("default") : std::to_string(r.status)] = response;
     }
     if (responses.empty()) responses["default"] = {{"description", "See the face's documentation under docs/."}};
     nlohmann::json op = {{"summary", route->summary}, {"operationId", id}, {"responses", responses}};
