@@ -18,8 +18,9 @@ using nlohmann::json;
 // The faces documented in /openapi.json with their schemas.
 const std::vector<std::string>& CheckedPrefixes() {
   static const std::vector<std::string> prefixes = {
-      "/users/time-slots",  // 000
-      "/booking",           // 001 coach bookings
+      "/users/time-slots",                                       // 000
+      "/booking",                                                // 001 coach bookings
+      "/api/event", "/api/user/block_slots/", "/api/user/get_available_slots/",  // 002 (not accounts)
       "/v1"};
   return prefixes;
 }
