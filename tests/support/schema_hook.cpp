@@ -20,7 +20,7 @@ const std::vector<std::string>& CheckedPrefixes() {
   static const std::vector<std::string> prefixes = {
       "/users/time-slots",                                       // 000
       "/booking",                                                // 001 coach bookings
-      "/api/event", "/api/user/block_slots/", "/api/user/get_available_slots/",  // 002 (not accounts)
+      "/api/event", "/api/user",  // 002
       "/v1"};
   return prefixes;
 }

@@ -335,10 +335,12 @@ void RegisterMeetingRoutes(http::Router& router, service::Meetings& meetings_ser
               [meetings](Request& req) { return Get(*meetings, req); }, {}, doc::GetDoc()});
   routes.Add({Method::kPut, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Replace a meeting (any participant): title, time_slot, description, participants and status.", {},
-              [meetings](Request& req) { return Update(*meetings, req, Fields::kReplace); }, {}, doc::UpdateDoc(Fields::kReplace)});
+              [meetings](Request& req) { return Update(*meetings, req, Fields::kReplace); }, {},
+              doc::UpdateDoc(Fields::kReplace)});
   routes.Add({Method::kPatch, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Change some of a meeting's fields (any participant); status cancelled frees its hour.", {},
-              [meetings](Request& req) { return Update(*meetings, req, Fields::kPatch); }, {}, doc::UpdateDoc(Fields::kPatch)});
+              [meetings](Request& req) { return Update(*meetings, req, Fields::kPatch); }, {},
+              doc::UpdateDoc(Fields::kPatch)});
 }
 
 }  // namespace kairos::api::meetings
