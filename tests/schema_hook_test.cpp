@@ -94,5 +94,21 @@ TEST_F(SchemaHookTest, AStatusNeitherDeclaredNorDefaultPasses) {
   EXPECT_NE(CheckResponse(doc, "GET", kUnknownCoach, 404, R"({"detail":"Coach not found"})"), "");
 }
 
+// The operations routes are not under a checked prefix (the hook's own fetch would count
+// in /metrics), so they are checked here.
+TEST_F(SchemaHookTest, OperationsRoutesFitTheirSchemas) {
+  json doc = OpenApi();
+  HttpClient c(server_->port());
+  for (const char* path : {"/healthz", "/readyz", "/metrics", "/openapi.json"}) {
+    auto r = c.Get(path);
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(CheckResponse(doc, "GET", path, r.status, r.body), "") << path;
+    EXPECT_FALSE(doc["paths"][path]["get"]["responses"]["200"]["content"].empty()) << path;
+  }
+  auto r = c.Request("POST", "/healthz", "{}");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(CheckResponse(doc, "POST", "/healthz", r.status, r.body), "");  // no such operation
+}
+
 }  // namespace
 }  // namespace kairos::testing
