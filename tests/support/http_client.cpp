@@ -1,5 +1,7 @@
 #include "support/http_client.hpp"
 
+#include "support/schema_hook.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -164,7 +166,12 @@ HttpResponse HttpClient::Request(const std::string& method, const std::string& t
     try {
       if (fd_ < 0 || (attempt == 0 && WaitClosed(0))) Connect();
       SendRaw(req);
-      return ReadResponse(method == "HEAD");
+      HttpResponse r = ReadResponse(method == "HEAD");
+      // Responses of documented faces must fit /openapi.json (support/schema_hook.hpp).
+      if (check_schemas_ && r.Header("content-encoding").empty()) {
+        CheckServerResponse(port_, host_, method, target, r.status, r.body);
+      }
+      return r;
     } catch (const std::runtime_error&) {
       Close();
       if (attempt == 1) throw;

@@ -34,7 +34,8 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   // Sends a request on the kept-alive connection (reconnecting if the server closed it)
-  // and reads the response.
+  // and reads the response. On a documented face's path the response is checked against
+  // the server's /openapi.json (support/schema_hook.hpp); a mismatch fails the test.
   HttpResponse Request(const std::string& method, const std::string& target, const std::string& body = "",
                        const Headers& headers = {});
   HttpResponse Get(const std::string& target, const Headers& headers = {}) { return Request("GET", target, "", headers); }
@@ -53,12 +54,15 @@ class HttpClient {
   bool connected() const { return fd_ >= 0; }
   // Connections opened so far (to check keep-alive reuse).
   int connects() const { return connects_; }
+  // Turns the schema hook off for this client (on by default).
+  void set_check_schemas(bool on) { check_schemas_ = on; }
 
  private:
   std::string host_;
   std::uint16_t port_;
   int fd_ = -1;
   int connects_ = 0;
+  bool check_schemas_ = true;
   std::string buffer_;
 };
 

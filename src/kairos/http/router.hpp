@@ -36,7 +36,7 @@ struct QueryParam {
 // its body (null: no body, as a 204). With a schema_name the schema is published once
 // under components/schemas/<name> and the response refers to it.
 struct ResponseDoc {
-  int status = 200;
+  int status = 200;  // 0: the `default` response (any status not listed)
   std::string description;
   nlohmann::json schema;  // a JSON Schema (2020-12, as OpenAPI 3.1 reads it), or null
   std::string schema_name;

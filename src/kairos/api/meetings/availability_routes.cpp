@@ -5,6 +5,7 @@
 #include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/api/meetings/face.hpp"
+#include "kairos/api/schema.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/service/meetings.hpp"
 
@@ -21,6 +22,10 @@ using service::Meetings;
 
 // More entries than hours in a day is allowed (duplicates are dropped), within reason.
 constexpr std::size_t kMaxBlockedEntries = 240;
+
+// The block body's fields: what BlockSlots reads and /openapi.json documents.
+constexpr BodyField kDateField{"date", BodyField::Type::kString, true, 32, false, "The day, YYYY-MM-DD."};
+constexpr std::string_view kBlockedSlots = "blocked_slots";  // a list of hours, read by ReadHours
 
 // A day never defined has no stamps of its own; like the original's unsaved record, it
 // shows the time of the request.
@@ -41,14 +46,15 @@ Response DayResponse(const DayHours& d) {
 // The hours of a list, at least one, each 0–23 and read as the body's profile reads an
 // integer (so 10, 10.0 and "10" are one hour; 1.5 and true are none).
 Result<std::vector<int>> ReadHours(const JsonBody& body, const json* raw) {
-  const Error wrong = InvalidArgument("blocked_slots must be a list of hours from 0 to 23", "blocked_slots");
-  if (raw == nullptr) return InvalidArgument("blocked_slots is required", "blocked_slots");
+  const std::string field(kBlockedSlots);
+  const Error wrong = InvalidArgument("blocked_slots must be a list of hours from 0 to 23", field);
+  if (raw == nullptr) return InvalidArgument("blocked_slots is required", field);
   if (!raw->is_array()) return wrong;
   if (raw->size() > kMaxBlockedEntries) {
-    return InvalidArgument("blocked_slots has too many entries", "blocked_slots");
+    return InvalidArgument("blocked_slots has too many entries", field);
   }
   // The original's list may not be empty; blocking adds hours, so an empty list adds none.
-  if (raw->empty()) return InvalidArgument("This list may not be empty.", "blocked_slots");
+  if (raw->empty()) return InvalidArgument("This list may not be empty.", field);
   std::vector<int> hours;
   for (const auto& v : *raw) {
     auto h = body.ToInt(v);
@@ -67,9 +73,9 @@ Result<Date> ReadDate(std::string_view text) {
 Response BlockSlots(Meetings& meetings, Request& req) {
   auto body = JsonBody::Parse(req, kFaceBodies);
   if (!body) return BodyError(body.error());
-  auto date_text = body->RequiredString("date", 32);
+  auto date_text = body->RequiredString(kDateField.name, kDateField.max_length);
   if (!date_text) return FaceError(date_text.error());
-  auto hours = ReadHours(*body, body->List("blocked_slots"));
+  auto hours = ReadHours(*body, body->List(kBlockedSlots));
   if (!hours) return FaceError(hours.error());
   if (auto s = body->RejectUnknownFields(); !s) return FaceError(s.error());
   auto day = ReadDate(*date_text);
@@ -94,6 +100,53 @@ Response AvailableSlots(Meetings& meetings, Request& req) {
   return DayResponse(*result);
 }
 
+namespace doc {
+
+using schema::ArrayOf;
+using schema::ClosedObject;
+using schema::Integer;
+using schema::Nullable;
+using schema::String;
+
+// What DayResponse writes.
+http::ResponseDoc Day(std::string what) {
+  json stamp = {{"type", "string"}, {"pattern", "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$"}};
+  json hours = ArrayOf(Integer(0, service::kHoursPerDay - 1));
+  json day = ClosedObject({{"id", Nullable(Integer())},
+                           {"user", ClosedObject({{"id", Integer()}, {"username", String()}, {"email", String()}})},
+                           {"date", schema::Day()},
+                           {"blocked_slots", hours},
+                           {"available_time_slots", hours},
+                           {"created", stamp},
+                           {"modified", stamp}});
+  return Returns(200, std::move(what), ClosedObject({{"response", day}}), "MeetingsDayHours");
+}
+
+http::RouteDoc BlockDoc() {
+  http::RouteDoc d;
+  json body = schema::Body(kFaceBodies, {kDateField});
+  // Each hour is read as the profile reads an integer; at least one.
+  json hour = schema::Field(kFaceBodies, {kBlockedSlots, BodyField::Type::kInteger});
+  json list = ArrayOf(hour, kMaxBlockedEntries);
+  list["minItems"] = 1;
+  list["description"] = "Local hours, 0-23.";
+  body["properties"][std::string(kBlockedSlots)] = list;
+  body["required"].push_back(std::string(kBlockedSlots));
+  d.request_body = body;
+  d.request_body_name = "MeetingsBlockSlots";
+  d.responses = WithErrors({Day("The day's hours, with the new blocked ones.")}, kFaceStyle, {400, 401});
+  return d;
+}
+
+http::RouteDoc AvailableDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Day("The day's blocked and available hours.")}, kFaceStyle, {400, 401});
+  d.query_schemas = {{"date", schema::Day()}, {"user", String()}};
+  return d;
+}
+
+}  // namespace doc
+
 }  // namespace
 
 void RegisterAvailabilityRoutes(http::Router& router, service::Meetings& meetings_service) {
@@ -101,12 +154,12 @@ void RegisterAvailabilityRoutes(http::Router& router, service::Meetings& meeting
   Meetings* meetings = &meetings_service;
   routes.Add({Method::kPost, "/api/user/block_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Add to the caller's blocked hours (0-23, local time) of one day; refused if a new hour holds an event.",
-              {}, [meetings](Request& req) { return BlockSlots(*meetings, req); }});
+              {}, [meetings](Request& req) { return BlockSlots(*meetings, req); }, {}, doc::BlockDoc()});
   routes.Add({Method::kGet, "/api/user/get_available_slots/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "An account's blocked and available hours (0-23, its local time) of one day.",
               {{"date", "The day, YYYY-MM-DD.", true},
                {"user", "The account's email; default the caller.", false}},
-              [meetings](Request& req) { return AvailableSlots(*meetings, req); }});
+              [meetings](Request& req) { return AvailableSlots(*meetings, req); }, {}, doc::AvailableDoc()});
 }
 
 }  // namespace kairos::api::meetings

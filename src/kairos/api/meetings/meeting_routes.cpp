@@ -9,6 +9,7 @@
 #include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
 #include "kairos/api/meetings/face.hpp"
+#include "kairos/api/schema.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/core/text.hpp"
 #include "kairos/service/meetings.hpp"
@@ -27,6 +28,16 @@ using service::Meetings;
 
 constexpr std::size_t kMaxTitleLength = 255;
 constexpr std::size_t kMaxTimeSlotLength = 32;
+
+// The body's fields: what ReadMeeting reads and /openapi.json documents. Which are
+// required depends on the operation (ReadMeeting's `which`).
+using Type = BodyField::Type;
+constexpr BodyField kTitleField{"title", Type::kString, false, kMaxTitleLength, false, "Not blank."};
+constexpr BodyField kTimeSlotField{"time_slot", Type::kString, false, kMaxTimeSlotLength, false,
+                                   "The organiser's local time, YYYY-MM-DD HH:MM:SS."};
+constexpr BodyField kDescriptionField{"description", Type::kString, false, kMaxTextLength, true};
+constexpr BodyField kStatusField{"status", Type::kString, false, 16, false, "active or cancelled."};
+constexpr std::string_view kParticipants = "participants";  // a list of emails, read by ReadEmails
 
 json MeetingJson(const Meeting& m) {
   return {{"id", m.id},
@@ -78,14 +89,14 @@ Result<MeetingFields> ReadMeeting(const Request& req, Fields which) {
   const bool required = which != Fields::kPatch;
   MeetingFields out;
 
-  auto title = ReadString(*body, "title", kMaxTitleLength, required);
+  auto title = ReadString(*body, kTitleField.name, kTitleField.max_length, required);
   if (!title) return title.error();
   if (*title && (*title)->find_first_not_of(" \t\r\n") == std::string::npos) {
     return InvalidArgument("title may not be blank", "title");
   }
   out.title = std::move(*title);
 
-  auto time_slot = ReadString(*body, "time_slot", kMaxTimeSlotLength, required);
+  auto time_slot = ReadString(*body, kTimeSlotField.name, kTimeSlotField.max_length, required);
   if (!time_slot) return time_slot.error();
   if (*time_slot) {
     auto parsed = ParseLocalDateTime(**time_slot, "time_slot");
@@ -95,11 +106,11 @@ Result<MeetingFields> ReadMeeting(const Request& req, Fields which) {
 
   // The original's serializers allow a null description (stored here as empty); a
   // change may not blank it, though a new meeting may have none.
-  const json* raw_description = body->Raw("description");
+  const json* raw_description = body->Raw(kDescriptionField.name);
   if (raw_description != nullptr && raw_description->is_null()) {
     out.description = std::string();
   } else {
-    auto description = ReadString(*body, "description", kMaxTextLength, required);
+    auto description = ReadString(*body, kDescriptionField.name, kDescriptionField.max_length, required);
     if (!description) return description.error();
     if (which != Fields::kCreate && *description && (*description)->empty()) {
       return InvalidArgument("description may not be blank", "description");
@@ -107,7 +118,7 @@ Result<MeetingFields> ReadMeeting(const Request& req, Fields which) {
     out.description = std::move(*description);
   }
 
-  const json* participants = body->List("participants");
+  const json* participants = body->List(kParticipants);
   if (participants == nullptr && required) return InvalidArgument("participants is required", "participants");
   if (participants != nullptr) {
     auto emails = ReadEmails(*body, *participants);
@@ -116,7 +127,7 @@ Result<MeetingFields> ReadMeeting(const Request& req, Fields which) {
   }
 
   if (which != Fields::kCreate) {
-    auto status = ReadString(*body, "status", 16, which == Fields::kReplace);
+    auto status = ReadString(*body, kStatusField.name, kStatusField.max_length, which == Fields::kReplace);
     if (!status) return status.error();
     if (*status) {
       auto parsed = service::ParseMeetingStatus(**status);
@@ -218,6 +229,93 @@ Response List(Meetings& meetings, Request& req) {
                             {{"count", page->count}, {"next", next}, {"previous", previous}, {"results", results}});
 }
 
+namespace doc {
+
+using schema::ArrayOf;
+using schema::ClosedObject;
+using schema::Integer;
+using schema::Nullable;
+using schema::String;
+
+json Stamp() {
+  return {{"type", "string"}, {"pattern", "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$"}};
+}
+// What MeetingJson writes.
+json MeetingSchema() {
+  return ClosedObject({{"id", Integer()},
+                       {"participants", ArrayOf(String())},
+                       {"organiser", String()},
+                       {"created", Stamp()},
+                       {"modified", Stamp()},
+                       {"title", String()},
+                       {"description", String()},
+                       {"time_slot", Stamp()},
+                       {"status", schema::Enum({"active", "cancelled"})}});
+}
+json Ref() { return {{"$ref", "#/components/schemas/Meeting"}}; }
+
+// The body ReadMeeting reads for `which`.
+json Body(Fields which) {
+  const bool required = which != Fields::kPatch;
+  std::vector<BodyField> fields = {kTitleField, kTimeSlotField, kDescriptionField};
+  if (which != Fields::kCreate) fields.push_back(kStatusField);
+  for (auto& f : fields) f.required = required && (f.name != kStatusField.name || which == Fields::kReplace);
+  json properties = json::object();
+  json names = json::array();
+  for (const auto& f : fields) {
+    properties[std::string(f.name)] = schema::Field(kFaceBodies, f);
+    if (f.required) names.push_back(std::string(f.name));
+  }
+  json email = schema::Field(kFaceBodies, {kParticipants, Type::kString, false, kMaxEmailLength});
+  json list = ArrayOf(email, service::kMaxParticipants);
+  list["description"] = "Emails (each at most 254 bytes).";
+  properties[std::string(kParticipants)] = list;
+  if (required) names.push_back(std::string(kParticipants));
+  json body = {{"type", "object"}, {"properties", properties}};
+  if (!names.empty()) body["required"] = names;
+  return body;
+}
+
+http::RouteDoc CreateDoc() {
+  http::RouteDoc d;
+  d.request_body = Body(Fields::kCreate);
+  d.request_body_name = "MeetingCreate";
+  d.responses = WithErrors({Returns(201, "The meeting, active.", ClosedObject({{"response", Ref()}}),
+                                    "MeetingResponse")},
+                           kFaceStyle, {400, 401});
+  return d;
+}
+http::RouteDoc ListDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, "One page of the caller's meetings.",
+                                    ClosedObject({{"count", Integer(0)},
+                                                  {"next", Nullable(String())},
+                                                  {"previous", Nullable(String())},
+                                                  {"results", ArrayOf(Ref())}}),
+                                    "MeetingPage")},
+                           kFaceStyle, {401});
+  // Unreadable numbers fall back to the defaults rather than being refused.
+  d.query_schemas = {{"limit", Integer(1)}, {"offset", Integer(0)}, {"status", schema::Enum({"active", "cancelled"})}};
+  return d;
+}
+http::RouteDoc GetDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, "The meeting, not wrapped.", MeetingSchema(), "Meeting")}, kFaceStyle,
+                           {401, 404});
+  return d;
+}
+http::RouteDoc UpdateDoc(Fields which) {
+  http::RouteDoc d;
+  d.request_body = Body(which);
+  d.request_body_name = which == Fields::kReplace ? "MeetingReplace" : "MeetingPatch";
+  d.responses = WithErrors({Returns(200, "The changed meeting.", ClosedObject({{"response", Ref()}}),
+                                    "MeetingResponse")},
+                           kFaceStyle, {400, 401, 403, 404});
+  return d;
+}
+
+}  // namespace doc
+
 }  // namespace
 
 void RegisterMeetingRoutes(http::Router& router, service::Meetings& meetings_service) {
@@ -225,22 +323,24 @@ void RegisterMeetingRoutes(http::Router& router, service::Meetings& meetings_ser
   Meetings* meetings = &meetings_service;
   routes.Add({Method::kPost, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Book a one-hour meeting at time_slot (organiser's local time) with participants (emails).", {},
-              [meetings](Request& req) { return Create(*meetings, req); }});
+              [meetings](Request& req) { return Create(*meetings, req); }, {}, doc::CreateDoc()});
   routes.Add({Method::kGet, "/api/event/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "The caller's meetings that have not ended, by start (count, next, previous, results).",
               {{"limit", "How many, from 1; default 10.", false},
                {"offset", "How many to skip; default 0.", false},
                {"status", "Only meetings with this status (active or cancelled).", false}},
-              [meetings](Request& req) { return List(*meetings, req); }});
+              [meetings](Request& req) { return List(*meetings, req); }, {}, doc::ListDoc()});
   routes.Add({Method::kGet, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "One of the caller's meetings (any participant's), not wrapped.", {},
-              [meetings](Request& req) { return Get(*meetings, req); }});
+              [meetings](Request& req) { return Get(*meetings, req); }, {}, doc::GetDoc()});
   routes.Add({Method::kPut, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Replace a meeting (any participant): title, time_slot, description, participants and status.", {},
-              [meetings](Request& req) { return Update(*meetings, req, Fields::kReplace); }});
+              [meetings](Request& req) { return Update(*meetings, req, Fields::kReplace); }, {},
+              doc::UpdateDoc(Fields::kReplace)});
   routes.Add({Method::kPatch, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "Change some of a meeting's fields (any participant); status cancelled frees its hour.", {},
-              [meetings](Request& req) { return Update(*meetings, req, Fields::kPatch); }});
+              [meetings](Request& req) { return Update(*meetings, req, Fields::kPatch); }, {},
+              doc::UpdateDoc(Fields::kPatch)});
 }
 
 }  // namespace kairos::api::meetings

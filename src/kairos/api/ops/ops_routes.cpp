@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "kairos/api/schema.hpp"
+
 namespace kairos::api {
 namespace {
 
@@ -42,6 +44,42 @@ std::string OpenApiPath(const std::string& pattern, nlohmann::json& parameters) 
     i = close + 1;
   }
   return out;
+}
+
+// What the operations routes answer; their errors (405, ...) are {"error": "..."}.
+http::RouteDoc HealthDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, "Serving.", schema::Object({{"status", schema::Enum({"ok"})}}, {"status"}))},
+                           ErrorStyle::kErrorKey, {});
+  return d;
+}
+http::RouteDoc ReadyDoc() {
+  http::RouteDoc d;
+  auto state = [](const char* status, const char* database) {
+    return schema::Object({{"status", schema::Enum({status})}, {"database", schema::Enum({database})}},
+                          {"status", "database"});
+  };
+  d.responses = WithErrors({Returns(200, "The database answers.", state("ready", "ok")),
+                            Returns(503, "The database does not answer.", state("unavailable", "unreachable"))},
+                           ErrorStyle::kErrorKey, {});
+  return d;
+}
+http::RouteDoc MetricsDoc() {
+  http::RouteDoc d;
+  http::ResponseDoc text = Returns(200, "The Prometheus text exposition format, version 0.0.4.", schema::String());
+  text.media_type = "text/plain";
+  d.responses = WithErrors({text}, ErrorStyle::kErrorKey, {});
+  return d;
+}
+http::RouteDoc OpenApiDoc() {
+  http::RouteDoc d;
+  nlohmann::json document = {{"type", "object"},
+                             {"properties", {{"openapi", {{"type", "string"}}},
+                                             {"info", {{"type", "object"}}},
+                                             {"paths", {{"type", "object"}}}}},
+                             {"required", {"openapi", "info", "paths"}}};
+  d.responses = WithErrors({Returns(200, "An OpenAPI 3.1 document.", document)}, ErrorStyle::kErrorKey, {});
+  return d;
 }
 
 }  // namespace
@@ -107,7 +145,8 @@ nlohmann::json BuildOpenApi(const http::Router& router) {
       if (!r.schema.is_null()) {
         response["content"][r.media_type]["schema"] = publish(r.schema, r.schema_name);
       }
-      responses[std::to_string(r.status)] = response;
+      // Status 0: the operation's `default` response, any status not listed.
+      responses[r.status == 0 ? std::string("default") : std::to_string(r.status)] = response;
     }
     if (responses.empty()) responses["default"] = {{"description", "See the face's documentation under docs/."}};
     nlohmann::json op = {{"summary", route->summary}, {"operationId", id}, {"responses", responses}};
@@ -154,23 +193,23 @@ void RegisterOpsRoutes(http::Router& router, http::Metrics& metrics, std::functi
                 Response r;
                 r.body = R"({"status":"ok"})";
                 return r;
-              }});
+              }, {}, HealthDoc()});
   router.Add({Method::kGet, "/readyz", Access::kPublic, ErrorStyle::kErrorKey, "operations",
               "Readiness: the database answers.", {}, [database_ok = std::move(database_ok)](Request&) {
                 if (database_ok()) return http::JsonResponse(200, {{"status", "ready"}, {"database", "ok"}});
                 return http::JsonResponse(503, {{"status", "unavailable"}, {"database", "unreachable"}});
-              }});
+              }, {}, ReadyDoc()});
   router.Add({Method::kGet, "/metrics", Access::kPublic, ErrorStyle::kErrorKey, "operations",
               "Prometheus metrics: requests, latency, bookings, database pools, process and build.", {}, [&metrics](Request&) {
                 Response r;
                 r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                 r.body = metrics.Render();
                 return r;
-              }});
+              }, {}, MetricsDoc()});
   router.Add({Method::kGet, "/openapi.json", Access::kPublic, ErrorStyle::kErrorKey, "operations",
               "This API's OpenAPI 3 document, built from the route table.", {}, [&router](Request&) {
                 return http::JsonResponse(200, BuildOpenApi(router));
-              }});
+              }, {}, OpenApiDoc()});
 }
 
 }  // namespace kairos::api

@@ -286,67 +286,7 @@ std::size_t Characters(std::string_view s) {
 
 namespace schema {
 
-json Problem() {
-  return Object({{"type", String()},
-                 {"title", String()},
-                 {"status", Integer(100, 599)},
-                 {"detail", String()},
-                 {"errors", ArrayOf(Object({{"field", String()}, {"message", String()}}, {"field", "message"}))}},
-                {"type", "title", "status", "detail"});
-}
-
-json String(std::size_t max_length, std::size_t min_length) {
-  json s = {{"type", "string"}};
-  if (max_length > 0) s["maxLength"] = max_length;
-  if (min_length > 0) s["minLength"] = min_length;
-  return s;
-}
-
-json Nullable(json schema) {
-  if (schema.contains("type") && schema["type"].is_string()) {
-    schema["type"] = json::array({schema["type"], "null"});
-    if (schema.contains("enum")) schema["enum"].push_back(nullptr);
-    return schema;
-  }
-  return {{"anyOf", json::array({std::move(schema), {{"type", "null"}}})}};
-}
-
-json Integer(std::optional<std::int64_t> minimum, std::optional<std::int64_t> maximum) {
-  json s = {{"type", "integer"}};
-  if (minimum) s["minimum"] = *minimum;
-  if (maximum) s["maximum"] = *maximum;
-  return s;
-}
-
-json Boolean() { return {{"type", "boolean"}}; }
-
-json Timestamp() {
-  return {{"type", "string"}, {"format", "date-time"}, {"pattern", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"}};
-}
-
-json Day() { return {{"type", "string"}, {"format", "date"}, {"pattern", "^\\d{4}-\\d{2}-\\d{2}$"}}; }
-
-json Clock() { return {{"type", "string"}, {"pattern", "^(([01]\\d|2[0-3]):[0-5]\\d|24:00)$"}}; }
-
-json Uuid() { return {{"type", "string"}, {"format", "uuid"}}; }
-
-json Enum(std::initializer_list<const char*> values) {
-  json e = json::array();
-  for (const char* v : values) e.push_back(v);
-  return {{"type", "string"}, {"enum", e}};
-}
-
-json ArrayOf(json items, std::optional<std::size_t> max_items) {
-  json s = {{"type", "array"}, {"items", std::move(items)}};
-  if (max_items) s["maxItems"] = *max_items;
-  return s;
-}
-
-json Object(json properties, std::vector<std::string> required) {
-  json s = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
-  if (!required.empty()) s["required"] = required;
-  return s;
-}
+json Problem() { return api::schema::Error(http::ErrorStyle::kProblem); }
 
 json PageOf(json item, std::string_view item_name) {
   json data = ArrayOf(std::move(item));

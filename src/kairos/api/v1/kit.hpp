@@ -16,6 +16,7 @@
 
 #include "kairos/api/json_body.hpp"
 #include "kairos/api/kit.hpp"
+#include "kairos/api/schema.hpp"
 #include "kairos/core/principal.hpp"
 #include "kairos/core/result.hpp"
 #include "kairos/core/time.hpp"
@@ -144,21 +145,20 @@ std::size_t Characters(std::string_view s);
 // ---- Documentation ---------------------------------------------------------------------
 
 namespace schema {
+// The face-neutral builders (api/schema.hpp), under their v1 names.
+using api::schema::ArrayOf;
+using api::schema::Boolean;
+using api::schema::Clock;
+using api::schema::Day;
+using api::schema::Enum;
+using api::schema::Integer;
+using api::schema::Nullable;
+using api::schema::Object;
+using api::schema::String;
+using api::schema::Timestamp;
+using api::schema::Uuid;
 // The JSON Schema of a problem body, published as "Problem".
 json Problem();
-// Building blocks: {"type": "string", ...} and friends.
-json String(std::size_t max_length = 0, std::size_t min_length = 0);
-json Nullable(json schema);  // allows null too
-json Integer(std::optional<std::int64_t> minimum = std::nullopt, std::optional<std::int64_t> maximum = std::nullopt);
-json Boolean();
-json Timestamp();  // RFC 3339, UTC with Z
-json Day();        // YYYY-MM-DD
-json Clock();      // HH:MM or 24:00
-json Uuid();
-json Enum(std::initializer_list<const char*> values);
-json ArrayOf(json items, std::optional<std::size_t> max_items = std::nullopt);
-// An object with exactly these properties (additionalProperties false) and these required.
-json Object(json properties, std::vector<std::string> required);
 // {"data": [item], "next_cursor": string|null}.
 json PageOf(json item, std::string_view item_name);
 }  // namespace schema
