@@ -1,5 +1,8 @@
 // The transport, router and operations routes, over real sockets against the real binary.
 #include <gtest/gtest.h>
+
+#include <cctype>
+#include <set>
 #include <signal.h>
 #include <sqlite3.h>
 
@@ -76,10 +79,28 @@ TEST_F(FoundationTest, MetricsCountRequestsByRouteAndStatus) {
 TEST_F(FoundationTest, OpenApiListsTheRouteTable) {
   HttpClient c(server_->port());
   auto doc = c.Get("/openapi.json").Json();
-  EXPECT_EQ(doc["openapi"], "3.0.3");
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  EXPECT_EQ(doc["servers"][0]["url"], "/");
   EXPECT_TRUE(doc["paths"].contains("/healthz"));
   EXPECT_TRUE(doc["paths"]["/healthz"].contains("get"));
   EXPECT_TRUE(doc["paths"].contains("/openapi.json"));
+}
+
+TEST_F(FoundationTest, OpenApiOperationIdsAreUniqueAndUrlSafe) {
+  HttpClient c(server_->port());
+  auto doc = c.Get("/openapi.json").Json();
+  std::set<std::string> ids;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      const std::string id = op["operationId"];
+      EXPECT_FALSE(id.empty()) << method << " " << path;
+      for (char ch : id) {
+        EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_') << id << " (" << method << " " << path << ")";
+      }
+      EXPECT_TRUE(ids.insert(id).second) << "duplicate operationId " << id;
+      EXPECT_FALSE(op["responses"].empty()) << method << " " << path;
+    }
+  }
 }
 
 TEST_F(FoundationTest, UnknownPathIsJson404) {

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "kairos/core/result.hpp"
 #include "kairos/http/errors.hpp"
@@ -29,6 +32,31 @@ struct QueryParam {
   bool required = false;
 };
 
+// One documented response of a route: its status, what it means and the JSON schema of
+// its body (null: no body, as a 204). With a schema_name the schema is published once
+// under components/schemas/<name> and the response refers to it.
+struct ResponseDoc {
+  int status = 200;
+  std::string description;
+  nlohmann::json schema;  // a JSON Schema (2020-12, as OpenAPI 3.1 reads it), or null
+  std::string schema_name;
+  std::string media_type = "application/json";
+};
+
+// A route's optional documentation for /openapi.json. Routes without one are documented
+// with a `default` response that points at their face's page.
+struct RouteDoc {
+  std::string operation_id;       // empty: derived from method and pattern
+  std::string description;        // a longer text than the summary, optional
+  nlohmann::json request_body;    // the body's JSON Schema, or null for none
+  std::string request_body_name;  // published under components/schemas when set
+  std::vector<ResponseDoc> responses;
+  // Descriptions of path parameters by name (the parameters themselves come from the pattern).
+  std::map<std::string, std::string> path_params;
+  // Schemas of documented query parameters by name (default: a string).
+  std::map<std::string, nlohmann::json> query_schemas;
+};
+
 struct Route {
   Method method = Method::kGet;
   // Segments separated by '/'; "{name}" matches one segment, "{name:int}" a decimal
@@ -41,6 +69,7 @@ struct Route {
   std::string summary;   // one line, for documentation
   std::vector<QueryParam> query;
   Handler handler;
+  RouteDoc doc;  // optional: request and response schemas for /openapi.json
 };
 
 struct Dispatched {
