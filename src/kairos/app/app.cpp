@@ -17,6 +17,10 @@
 #include "kairos/api/meetings/meeting_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
 #include "kairos/api/time_slots/time_slot_routes.hpp"
+#include "kairos/api/v1/event_type_routes.hpp"
+#include "kairos/api/v1/kit.hpp"
+#include "kairos/api/v1/me_routes.hpp"
+#include "kairos/api/v1/schedule_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
@@ -24,7 +28,9 @@
 #include "kairos/service/calendar_sync.hpp"
 #include "kairos/service/coach_bookings.hpp"
 #include "kairos/service/consultants.hpp"
+#include "kairos/service/event_types.hpp"
 #include "kairos/service/meetings.hpp"
+#include "kairos/service/schedules.hpp"
 #include "kairos/service/time_slots.hpp"
 #include "kairos/store/migrations.hpp"
 #include "kairos/store/postgres/postgres_database.hpp"
@@ -229,6 +235,8 @@ int Serve(const Config& config) {
   });
   service::Businesses businesses(*db);
   service::TimeSlots time_slots(*db);
+  service::Schedules schedules(*db);
+  service::EventTypes event_types(*db);
 
   InstallMetrics(metrics, *db);
   api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });
@@ -243,6 +251,11 @@ int Serve(const Config& config) {
   api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds);
   api::businesses::RegisterBusinessRoutes(router, businesses);
   api::time_slots::RegisterTimeSlotRoutes(router, time_slots);
+  // Kairos's own API (docs/api.md): problem details for everything under /v1/.
+  api::v1::InstallPrefix(router);
+  api::v1::RegisterMeRoutes(router, accounts);
+  api::v1::RegisterScheduleRoutes(router, schedules);
+  api::v1::RegisterEventTypeRoutes(router, event_types);
 
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";

@@ -1,5 +1,7 @@
 #include "kairos/booking/event_types.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "kairos/booking/calendars.hpp"
 
 namespace kairos::booking {
@@ -94,6 +96,58 @@ Result<EventType> LoadEventTypeWhere(store::Tx& tx, std::string_view where, stor
 }
 
 }  // namespace
+
+std::string_view QuestionTypeName(QuestionType type) {
+  switch (type) {
+    case QuestionType::kText: return "text";
+    case QuestionType::kEmail: return "email";
+    case QuestionType::kPhone: return "phone";
+    case QuestionType::kTextarea: return "textarea";
+    case QuestionType::kSelect: return "select";
+  }
+  return "text";
+}
+
+std::optional<QuestionType> ParseQuestionType(std::string_view text) {
+  for (auto t : {QuestionType::kText, QuestionType::kEmail, QuestionType::kPhone, QuestionType::kTextarea,
+                 QuestionType::kSelect}) {
+    if (QuestionTypeName(t) == text) return t;
+  }
+  return std::nullopt;
+}
+
+std::string QuestionsToJson(const std::vector<Question>& questions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& q : questions) {
+    out.push_back({{"name", q.name},
+                   {"label", q.label},
+                   {"type", QuestionTypeName(q.type)},
+                   {"required", q.required},
+                   {"options", q.options}});
+  }
+  return out.dump();
+}
+
+std::vector<Question> QuestionsFromJson(std::string_view text) {
+  std::vector<Question> out;
+  auto parsed = nlohmann::json::parse(text, nullptr, false);
+  if (!parsed.is_array()) return out;
+  for (const auto& v : parsed) {
+    if (!v.is_object()) continue;
+    Question q;
+    q.name = v.value("name", "");
+    q.label = v.value("label", "");
+    q.type = ParseQuestionType(v.value("type", "text")).value_or(QuestionType::kText);
+    q.required = v.value("required", false);
+    if (v.contains("options") && v["options"].is_array()) {
+      for (const auto& o : v["options"]) {
+        if (o.is_string()) q.options.push_back(o.get<std::string>());
+      }
+    }
+    out.push_back(std::move(q));
+  }
+  return out;
+}
 
 std::string_view WindowKindName(WindowKind kind) {
   switch (kind) {

@@ -55,6 +55,24 @@ struct BookingWindow {
   std::optional<Date> end_date;
 };
 
+// A question a booker answers (stored as JSON in event_types.questions).
+enum class QuestionType { kText, kEmail, kPhone, kTextarea, kSelect };
+std::string_view QuestionTypeName(QuestionType type);
+std::optional<QuestionType> ParseQuestionType(std::string_view text);
+
+struct Question {
+  std::string name;   // [a-z0-9_], unique within the event type
+  std::string label;
+  QuestionType type = QuestionType::kText;
+  bool required = false;
+  std::vector<std::string> options;  // select only: the allowed answers
+  friend bool operator==(const Question&, const Question&) = default;
+};
+
+// The stored form of questions, and back (malformed stored text reads as none).
+std::string QuestionsToJson(const std::vector<Question>& questions);
+std::vector<Question> QuestionsFromJson(std::string_view text);
+
 struct EventType {
   std::int64_t id = 0;
   std::string uuid;
@@ -81,6 +99,7 @@ struct EventType {
   Instant updated_at{};
 
   int slot_interval() const { return slot_interval_minutes.value_or(duration_minutes); }
+  std::vector<Question> questions() const { return QuestionsFromJson(questions_json); }
 };
 
 // The schedule with that row id or uuid, with its intervals and overrides; NotFound otherwise.

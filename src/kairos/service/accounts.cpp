@@ -17,7 +17,7 @@ using store::Tx;
 
 constexpr std::string_view kAccountColumns =
     "id, uuid, username, email, first_name, last_name, timezone, role, is_active, "
-    "CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END";
+    "CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END, created_at, updated_at";
 const char* const kLoginFailed = "Unable to log in with provided credentials.";
 
 std::int64_t NowSeconds() {
@@ -66,6 +66,8 @@ Account FromRow(const Row& row) {
   a.role = auth::ParseRole(row.Text(7)).value_or(auth::Role::kClient);
   a.is_active = row.Bool(8);
   a.can_sign_in = row.Int(9) == 1;
+  a.created_at = Instant{std::chrono::seconds{row.Int(10)}};
+  a.updated_at = Instant{std::chrono::seconds{row.Int(11)}};
   return a;
 }
 
@@ -310,7 +312,7 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
     auto row = tx.QueryOne(sql + "username_key = ?", {Text(key)});
     if (!row) row = tx.QueryOne(sql + "email_key = ?", {Text(key)});
     if (!row) return std::nullopt;
-    return Stored{FromRow(*row), row->OptionalText(10)};
+    return Stored{FromRow(*row), row->OptionalText(12)};
   });
 
   bool ok = false;

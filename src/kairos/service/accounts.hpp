@@ -12,6 +12,7 @@
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/auth/principal.hpp"
 #include "kairos/core/result.hpp"
+#include "kairos/core/time.hpp"
 #include "kairos/store/database.hpp"
 
 namespace kairos::service {
@@ -27,6 +28,8 @@ struct Account {
   auth::Role role = auth::Role::kClient;
   bool is_active = true;
   bool can_sign_in = false;  // it has a password (accounts made through face 004 have none)
+  Instant created_at{};
+  Instant updated_at{};
 };
 
 struct NewAccount {

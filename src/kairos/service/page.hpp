@@ -19,7 +19,7 @@ struct PageKey {
   friend bool operator==(const PageKey&, const PageKey&) = default;
 };
 
-struct PageQuery {
+struct PageRequest {
   std::size_t limit = 50;
   std::optional<PageKey> after;  // start after this row; none: from the first
 };
@@ -34,7 +34,7 @@ struct Page {
 // Cuts `rows`, read with LIMIT query.limit + 1, down to a page: when there was one row
 // more than the limit, the page continues after the last row kept.
 template <class T, class KeyOf>
-Page<T> TakePage(std::vector<T> rows, const PageQuery& query, KeyOf key_of) {
+Page<T> TakePage(std::vector<T> rows, const PageRequest& query, KeyOf key_of) {
   Page<T> page;
   if (rows.size() > query.limit) {
     rows.resize(query.limit);

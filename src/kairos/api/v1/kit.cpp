@@ -167,8 +167,8 @@ std::optional<service::PageKey> DecodeCursor(std::string_view cursor) {
   return service::PageKey{v[0].get<std::string>(), v[1].get<std::int64_t>()};
 }
 
-Result<service::PageQuery> ReadPage(const http::Request& request) {
-  service::PageQuery page;
+Result<service::PageRequest> ReadPage(const http::Request& request) {
+  service::PageRequest page;
   page.limit = kDefaultLimit;
   auto limit = QueryInt(request, "limit", 1, static_cast<std::int64_t>(kMaxLimit));
   if (!limit) return limit.error();

@@ -82,7 +82,7 @@ std::string EncodeCursor(const service::PageKey& key);
 // The page key of a cursor EncodeCursor made; nullopt for anything else.
 std::optional<service::PageKey> DecodeCursor(std::string_view cursor);
 // ?limit= (1..200, default 50) and ?cursor=; a bad one is a 400 naming "limit" or "cursor".
-Result<service::PageQuery> ReadPage(const http::Request& request);
+Result<service::PageRequest> ReadPage(const http::Request& request);
 // {"data": [...], "next_cursor": "..." | null}.
 template <class T, class ToJson>
 json PageJson(const service::Page<T>& page, ToJson to_json) {

@@ -99,7 +99,7 @@ TEST(V1Kit, PagesReadLimitAndCursor) {
 }
 
 TEST(V1Kit, PageJsonCarriesTheNextCursor) {
-  service::PageQuery q{.limit = 2};
+  service::PageRequest q{.limit = 2};
   auto page = service::TakePage(std::vector<int>{1, 2, 3}, q, [](int v) { return service::PageKey{"", v}; });
   auto body = PageJson(page, [](int v) { return json(v); });
   EXPECT_EQ(body["data"], json::array({1, 2}));
