@@ -614,4 +614,135 @@ Status CheckBookableForAll(std::span<const CalendarAvailability> calendars, cons
   return {};
 }
 
+// ---------------------------------------------------------------------------------------
+// Teams.
+
+namespace {
+
+// The union of the hosts' grids, ordered and unique. Hosts usually share their hours, so
+// identical windows are laid once.
+std::vector<Instant> TeamGrid(const std::vector<Profile>& profiles, const SlotQuery& q) {
+  std::vector<std::pair<Instant, Instant>> spans;
+  std::size_t total = 0;
+  for (const Profile& p : profiles) total += p.windows.size();
+  spans.reserve(total);
+  for (const Profile& p : profiles) {
+    for (const Window& w : p.windows) spans.push_back({w.interval.start, w.interval.end});
+  }
+  std::sort(spans.begin(), spans.end());
+  spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+  const seconds step = StepOf(q);
+  std::vector<Instant> grid;
+  bool sorted = true;
+  for (const auto& [start, end] : spans) {
+    Instant t = start;
+    if (t < q.range.start) t += ((q.range.start - t) + step - seconds{1}) / step * step;
+    for (; t < end && t + q.duration <= q.range.end; t += step) {
+      if (!grid.empty() && t <= grid.back()) sorted = false;
+      grid.push_back(t);
+    }
+  }
+  if (!sorted) {
+    std::sort(grid.begin(), grid.end());
+    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  }
+  return grid;
+}
+
+// The candidates (indexes into `grid`, as half-open ranges, ordered) one host can take:
+// slots inside a stretch where a unit is free, starting inside the notice and horizon and
+// outside limited days.
+void HostRanges(const Profile& p, const SlotQuery& q, const std::vector<Instant>& grid,
+                std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  out.clear();
+  auto index = [&](Instant t) { return static_cast<std::size_t>(std::lower_bound(grid.begin(), grid.end(), t) - grid.begin()); };
+  const std::size_t first = index(q.now + q.min_notice);
+  const std::size_t last = q.horizon ? index(q.now + *q.horizon + seconds{1}) : grid.size();
+  const std::vector<Piece>& pieces = p.pieces;
+  std::size_t limited = 0;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (pieces[i].value < 1) continue;
+    Instant a = pieces[i].start;
+    std::size_t j = i + 1;
+    while (j < pieces.size() && pieces[j].value >= 1) ++j;
+    Instant b = j < pieces.size() ? pieces[j].start : Instant::max();
+    i = j - 1;
+    if (b != Instant::max() && b - a < q.duration) continue;
+    // Starts t with a <= t and t + duration <= b.
+    std::size_t lo = std::max(first, index(a));
+    std::size_t hi = std::min(last, b == Instant::max() ? grid.size() : index(b - q.duration + seconds{1}));
+    // Minus the limited days (ordered, disjoint), by start.
+    while (lo < hi) {
+      while (limited < p.limited_days.size() && p.limited_days[limited].end <= grid[lo]) ++limited;
+      if (limited == p.limited_days.size()) {
+        out.push_back({lo, hi});
+        break;
+      }
+      std::size_t cut = std::min(hi, index(p.limited_days[limited].start));
+      if (lo < cut) out.push_back({lo, cut});
+      lo = std::max(lo, index(p.limited_days[limited].end));
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<TeamSlot>> TeamFreeSlots(std::span<const CalendarAvailability> hosts,
+                                            std::span<const bool> mandatory, TeamKind kind, const SlotQuery& query) {
+  if (Status s = ValidateQuery(query); !s) return s.error();
+  if (!mandatory.empty() && mandatory.size() != hosts.size()) {
+    return InvalidArgument("Mandatory flags must name every host", "hosts");
+  }
+  auto profiles = BuildProfiles(hosts, query);
+  if (!profiles.ok()) return profiles.error();
+  std::vector<Instant> grid = TeamGrid(*profiles, query);
+  if (grid.size() > kMaxSlots) {
+    return InvalidArgument("The query would produce more than " + std::to_string(kMaxSlots) +
+                               " slots; narrow the range or lengthen the step",
+                           "end_date");
+  }
+  // Free hosts per candidate, as differences: +1 where a host's range opens, -1 after.
+  std::vector<int> required(grid.size() + 1, 0);
+  std::vector<int> rotating(grid.size() + 1, 0);
+  int required_hosts = 0;
+  int rotating_hosts = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (std::size_t h = 0; h < profiles->size(); ++h) {
+    const bool must = kind == TeamKind::kCollective || (!mandatory.empty() && mandatory[h]);
+    std::vector<int>& diff = must ? required : rotating;
+    (must ? required_hosts : rotating_hosts) += 1;
+    HostRanges((*profiles)[h], query, grid, ranges);
+    for (const auto& [lo, hi] : ranges) {
+      ++diff[lo];
+      --diff[hi];
+    }
+  }
+  std::vector<TeamSlot> out;
+  if (hosts.empty()) return out;
+  int free_required = 0;
+  int free_rotating = 0;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    free_required += required[i];
+    free_rotating += rotating[i];
+    if (free_required != required_hosts) continue;
+    if (rotating_hosts > 0 && free_rotating == 0) continue;
+    out.push_back({{grid[i], grid[i] + query.duration}, rotating_hosts > 0 ? free_rotating : required_hosts});
+  }
+  return out;
+}
+
+Result<std::vector<bool>> TeamHostsFree(std::span<const CalendarAvailability> hosts, const SlotQuery& query,
+                                        Interval requested) {
+  if (requested.empty()) return InvalidArgument("The end time must be after the start time", "end_time");
+  SlotQuery q = QueryFor(query, requested);
+  if (Status s = ValidateQuery(q); !s) return s.error();
+  auto profiles = BuildProfiles(hosts, q);
+  if (!profiles.ok()) return profiles.error();
+  std::vector<Instant> grid = TeamGrid(*profiles, q);
+  std::vector<bool> out(hosts.size(), false);
+  if (!std::binary_search(grid.begin(), grid.end(), requested.start)) return out;
+  for (std::size_t h = 0; h < profiles->size(); ++h) out[h] = Judge((*profiles)[h], q)(requested).remaining >= 1;
+  return out;
+}
+
 }  // namespace kairos
