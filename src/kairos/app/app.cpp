@@ -17,10 +17,13 @@
 #include "kairos/api/meetings/meeting_routes.hpp"
 #include "kairos/api/ops/ops_routes.hpp"
 #include "kairos/api/time_slots/time_slot_routes.hpp"
+#include "kairos/api/v1/booking_routes.hpp"
 #include "kairos/api/v1/event_type_routes.hpp"
+#include "kairos/api/v1/hold_routes.hpp"
 #include "kairos/api/v1/kit.hpp"
 #include "kairos/api/v1/me_routes.hpp"
 #include "kairos/api/v1/schedule_routes.hpp"
+#include "kairos/api/v1/slot_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
@@ -237,6 +240,8 @@ int Serve(const Config& config) {
   service::TimeSlots time_slots(*db);
   service::Schedules schedules(*db);
   service::EventTypes event_types(*db);
+  service::v1::V1Bookings v1_bookings(*db);
+  service::Idempotency idempotency(*db);
 
   InstallMetrics(metrics, *db);
   api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });
@@ -256,6 +261,9 @@ int Serve(const Config& config) {
   api::v1::RegisterMeRoutes(router, accounts);
   api::v1::RegisterScheduleRoutes(router, schedules);
   api::v1::RegisterEventTypeRoutes(router, event_types);
+  api::v1::RegisterSlotRoutes(router, v1_bookings);
+  api::v1::RegisterHoldRoutes(router, v1_bookings, idempotency);
+  api::v1::RegisterBookingRoutes(router, v1_bookings, idempotency);
 
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";

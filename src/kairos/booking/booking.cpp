@@ -32,13 +32,14 @@ BookingRef Insert(store::Tx& tx, const NewBooking& b, Instant now) {
   auto rows = tx.Query(
       "INSERT INTO bookings (uuid, calendar_id, client_account_id, meeting_id, slot_id, window_id, face, start_at, "
       "end_at, units, status, notes, customer_name, customer_email, customer_phone, created_at, updated_at, "
-      "exclusive_hold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " +
-          std::string(kExclusiveHoldSql) + ") RETURNING id",
+      "exclusive_hold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 1 THEN 0 ELSE " +
+          std::string(kExclusiveHoldSql) + " END) RETURNING id",
       {Text(ref.uuid), Int(b.calendar_id), OptionalInt(b.client_account_id), OptionalInt(b.meeting_id),
        OptionalInt(b.slot_id), OptionalInt(b.window_id), Text(b.face), Int(ToStored(b.interval.start)),
        Int(ToStored(b.interval.end)), Int(b.units), Text(std::string(BookingStatusName(b.status))),
        store::OptionalText(b.notes), store::OptionalText(b.customer_name), store::OptionalText(b.customer_email),
-       store::OptionalText(b.customer_phone), Int(ToStored(now)), Int(ToStored(now)), Int(b.calendar_id)});
+       store::OptionalText(b.customer_phone), Int(ToStored(now)), Int(ToStored(now)),
+       Int(b.shares_seats ? 1 : 0), Int(b.calendar_id)});
   ref.id = rows.at(0).Int(0);
   return ref;
 }
@@ -55,12 +56,24 @@ Refusal Explain(const CalendarSnapshot& snapshot, const SlotQuery& query, Interv
                 std::optional<SlotState> state) {
   const Interval widened{requested.start - query.buffer_after, requested.end + query.buffer_before};
   std::optional<std::int64_t> holder;
+  std::optional<std::string> hold;
   int held = 0;
+  int direct_bookings = 0;  // units of bookings overlapping the time itself, not only its buffers
+  int direct_holds = 0;
   for (std::size_t i = 0; i < snapshot.bookings.size(); ++i) {
     if (!snapshot.bookings[i].interval.Overlaps(widened)) continue;
-    if (!holder) holder = snapshot.booking_ids[i];
+    const HeldTime* h = snapshot.HoldAt(i);
+    if (!holder && !h) holder = snapshot.booking_ids[i];
     held += snapshot.bookings[i].units;
+    if (!snapshot.bookings[i].interval.Overlaps(requested)) continue;
+    if (h) {
+      direct_holds += snapshot.bookings[i].units;
+      if (!hold) hold = h->uuid;
+    } else {
+      direct_bookings += snapshot.bookings[i].units;
+    }
   }
+  std::string rule;
   // The engine's own wording, for faces that show it.
   Error error = Conflict("The requested time is outside the calendar's availability", "start_time");
   Reason reason = Reason::kOutsideHours;
@@ -76,7 +89,13 @@ Refusal Explain(const CalendarSnapshot& snapshot, const SlotQuery& query, Interv
         break;
       case SlotState::kDayLimitReached:
         reason = Reason::kLimitReached;
+        rule = "per_day_limit";
         error = Conflict("The booking limit for that day has been reached", "start_time");
+        break;
+      case SlotState::kWeekLimitReached:
+        reason = Reason::kLimitReached;
+        rule = "per_week_limit";
+        error = Conflict("The booking limit for that week has been reached", "start_time");
         break;
       case SlotState::kBlocked:
         reason = Reason::kBlocked;
@@ -84,12 +103,22 @@ Refusal Explain(const CalendarSnapshot& snapshot, const SlotQuery& query, Interv
         break;
       case SlotState::kFullyBooked:
       case SlotState::kAvailable:
-        reason = held > 1 ? Reason::kFull : Reason::kTaken;
+        // Faces word all of these alike; the reason says which it is.
+        if (held > 0 && direct_bookings + direct_holds == 0) {
+          reason = Reason::kBuffer;
+        } else if (direct_holds > 0 && direct_bookings == 0) {
+          reason = Reason::kHeld;
+        } else {
+          reason = held > 1 ? Reason::kFull : Reason::kTaken;
+        }
         error = Conflict("The requested time has reached maximum capacity", "start_time");
         break;
     }
   }
-  return Refuse(reason, snapshot.calendar.id, std::move(error), holder);
+  Refusal refusal = Refuse(reason, snapshot.calendar.id, std::move(error), holder);
+  if (reason == Reason::kHeld) refusal.hold_id = hold;
+  refusal.rule = std::move(rule);
+  return refusal;
 }
 
 // Whether `calendar` offers `request` under `policy`; nullopt when it does.
@@ -99,7 +128,9 @@ std::optional<Refusal> Check(store::Tx& tx, const Calendar& calendar, const NewB
   query.now = now;
   query.range = AroundLocalDays(request.interval);
   auto margin = std::max(query.buffer_before, query.buffer_after);
-  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, query.range, margin);
+  // A per-week limit counts the bookings of the whole local week.
+  Interval loaded = query.per_week_limit ? AroundLocalWeeks(request.interval) : query.range;
+  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, loaded, margin, now);
   auto state = BookableState(ViewOf(snapshot, policy), query, request.interval);
   if (!state.ok()) return Refuse(Reason::kInvalid, calendar.id, state.error());
   if (*state && **state == SlotState::kAvailable) return std::nullopt;
@@ -107,6 +138,15 @@ std::optional<Refusal> Check(store::Tx& tx, const Calendar& calendar, const NewB
 }
 
 }  // namespace
+
+std::optional<Refusal> CheckOffered(store::Tx& tx, const Calendar& calendar, Interval interval, const Policy& policy,
+                                    Instant now) {
+  if (interval.empty()) return Refusal{Reason::kInvalid, calendar.id, {}, InvalidArgument("A booking must end after it starts")};
+  NewBooking request;
+  request.calendar_id = calendar.id;
+  request.interval = interval;
+  return Check(tx, calendar, request, policy, now);
+}
 
 std::string_view ReasonName(Reason reason) {
   switch (reason) {
@@ -118,6 +158,8 @@ std::string_view ReasonName(Reason reason) {
     case Reason::kTooSoon: return "too soon";
     case Reason::kTooFar: return "too far";
     case Reason::kLimitReached: return "limit reached";
+    case Reason::kHeld: return "held";
+    case Reason::kBuffer: return "buffer";
   }
   return "unknown";
 }
@@ -134,9 +176,10 @@ Result<std::vector<Slot>> ListFree(store::Tx& tx, const Calendar& calendar, Inte
   query.range = range;
   query.now = now;
   auto margin = std::max(query.buffer_before, query.buffer_after);
-  // A per-day limit counts the bookings of the range's whole local days.
-  Interval loaded = query.per_day_limit ? AroundLocalDays(range) : range;
-  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, loaded, margin);
+  // A per-day limit counts the bookings of the range's whole local days (a per-week
+  // limit, of its whole weeks).
+  Interval loaded = query.per_week_limit ? AroundLocalWeeks(range) : query.per_day_limit ? AroundLocalDays(range) : range;
+  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, loaded, margin, now);
   return FreeSlots(ViewOf(snapshot, policy), query);
 }
 
@@ -146,10 +189,10 @@ Result<std::vector<SharedSlot>> ListShared(store::Tx& tx, std::span<const Calend
   query.range = range;
   query.now = now;
   auto margin = std::max(query.buffer_before, query.buffer_after);
-  Interval loaded = query.per_day_limit ? AroundLocalDays(range) : range;
+  Interval loaded = query.per_week_limit ? AroundLocalWeeks(range) : query.per_day_limit ? AroundLocalDays(range) : range;
   std::vector<CalendarSnapshot> snapshots;
   snapshots.reserve(calendars.size());
-  for (const Calendar& c : calendars) snapshots.push_back(LoadSnapshot(tx, c, loaded, margin));
+  for (const Calendar& c : calendars) snapshots.push_back(LoadSnapshot(tx, c, loaded, margin, now));
   std::vector<CalendarAvailability> views;
   views.reserve(snapshots.size());
   for (const CalendarSnapshot& s : snapshots) views.push_back(ViewOf(s, policy));

@@ -52,6 +52,9 @@ struct NewBooking {
   std::optional<std::string> customer_name;
   std::optional<std::string> customer_email;
   std::optional<std::string> customer_phone;
+  // Seats (an event type with several places per slot): the booking never takes
+  // PostgreSQL's exclusive hold, whatever the calendar's capacities say.
+  bool shares_seats = false;
 };
 
 struct BookingRef {
@@ -69,7 +72,9 @@ enum class Reason {
   kFull,           // bookings hold every place
   kTooSoon,        // in the past or inside the minimum notice
   kTooFar,         // beyond the horizon
-  kLimitReached,   // the local day already holds its per-day limit of bookings
+  kLimitReached,   // the local day (or week) already holds its limit of bookings
+  kHeld,           // a live hold (POST /v1/holds) keeps the time, and no booking does
+  kBuffer,         // a booking is near enough that the buffers around it reach the time
 };
 std::string_view ReasonName(Reason reason);
 
@@ -80,6 +85,8 @@ struct Refusal {
   // reason: a face may word "conflicts with another booking" on it).
   std::optional<std::int64_t> booking_id;
   Error error;  // the engine's wording (Conflict or InvalidArgument)
+  std::optional<std::string> hold_id;  // the hold keeping the time (kHeld), by uuid
+  std::string rule;  // the limit reached: "per_day_limit" or "per_week_limit"
 };
 
 // The bookings made, in request order, or why none was.
@@ -99,6 +106,11 @@ struct Booked {
 // already holds).
 Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now,
             bool check = true);
+// Whether `calendar` would take `interval` under `policy` now, as Book decides it;
+// nullopt when it would (a read: nothing is locked or written).
+std::optional<Refusal> CheckOffered(store::Tx& tx, const Calendar& calendar, Interval interval, const Policy& policy,
+                                    Instant now);
+
 // The same in a write transaction of its own, committed only when all are booked.
 Booked Book(store::Database& db, std::span<const NewBooking> requests, const Policy& policy, Instant now);
 

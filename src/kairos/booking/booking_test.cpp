@@ -281,7 +281,7 @@ TEST_F(BookingTest, BuffersKeepTimeAroundABooking) {
   ASSERT_TRUE(first.ok());
   auto adjacent = BookOne(Request(kMonday9 + 1h, 1h), p);
   ASSERT_FALSE(adjacent.ok());
-  EXPECT_EQ(adjacent.refusal->reason, Reason::kTaken);
+  EXPECT_EQ(adjacent.refusal->reason, Reason::kBuffer);
   EXPECT_EQ(adjacent.refusal->booking_id, first.bookings[0].id);
   EXPECT_TRUE(BookOne(Request(kMonday9 + 90min, 1h), p).ok()) << "after the buffer";
   auto listed = db_->Read([&](store::Tx& tx) {

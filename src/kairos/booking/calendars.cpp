@@ -67,6 +67,20 @@ Zone ZoneOrUtc(std::string_view name) {
   return zone.ok() ? *zone : *FindZone("UTC");
 }
 
+Instant ClockNow() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+Interval AroundLocalWeeks(Interval interval) {
+  return {interval.start - date::days{8} - std::chrono::hours(2), interval.end + date::days{8} + std::chrono::hours(2)};
+}
+
+const HeldTime* CalendarSnapshot::HoldAt(std::size_t index) const {
+  if (index < booking_ids.size() && booking_ids[index] != 0) return nullptr;
+  for (const HeldTime& h : holds) {
+    if (h.index == index) return &h;
+  }
+  return nullptr;
+}
+
 Interval AroundLocalDays(Interval interval) {
   return {interval.start - std::chrono::hours(26), interval.end + std::chrono::hours(26)};
 }
@@ -141,12 +155,13 @@ Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now) {
   return *FindPersonalCalendar(tx, account_id);
 }
 
-CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range, std::chrono::seconds margin) {
-  return std::move(LoadSnapshots(tx, {&calendar, 1}, range, margin).front());
+CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range, std::chrono::seconds margin,
+                              Instant now) {
+  return std::move(LoadSnapshots(tx, {&calendar, 1}, range, margin, now).front());
 }
 
 std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
-                                            std::chrono::seconds margin) {
+                                            std::chrono::seconds margin, Instant now) {
   std::vector<CalendarSnapshot> out(calendars.size());
   if (calendars.empty()) return out;
   // Each row goes to the snapshot of its calendar.
@@ -239,6 +254,18 @@ std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calen
     CalendarSnapshot& s = of(row.Int(4));
     s.bookings.push_back({{FromStored(row.Int(0)), FromStored(row.Int(1))}, static_cast<int>(row.Int(2))});
     s.booking_ids.push_back(row.Int(3));
+  }
+
+  // Holds that have not expired: one unit each, after the bookings.
+  for (const auto& row : tx.Query(
+           "SELECT start_at, end_at, units, uuid, event_type_id, calendar_id FROM holds WHERE " + which +
+               " AND expires_at > ? AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
+           with({Int(ToStored(now)), Int(from - margin.count() - lookback), Int(to + margin.count()),
+                 Int(from - margin.count())}))) {
+    CalendarSnapshot& s = of(row.Int(5));
+    s.holds.push_back({row.Text(3), row.Int(4), s.bookings.size()});
+    s.bookings.push_back({{FromStored(row.Int(0)), FromStored(row.Int(1))}, static_cast<int>(row.Int(2))});
+    s.booking_ids.push_back(0);
   }
   return out;
 }

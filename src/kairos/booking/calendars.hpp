@@ -35,6 +35,13 @@ struct Calendar {
 };
 
 // Everything the engine needs about one calendar around a range, owned.
+// A live hold (POST /v1/holds) in a snapshot: busy time like a booking until it expires.
+struct HeldTime {
+  std::string uuid;
+  std::int64_t event_type_id = 0;
+  std::size_t index = 0;  // its entry in CalendarSnapshot::bookings
+};
+
 struct CalendarSnapshot {
   Calendar calendar;
   std::vector<WeeklyRule> weekly_rules;
@@ -43,6 +50,12 @@ struct CalendarSnapshot {
   std::vector<Interval> blocked;
   std::vector<Booking> bookings;
   std::vector<std::int64_t> booking_ids;  // the id of each of `bookings`, in the same order
+  // Live holds come after the bookings in `bookings` (booking id 0), one unit each, so
+  // every face reads them as busy time; this names them.
+  std::vector<HeldTime> holds;
+
+  // The hold at `bookings[index]`, or null when that entry is a booking.
+  const HeldTime* HoldAt(std::size_t index) const;
 
   // The engine's view, with the face's policy for time the calendar leaves undefined.
   // The view borrows from this snapshot (and from default_rules).
@@ -68,17 +81,22 @@ Calendar PersonalCalendarOrStandIn(store::Tx& tx, std::int64_t account_id);
 // (so this needs a write transaction).
 Calendar PersonalCalendar(store::Tx& tx, std::int64_t account_id, Instant now);
 
+// The time now, to the second (what faces pass as `now`).
+Instant ClockNow();
+
 // Loads what the engine needs over `range`: active weekly rules, one-off windows and
 // explicit slots touching it, blocked hours of its local days, and bookings holding
-// capacity that overlap it widened by `margin` on both sides (for buffers).
+// capacity that overlap it widened by `margin` on both sides (for buffers), and holds
+// that do and are still alive at `now` (expires_at > now).
 CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range,
-                              std::chrono::seconds margin = std::chrono::seconds{0});
+                              std::chrono::seconds margin = std::chrono::seconds{0}, Instant now = ClockNow());
 
 // The snapshots of several distinct calendars over one range, in the order given, loaded with
 // the same five queries one calendar takes (for listings that show many calendars).
 // Each calendar's blocked hours cover the local days any of them spans there.
 std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
-                                            std::chrono::seconds margin = std::chrono::seconds{0});
+                                            std::chrono::seconds margin = std::chrono::seconds{0},
+                                            Instant now = ClockNow());
 
 // True when the calendar defines availability anywhere in time: an active weekly rule,
 // a one-off window or an available slot. A snapshot sees only its range, so faces with a
@@ -99,6 +117,9 @@ Zone ZoneOrUtc(std::string_view name);
 // (±26 hours): what a booking check loads, so per-day limits and open days see their
 // whole day.
 Interval AroundLocalDays(Interval interval);
+// The same for every local ISO week it touches (±8 days and 2 hours): what a check loads
+// for a per-week limit.
+Interval AroundLocalWeeks(Interval interval);
 
 // Parses "10,15,17" (the stored form of a day's blocked hours); skips anything else in
 // the column (another writer's).

@@ -38,6 +38,7 @@ struct Profile {
   std::vector<Window> windows;       // ordered by start, then source, then id
   std::vector<Piece> pieces;         // the first starts at Instant::min()
   std::vector<Interval> limited_days;  // ordered
+  std::vector<Interval> limited_weeks;  // ordered
 };
 
 // The verdict on one candidate interval for one calendar.
@@ -70,6 +71,9 @@ Status ValidateQuery(const SlotQuery& q) {
   if (q.horizon && *q.horizon < seconds{0}) return InvalidArgument("Booking horizon must not be negative", "horizon");
   if (q.per_day_limit && *q.per_day_limit < 0) {
     return InvalidArgument("Per-day booking limit must not be negative", "per_day_limit");
+  }
+  if (q.per_week_limit && *q.per_week_limit < 0) {
+    return InvalidArgument("Per-week booking limit must not be negative", "per_week_limit");
   }
   if (q.range.end < q.range.start) return InvalidArgument("The range ends before it starts", "end_date");
   if (q.range.length() > kMaxRange) return InvalidArgument("The range must not exceed 400 days", "end_date");
@@ -334,22 +338,49 @@ std::vector<Piece> RemainingPieces(const std::vector<Piece>& capacity, const std
   return out;
 }
 
+// The starts of the bookings the limits count, sorted.
+std::vector<Instant> CountedStarts(const CalendarAvailability& c) {
+  std::span<const Booking> counted = c.counted_bookings ? *c.counted_bookings : c.bookings;
+  std::vector<Instant> starts;
+  starts.reserve(counted.size());
+  for (const Booking& b : counted) starts.push_back(b.interval.start);
+  if (!std::is_sorted(starts.begin(), starts.end())) std::sort(starts.begin(), starts.end());
+  return starts;
+}
+
+std::ptrdiff_t CountIn(const std::vector<Instant>& starts, Interval bounds) {
+  return std::lower_bound(starts.begin(), starts.end(), bounds.end) -
+         std::lower_bound(starts.begin(), starts.end(), bounds.start);
+}
+
 // Local days in the range whose bookings (by start) reached the per-day limit.
-std::vector<Interval> LimitedDays(const CalendarAvailability& c, const SlotQuery& q) {
+std::vector<Interval> LimitedDays(const CalendarAvailability& c, const SlotQuery& q,
+                                  const std::vector<Instant>& starts) {
   std::vector<Interval> days;
   if (!q.per_day_limit || q.range.empty()) return days;
-  std::vector<Instant> starts;
-  starts.reserve(c.bookings.size());
-  for (const Booking& b : c.bookings) starts.push_back(b.interval.start);
-  if (!std::is_sorted(starts.begin(), starts.end())) std::sort(starts.begin(), starts.end());
   date::local_days last{LocalDate(q.range.end - seconds{1}, c.zone)};
   for (date::local_days day{LocalDate(q.range.start, c.zone)}; day <= last; day += date::days{1}) {
     Interval bounds = LocalDayBounds(Date{day}, c.zone);
-    auto count = std::lower_bound(starts.begin(), starts.end(), bounds.end) -
-                 std::lower_bound(starts.begin(), starts.end(), bounds.start);
-    if (count >= *q.per_day_limit) days.push_back(bounds);
+    if (CountIn(starts, bounds) >= *q.per_day_limit) days.push_back(bounds);
   }
   return days;
+}
+
+// Local ISO weeks (Monday to Monday) touching the range whose bookings reached the
+// per-week limit.
+std::vector<Interval> LimitedWeeks(const CalendarAvailability& c, const SlotQuery& q,
+                                   const std::vector<Instant>& starts) {
+  std::vector<Interval> weeks;
+  if (!q.per_week_limit || q.range.empty()) return weeks;
+  date::local_days first{LocalDate(q.range.start, c.zone)};
+  first -= date::days{IsoWeekday(Date{first}) - 1};
+  date::local_days last{LocalDate(q.range.end - seconds{1}, c.zone)};
+  for (date::local_days monday = first; monday <= last; monday += date::days{7}) {
+    Interval bounds{LocalDayBounds(Date{monday}, c.zone).start,
+                    LocalDayBounds(Date{monday + date::days{7}}, c.zone).start};
+    if (CountIn(starts, bounds) >= *q.per_week_limit) weeks.push_back(bounds);
+  }
+  return weeks;
 }
 
 Result<Profile> BuildProfile(const CalendarAvailability& c, const SlotQuery& q) {
@@ -360,7 +391,11 @@ Result<Profile> BuildProfile(const CalendarAvailability& c, const SlotQuery& q) 
   p.windows = std::move(*windows);
   p.pieces = RemainingPieces(OverriddenCapacity(CapacityPieces(p.windows), c.capacity_overrides, q.range),
                              LoadPieces(c.bookings, q), BlockedPieces(c, q.range));
-  p.limited_days = LimitedDays(c, q);
+  if (q.per_day_limit || q.per_week_limit) {
+    std::vector<Instant> starts = CountedStarts(c);
+    p.limited_days = LimitedDays(c, q, starts);
+    p.limited_weeks = LimitedWeeks(c, q, starts);
+  }
   return p;
 }
 
@@ -406,8 +441,10 @@ class Judge {
       v.state = SlotState::kTooSoon;
     } else if (q_.horizon && slot.start > q_.now + *q_.horizon) {
       v.state = SlotState::kBeyondHorizon;
-    } else if (InLimitedDay(slot.start)) {
+    } else if (In(p_.limited_days, slot.start)) {
       v.state = SlotState::kDayLimitReached;
+    } else if (In(p_.limited_weeks, slot.start)) {
+      v.state = SlotState::kWeekLimitReached;
     } else if (least == kBlocked) {
       v.state = SlotState::kBlocked;
     } else if (least == 0) {
@@ -419,10 +456,10 @@ class Judge {
   }
 
  private:
-  bool InLimitedDay(Instant t) const {
-    auto it = std::upper_bound(p_.limited_days.begin(), p_.limited_days.end(), t,
+  static bool In(const std::vector<Interval>& limited, Instant t) {
+    auto it = std::upper_bound(limited.begin(), limited.end(), t,
                                [](Instant x, const Interval& d) { return x < d.end; });
-    return it != p_.limited_days.end() && it->Contains(t);
+    return it != limited.end() && it->Contains(t);
   }
 
   const Profile& p_;
@@ -438,6 +475,8 @@ Error Refusal(const Verdict& v) {
       return InvalidArgument("The requested time is too far in the future to book", "start_time");
     case SlotState::kDayLimitReached:
       return Conflict("The booking limit for that day has been reached", "start_time");
+    case SlotState::kWeekLimitReached:
+      return Conflict("The booking limit for that week has been reached", "start_time");
     case SlotState::kBlocked:
       return Conflict("The requested time is blocked", "start_time");
     case SlotState::kFullyBooked:
@@ -566,7 +605,9 @@ Result<IntervalSet> FreeIntervals(const CalendarAvailability& calendar, const Sl
   Interval bookable{std::max(query.range.start, query.now + query.min_notice), query.range.end};
   if (query.horizon) bookable.end = std::min(bookable.end, query.now + *query.horizon);
   IntervalSet in_range = IntervalSet::Of(std::move(free)).Intersection(IntervalSet::Of({bookable}));
-  return in_range.Subtract(IntervalSet::Of(std::move(profile->limited_days)));
+  std::vector<Interval> limited = std::move(profile->limited_days);
+  limited.insert(limited.end(), profile->limited_weeks.begin(), profile->limited_weeks.end());
+  return in_range.Subtract(IntervalSet::Of(std::move(limited)));
 }
 
 std::vector<DaySlots> GroupByLocalDay(std::span<const Slot> slots, Zone zone) {

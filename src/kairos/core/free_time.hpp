@@ -107,6 +107,10 @@ struct CalendarAvailability {
   // windows' capacity there. They open no time and lay no grid, so a face can give its
   // pre-made slots their own capacity inside opening hours without moving the slot grid.
   std::span<const OneOffWindow> capacity_overrides;
+  // The bookings the per-day and per-week limits count, when they are not all of
+  // `bookings` (an event type counts only its own, while every booking holds capacity).
+  // Absent: the limits count `bookings`.
+  std::optional<std::span<const Booking>> counted_bookings;
 };
 
 // What slots to compute.
@@ -120,6 +124,10 @@ struct SlotQuery {
   std::chrono::seconds min_notice{};  // slots start at or after now + min_notice
   std::optional<std::chrono::seconds> horizon;  // slots start at or before now + horizon
   std::optional<int> per_day_limit;   // bookings starting on a local day before it is full
+  // Bookings starting in an ISO week (Monday 00:00 to Monday 00:00, local to the
+  // calendar's zone) before it is full. Like per_day_limit, it counts the counted
+  // bookings (see CalendarAvailability::counted_bookings) by their start.
+  std::optional<int> per_week_limit;
   bool include_unavailable = false;   // also list grid slots with no remaining capacity
 };
 
@@ -129,6 +137,7 @@ enum class SlotState {
   kTooSoon,          // starts before now + min_notice (includes the past)
   kBeyondHorizon,    // starts after now + horizon
   kDayLimitReached,  // its local day already holds per_day_limit bookings
+  kWeekLimitReached, // its local ISO week already holds per_week_limit bookings
   kBlocked,          // overlaps a blocked period or a booked/blocked explicit slot
   kFullyBooked,      // bookings (with buffers) hold all capacity somewhere inside it
 };
@@ -161,7 +170,8 @@ Result<std::optional<SlotState>> BookableState(const CalendarAvailability& calen
 
 // The merged time inside the range where at least one unit is free (ignoring the slot
 // grid and duration), starting no earlier than now + min_notice, no later than
-// now + horizon, and outside local days at their per-day limit.
+// now + horizon, and outside local days at their per-day limit (and weeks at their
+// per-week limit).
 Result<IntervalSet> FreeIntervals(const CalendarAvailability& calendar, const SlotQuery& query);
 
 // Slots of one local calendar day.

@@ -110,12 +110,26 @@ struct Oracle {
     return std::max(0, cap - load);
   }
 
+  std::span<const Booking> Counted() const { return cal.counted_bookings ? *cal.counted_bookings : cal.bookings; }
+
   bool DayFull(Instant t) const {
     if (!q.per_day_limit) return false;
     Interval day = LocalDayBounds(LocalDate(t, cal.zone), cal.zone);
     int count = 0;
-    for (const Booking& b : cal.bookings) count += day.Contains(b.interval.start);
+    for (const Booking& b : Counted()) count += day.Contains(b.interval.start);
     return count >= *q.per_day_limit;
+  }
+
+  // The local ISO week of t (Monday 00:00 to the next Monday 00:00) holds the limit.
+  bool WeekFull(Instant t) const {
+    if (!q.per_week_limit) return false;
+    date::local_days day{LocalDate(t, cal.zone)};
+    while (IsoWeekday(Date{day}) != 1) day -= date::days{1};
+    Interval week{LocalDayBounds(Date{day}, cal.zone).start,
+                  LocalDayBounds(Date{day + date::days{7}}, cal.zone).start};
+    int count = 0;
+    for (const Booking& b : Counted()) count += week.Contains(b.interval.start);
+    return count >= *q.per_week_limit;
   }
 
   // nullopt when the interval is not inside the windows.
@@ -130,6 +144,8 @@ struct Oracle {
       s.state = SlotState::kBeyondHorizon;
     } else if (DayFull(slot.start)) {
       s.state = SlotState::kDayLimitReached;
+    } else if (WeekFull(slot.start)) {
+      s.state = SlotState::kWeekLimitReached;
     } else if (least == -1) {
       s.state = SlotState::kBlocked;
     } else if (least == 0) {
@@ -169,7 +185,7 @@ struct Oracle {
     std::vector<Interval> out;
     for (Instant m = q.range.start; m < q.range.end; m += minutes{1}) {
       if (m < q.now + q.min_notice || (q.horizon && m + minutes{1} > q.now + *q.horizon)) continue;
-      if (Remaining(m) >= 1 && !DayFull(m)) out.push_back({m, m + minutes{1}});
+      if (Remaining(m) >= 1 && !DayFull(m) && !WeekFull(m)) out.push_back({m, m + minutes{1}});
     }
     return IntervalSet::Of(std::move(out));
   }
@@ -197,6 +213,7 @@ struct RandomCalendar {
   std::vector<ExplicitSlot> explicit_slots;
   std::vector<Interval> blocked;
   std::vector<Booking> bookings;
+  std::vector<Booking> counted;  // the bookings the limits count, when not all
   CalendarAvailability view;
 };
 
@@ -241,6 +258,13 @@ struct Generator {
     }
     c.view = CalendarAvailability{zone, c.weekly, c.recurring, c.one_off, c.explicit_slots, c.blocked, c.bookings,
                                   static_cast<UndefinedTimePolicy>(Pick(0, 2)), c.defaults, Pick(1, 2)};
+    // Limits that count only some bookings (an event type's own).
+    if (Pick(0, 2) == 0) {
+      for (const Booking& b : c.bookings) {
+        if (Pick(0, 1)) c.counted.push_back(b);
+      }
+      c.view.counted_bookings = std::span<const Booking>(c.counted);
+    }
   }
 
   SlotQuery Query(Interval range) {
@@ -255,6 +279,7 @@ struct Generator {
     if (Pick(0, 2) == 0) q.horizon = hours{Pick(1, 72)};
     if (Pick(0, 2) == 0) q.per_day_limit = Pick(0, 4);
     q.include_unavailable = Pick(0, 1);
+    if (Pick(0, 2) == 0) q.per_week_limit = Pick(0, 6);
     return q;
   }
 };
@@ -535,6 +560,44 @@ TEST(FreeTimeTest, BuffersLimitsAndHorizon) {
   ASSERT_EQ(limited.size(), 3u);  // Tuesday 09:00, 09:30, 10:00
   EXPECT_EQ(limited.back().interval.start, Utc("2025-01-07T10:00:00Z"));
   EXPECT_EQ(limited.back().remaining_capacity, 2);
+}
+
+TEST(FreeTimeTest, PerWeekLimitCountsIsoWeeksInTheCalendarsZone) {
+  // Monday 2025-01-06 is the start of ISO week 2. In Auckland (UTC+13 in January) the
+  // week starts at 2025-01-05T11:00Z.
+  Zone zone = Z("Pacific/Auckland");
+  std::vector<WeeklyRule> rules;
+  for (int d = 1; d <= 7; ++d) rules.push_back({d, hours{9}, hours{12}, {}, {}, 1, d});
+  // Two bookings in week 2 (Monday and Wednesday, local), one on Sunday of week 1.
+  std::vector<Booking> bookings{{{Utc("2025-01-05T20:00:00Z"), Utc("2025-01-05T20:30:00Z")}, 1},
+                                {{Utc("2025-01-07T20:00:00Z"), Utc("2025-01-07T20:30:00Z")}, 1},
+                                {{Utc("2025-01-04T20:00:00Z"), Utc("2025-01-04T20:30:00Z")}, 1}};
+  CalendarAvailability cal{zone, rules};
+  cal.bookings = bookings;
+  SlotQuery q;
+  q.range = {Utc("2025-01-03T00:00:00Z"), Utc("2025-01-14T00:00:00Z")};
+  q.duration = minutes{30};
+  q.per_week_limit = 2;
+  auto days = GroupByLocalDay(FreeSlots(cal, q).value(), zone);
+  std::vector<Date> offered;
+  for (const DaySlots& d : days) offered.push_back(d.day);
+  // Week 1 (to Sunday 5th) holds one: open. Week 2 (6th-12th) holds two: closed.
+  // Week 3 starts Monday 13th local; the range starts at 13:00 on the 3rd, after its hours.
+  EXPECT_EQ(offered, (std::vector<Date>{D(2025, 1, 4), D(2025, 1, 5), D(2025, 1, 13), D(2025, 1, 14)}));
+  EXPECT_EQ(BookableState(cal, q, {Utc("2025-01-08T21:00:00Z"), Utc("2025-01-08T21:30:00Z")}).value(),
+            std::optional<SlotState>(SlotState::kWeekLimitReached));
+  EXPECT_EQ(CheckBookable(cal, q, {Utc("2025-01-08T21:00:00Z"), Utc("2025-01-08T21:30:00Z")}).error().message,
+            "The booking limit for that week has been reached");
+  // Counting only some bookings (an event type's own): the week holds one of them, open.
+  std::span<const Booking> mine(bookings.data(), 1);
+  cal.counted_bookings = mine;
+  EXPECT_TRUE(CheckBookable(cal, q, {Utc("2025-01-08T21:00:00Z"), Utc("2025-01-08T21:30:00Z")}).ok());
+  // The day limit counts the same bookings, and is checked first.
+  q.per_day_limit = 1;
+  EXPECT_EQ(BookableState(cal, q, {Utc("2025-01-05T21:00:00Z"), Utc("2025-01-05T21:30:00Z")}).value(),
+            std::optional<SlotState>(SlotState::kDayLimitReached));
+  q.per_week_limit = -1;
+  EXPECT_EQ(FreeSlots(cal, q).error().field, "per_week_limit");
 }
 
 TEST(FreeTimeTest, RejectsBadInput) {

@@ -230,6 +230,8 @@ Status BookSlot(store::Tx& tx, const StoredSlot& s, Instant now) {
   switch (booked.refusal->reason) {
     case kairos::booking::Reason::kTaken:
     case kairos::booking::Reason::kFull:
+    case kairos::booking::Reason::kHeld:
+    case kairos::booking::Reason::kBuffer:
       return InvalidArgument("Time slot is not available: a booking already holds this time", "status");
     case kairos::booking::Reason::kBlocked:
       return InvalidArgument("Time slot is not available: its time is blocked", "status");

@@ -8,6 +8,7 @@
 #include "kairos/store/consultants_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
 #include "kairos/store/scheduling_schema.hpp"
+#include "kairos/store/v1_booking_schema.hpp"
 
 namespace kairos::store {
 namespace {
@@ -99,6 +100,7 @@ const std::vector<Migration>& AllMigrations() {
       {7, "login failures per username and address", LoginFailureScopesSchema(false), LoginFailureScopesSchema(true)},
       ConsultantNumbersMigration(),
       SchedulingMigration(),
+      V1BookingMigration(),
   };
   return kAll;
 }

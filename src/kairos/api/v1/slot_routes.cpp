@@ -1,0 +1,137 @@
+#include "kairos/api/v1/slot_routes.hpp"
+
+#include "kairos/api/kit.hpp"
+#include "kairos/api/v1/booking_answers.hpp"
+#include "kairos/api/v1/kit.hpp"
+
+namespace kairos::api::v1 {
+namespace {
+
+using http::Access;
+using http::Method;
+using http::Request;
+using http::Response;
+
+constexpr const char* kTag = "v1 slots";
+
+// A date of the asked zone (YYYY-MM-DD) or an RFC 3339 instant.
+Result<service::v1::SlotBound> ReadBound(const Request& req, std::string_view name) {
+  auto text = req.Query(name);
+  if (!text || text->empty()) return InvalidArgument(std::string(name) + " is required.", std::string(name));
+  if (text->size() == 10) {
+    auto day = ParseDay(*text, name);
+    if (!day) return day.error();
+    return service::v1::SlotBound(*day);
+  }
+  auto t = ParseTimestamp(*text, name);
+  if (!t) return InvalidArgument(std::string(name) + " must be a date YYYY-MM-DD or an RFC 3339 instant.",
+                                 std::string(name));
+  return service::v1::SlotBound(*t);
+}
+
+Result<std::string> EventTypeId(const Request& req) {
+  auto id = req.Query("event_type_id");
+  if (!id || id->empty()) return InvalidArgument("event_type_id is required.", "event_type_id");
+  if (!http::IsUuid(*id)) return InvalidArgument("event_type_id must be a UUID.", "event_type_id");
+  return NormalizedUuid(*id);
+}
+
+json SlotsSchema() {
+  json slot = schema::Object(
+      {{"start", schema::Timestamp()}, {"end", schema::Timestamp()}, {"seats_remaining", schema::Integer(1)}},
+      {"start", "end", "seats_remaining"});
+  return schema::Object({{"event_type_id", schema::Uuid()},
+                         {"time_zone", schema::String()},
+                         {"days", {{"type", "object"}, {"additionalProperties", schema::ArrayOf(slot)}}}},
+                        {"event_type_id", "time_zone", "days"});
+}
+
+json ExplanationSchema() {
+  return schema::Object(
+      {{"start", schema::Timestamp()},
+       {"offered", schema::Boolean()},
+       {"reason", schema::Nullable(schema::Enum({"outside_hours", "blocked", "booked", "held", "full", "buffer",
+                                                  "too_soon", "too_far", "limit_reached"}))},
+       {"booking_id", schema::Nullable(schema::Uuid())},
+       {"hold_id", schema::Nullable(schema::Uuid())},
+       {"rule", schema::Nullable(
+                    schema::Enum({"limit_per_day", "limit_per_week", "minimum_notice", "booking_window"}))}},
+      {"start", "offered", "reason", "booking_id", "hold_id", "rule"});
+}
+
+}  // namespace
+
+void RegisterSlotRoutes(http::Router& router, service::v1::V1Bookings& bookings) {
+  http::Route slots{
+      Method::kGet, "/v1/slots", Access::kPublic, kStyle, kTag,
+      "The starts an event type offers, grouped by local day.",
+      {{"event_type_id", "The event type (public, or the caller's own).", true},
+       {"start", "The first day (YYYY-MM-DD, in time_zone) or an RFC 3339 instant.", true},
+       {"end", "The last day, inclusive, or an RFC 3339 instant; at most 62 days after start.", true},
+       {"time_zone", "The zone days are read and grouped in; default the schedule's.", false}},
+      [&bookings](Request& req) -> Response {
+        auto id = EventTypeId(req);
+        if (!id) return Fail(id.error());
+        auto start = ReadBound(req, "start");
+        if (!start) return Fail(start.error());
+        auto end = ReadBound(req, "end");
+        if (!end) return Fail(end.error());
+        service::v1::SlotsQuery q{*id, *start, *end, req.Query("time_zone")};
+        auto found = bookings.Slots(OptionalCaller(req), q, Now());
+        if (!found) return Fail(found.error());
+        json days = json::object();
+        for (const auto& [day, list] : found->days) {
+          json slots = json::array();
+          for (const auto& s : list) {
+            slots.push_back({{"start", Instant3339(s.interval.start)},
+                             {"end", Instant3339(s.interval.end)},
+                             {"seats_remaining", s.seats_remaining}});
+          }
+          days[FormatDay(day)] = std::move(slots);
+        }
+        return Ok({{"event_type_id", found->event_type_id}, {"time_zone", found->time_zone}, {"days", days}});
+      }};
+  slots.doc.operation_id = "listSlots";
+  slots.doc.description =
+      "Everything the booking path knows counts: the schedule and its overrides, the host's own availability, "
+      "every face's bookings, blocked time, holds of others, buffers, notice, the booking window, limits and seats. "
+      "Days are the asked zone's; starts are UTC.";
+  slots.doc.query_schemas = {{"event_type_id", schema::Uuid()},
+                             {"start", schema::String()},
+                             {"end", schema::String()},
+                             {"time_zone", schema::String()}};
+  slots.doc.responses = {Success(200, "The offered starts by local day.", SlotsSchema(), "SlotDays"),
+                         Problem(400, "Bad input."), Problem(404, "No such event type (or not public).")};
+  router.Add(std::move(slots));
+
+  http::Route explain{
+      Method::kGet, "/v1/slots/explain", Access::kAuthenticated, kStyle, kTag,
+      "Why a start is or is not offered (the event type's owner only).",
+      {{"event_type_id", "The event type.", true}, {"start", "An RFC 3339 instant.", true}},
+      [&bookings](Request& req) -> Response {
+        auto id = EventTypeId(req);
+        if (!id) return Fail(id.error());
+        auto start = QueryTimestamp(req, "start");
+        if (!start) return Fail(start.error());
+        if (!*start) return Fail(InvalidArgument("start is required.", "start"));
+        auto found = bookings.Explain(Caller(req), *id, **start, Now());
+        if (!found) return Fail(found.error());
+        json out = {{"start", Instant3339(found->start)}, {"offered", found->offered}, {"reason", nullptr},
+                    {"booking_id", nullptr},             {"hold_id", nullptr},         {"rule", nullptr}};
+        if (found->why) {
+          out["reason"] = found->why->reason;
+          if (found->why->booking_id) out["booking_id"] = *found->why->booking_id;
+          if (found->why->hold_id) out["hold_id"] = *found->why->hold_id;
+          if (found->why->rule) out["rule"] = *found->why->rule;
+        }
+        return Ok(out);
+      }};
+  explain.doc.operation_id = "explainSlot";
+  explain.doc.query_schemas = {{"event_type_id", schema::Uuid()}, {"start", schema::Timestamp()}};
+  explain.doc.responses =
+      WithProblems({Success(200, "Whether the start is offered, and why not.", ExplanationSchema(), "SlotExplanation")},
+                   {400, 403, 404});
+  router.Add(std::move(explain));
+}
+
+}  // namespace kairos::api::v1

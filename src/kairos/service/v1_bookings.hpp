@@ -1,0 +1,171 @@
+// The /v1 API's slots, holds and bookings (docs/api.md): the use cases over the one
+// booking path. Listing and booking read an event type's host calendar through
+// booking/event_type_policy.hpp, so what /v1/slots offers is exactly what /v1/holds and
+// /v1/bookings take, and the reason /v1/slots/explain gives is the refusal a booking gets.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kairos/booking/event_type_bookings.hpp"
+#include "kairos/core/principal.hpp"
+#include "kairos/core/result.hpp"
+#include "kairos/core/time.hpp"
+#include "kairos/store/database.hpp"
+
+namespace kairos::service {
+
+// Lists are keyset pages (service/page.hpp, included where pages are used).
+struct PageKey;
+template <class T>
+struct Page;
+
+namespace v1 {
+
+// The longest range /v1/slots lists.
+inline constexpr int kMaxSlotRangeDays = 62;
+
+// Why a time cannot be held or booked, in explain's words: "outside_hours", "blocked",
+// "booked", "held", "full", "buffer" (the time itself is free, but a booking's buffers
+// reach it) — answered 409 — or "too_soon", "too_far", "limit_reached": the event
+// type's rules forbid it, answered 422.
+struct Unavailable {
+  std::string reason;
+  bool rules = false;  // one of the last three
+  std::optional<std::string> booking_id;  // the interfering booking (its uuid), when known
+  std::optional<std::string> hold_id;
+  std::optional<std::string> rule;  // "limit_per_day", "limit_per_week", "minimum_notice", "booking_window"
+  std::string message;
+};
+
+// A value, or the time is unavailable; errors (400, 401, 403, 404) travel as Result's.
+template <class T>
+using Outcome = Result<std::variant<T, Unavailable>>;
+
+// A bound of the slot range: a local date of the asked zone (inclusive) or an instant.
+using SlotBound = std::variant<Date, Instant>;
+
+struct SlotsQuery {
+  std::string event_type_id;
+  SlotBound start;
+  SlotBound end;
+  std::optional<std::string> time_zone;  // default: the schedule's
+};
+
+struct OfferedSlot {
+  Interval interval;
+  int seats_remaining = 0;
+};
+
+struct SlotDays {
+  std::string event_type_id;
+  std::string time_zone;
+  std::vector<std::pair<Date, std::vector<OfferedSlot>>> days;  // in date order, only days with slots
+};
+
+struct Explanation {
+  Instant start{};
+  bool offered = false;
+  std::optional<Unavailable> why;
+};
+
+struct HoldView {
+  std::string id;
+  Interval interval;
+  Instant expires_at{};
+};
+
+struct Attendee {
+  std::string name;
+  std::string email;
+  std::string time_zone;
+};
+
+struct BookingInput {
+  std::string event_type_id;
+  Instant start{};
+  Attendee attendee;  // time_zone empty: the event type's zone
+  std::vector<std::string> guests;
+  nlohmann::json answers = nlohmann::json::object();
+  std::optional<std::string> hold_id;
+};
+
+struct BookingHost {
+  std::string id;  // the account's uuid
+  std::string name;
+  std::string email;
+};
+
+struct BookingView {
+  std::string id;
+  booking::V1Status status = booking::V1Status::kAccepted;
+  Interval interval;
+  std::optional<std::string> event_type_id;
+  std::string event_type_title;
+  BookingHost host;
+  Attendee attendee;
+  std::vector<std::string> guests;
+  nlohmann::json answers = nlohmann::json::object();
+  std::optional<std::string> reason;
+  std::optional<std::string> manage_token;  // only in the answer that created it
+  std::int64_t sequence = 0;                 // grows on reschedule and status changes (for .ics)
+  Instant created_at{};
+  Instant updated_at{};
+};
+
+struct BookingFilter {
+  std::optional<booking::V1Status> status;
+  std::optional<Instant> from;  // starts at or after
+  std::optional<Instant> to;    // starts before
+};
+
+// Who acts on a booking: a signed-in host, or whoever holds its manage token.
+struct BookingCaller {
+  const auth::Principal* principal = nullptr;
+  std::optional<std::string> token;
+};
+
+class V1Bookings {
+ public:
+  explicit V1Bookings(store::Database& db) : db_(db) {}
+
+  // Public for public event types; the owner sees their own others.
+  Result<SlotDays> Slots(const auth::Principal* caller, const SlotsQuery& query, Instant now);
+  // Owner only.
+  Result<Explanation> Explain(const auth::Principal& caller, const std::string& event_type_id, Instant start,
+                              Instant now);
+
+  Outcome<HoldView> CreateHold(const auth::Principal* caller, const std::string& event_type_id, Instant start,
+                               Instant now);
+  // NotFound when no live hold has that id.
+  Status ReleaseHold(const std::string& hold_id, Instant now);
+
+  Outcome<BookingView> Create(const auth::Principal* caller, const BookingInput& input, Instant now);
+  // `after`: the key of the last row of the previous page, or null.
+  Result<Page<BookingView>> List(const auth::Principal& host, const BookingFilter& filter, std::size_t limit,
+                                 const PageKey* after);
+  Result<BookingView> Get(const BookingCaller& caller, const std::string& id);
+  Result<BookingView> Cancel(const BookingCaller& caller, const std::string& id, std::optional<std::string> reason,
+                             Instant now);
+  Outcome<BookingView> Reschedule(const BookingCaller& caller, const std::string& id, Instant start, Instant now);
+  Result<BookingView> Confirm(const auth::Principal& host, const std::string& id, Instant now);
+  Result<BookingView> Decline(const auth::Principal& host, const std::string& id, std::optional<std::string> reason,
+                              Instant now);
+  // The booking as a published iCalendar object (text/calendar).
+  Result<std::string> Ics(const BookingCaller& caller, const std::string& id, Instant now);
+
+ private:
+  store::Database& db_;
+};
+
+// The reason and wording for a refusal of the booking path.
+Unavailable UnavailableOf(store::Tx& tx, const booking::Refusal& refusal, const booking::EventTypeContext& context,
+                          Instant now);
+
+}  // namespace v1
+}  // namespace kairos::service

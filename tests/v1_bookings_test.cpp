@@ -1,0 +1,635 @@
+// /v1/slots, /v1/slots/explain, /v1/holds and /v1/bookings over real sockets (SQLite, and
+// as pg.* on PostgreSQL): every route's happy path, each refusal reason, who may do what
+// (owner, another host, the attendee with and without the manage token, anonymous), bad
+// input, Idempotency-Key, expiry of holds, and races for one slot.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+#include <vector>
+
+#include "support/accounts.hpp"
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
+#include "v1_support.hpp"
+
+namespace kairos::testing {
+namespace {
+
+using nlohmann::json;
+using namespace v1;
+
+// Monday 4 March 2030; Berlin is UTC+1 then, so 09:00 local is 08:00Z.
+constexpr const char* kMon9 = "2030-03-04T08:00:00Z";
+constexpr const char* kMon930 = "2030-03-04T08:30:00Z";
+constexpr const char* kMon10 = "2030-03-04T09:00:00Z";
+
+// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ" (days_from_civil).
+std::int64_t Epoch(const std::string& t) {
+  int y = std::stoi(t.substr(0, 4));
+  unsigned m = std::stoul(t.substr(5, 2));
+  unsigned d = std::stoul(t.substr(8, 2));
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  std::int64_t days = static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  return days * 86400 + std::stoi(t.substr(11, 2)) * 3600 + std::stoi(t.substr(14, 2)) * 60 + std::stoi(t.substr(17, 2));
+}
+
+class V1BookingsTest : public SharedServerTest<V1BookingsTest> {
+ protected:
+  HttpClient c_{server_->port()};
+  TestAccount Host() { return SignUpAndLogin(c_, Unique("v1host")); }
+  std::string Make(const TestAccount& host, const EventTypeSpec& spec = {}) {
+    return MakeEventType(*server_, host, spec);
+  }
+  std::string Calendar(const TestAccount& host) {
+    return "(SELECT id FROM calendars WHERE owner_account_id = " + std::to_string(host.id) + " AND kind = 'personal')";
+  }
+};
+
+std::vector<std::string> Starts(const json& slots, const std::string& day) {
+  std::vector<std::string> out;
+  if (!slots["days"].contains(day)) return out;
+  for (const auto& s : slots["days"][day]) out.push_back(s["start"]);
+  return out;
+}
+
+TEST_F(V1BookingsTest, SlotsFollowTheScheduleInItsZoneAndGroupByTheAskedZone) {
+  auto host = Host();
+  EventTypeSpec spec;
+  spec.weekly = {{1, 9 * 3600, 11 * 3600}};
+  spec.overrides = {{"2030-03-11", {}}, {"2030-03-18", {{14 * 3600, 15 * 3600}}}};
+  auto et = Make(host, spec);
+  auto r = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-04&end=2030-03-18");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  EXPECT_EQ(j["time_zone"], "Europe/Berlin");
+  EXPECT_EQ(j["event_type_id"], et);
+  EXPECT_EQ(Starts(j, "2030-03-04"), (std::vector<std::string>{"2030-03-04T08:00:00Z", "2030-03-04T08:30:00Z",
+                                                                 "2030-03-04T09:00:00Z", "2030-03-04T09:30:00Z"}));
+  EXPECT_EQ(j["days"]["2030-03-04"][0]["end"], "2030-03-04T08:30:00Z");
+  EXPECT_EQ(j["days"]["2030-03-04"][0]["seats_remaining"], 1);
+  EXPECT_FALSE(j["days"].contains("2030-03-11")) << "an empty override closes the date";
+  EXPECT_EQ(Starts(j, "2030-03-18"), (std::vector<std::string>{"2030-03-18T13:00:00Z", "2030-03-18T13:30:00Z"}));
+  // Across the spring change (31 March in Berlin) 09:00 stays 09:00 local.
+  r = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-04-01&end=2030-04-01");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Starts(r.Json(), "2030-04-01").front(), "2030-04-01T07:00:00Z");
+  // Days in another zone: Kiritimati is UTC+14, so Monday's 08:00Z-10:00Z starts are
+  // 22:00-23:30 there, still the 4th.
+  r = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-04&end=2030-03-05&time_zone=Pacific/Kiritimati");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["time_zone"], "Pacific/Kiritimati");
+  EXPECT_EQ(Starts(r.Json(), "2030-03-04").size(), 4u);
+  // Instants bound the range exactly.
+  r = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-04T08:30:00Z&end=2030-03-04T09:30:00Z");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Starts(r.Json(), "2030-03-04"), (std::vector<std::string>{"2030-03-04T08:30:00Z", "2030-03-04T09:00:00Z"}));
+}
+
+TEST_F(V1BookingsTest, SlotsRefuseBadInputAndHideNonPublicEventTypes) {
+  auto host = Host();
+  auto other = Host();
+  auto et = Make(host);
+  auto bad = [&](const std::string& query, const std::string& field) {
+    auto r = c_.Get("/v1/slots?" + query);
+    EXPECT_EQ(r.status, 400) << query << " " << r.body;
+    EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+    EXPECT_EQ(r.Json()["errors"][0]["field"], field) << r.body;
+  };
+  bad("start=2030-03-04&end=2030-03-05", "event_type_id");
+  bad("event_type_id=nope&start=2030-03-04&end=2030-03-05", "event_type_id");
+  bad("event_type_id=" + et + "&end=2030-03-05", "start");
+  bad("event_type_id=" + et + "&start=2030-02-30&end=2030-03-05", "start");
+  bad("event_type_id=" + et + "&start=2030-03-04&end=tomorrow", "end");
+  bad("event_type_id=" + et + "&start=2030-03-04&end=2030-03-03", "end");
+  bad("event_type_id=" + et + "&start=2030-03-01&end=2030-05-02", "end");  // 63 days
+  EXPECT_EQ(c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-01&end=2030-05-01").status, 200);  // 62
+  bad("event_type_id=" + et + "&start=2030-03-04&end=2030-03-05&time_zone=Mars/Olympus", "time_zone");
+  EventTypeSpec hidden;
+  hidden.is_public = false;
+  auto secret = Make(host, hidden);
+  const std::string q = "/v1/slots?event_type_id=" + secret + "&start=2030-03-04&end=2030-03-04";
+  EXPECT_EQ(c_.Get(q).status, 404);
+  EXPECT_EQ(c_.Get(q, BearerAuth(other)).status, 404);
+  EXPECT_EQ(c_.Get(q, BearerAuth(host)).status, 200);
+  EXPECT_EQ(BookV1(c_, secret, kMon9).status, 404);
+  EXPECT_EQ(BookV1(c_, secret, kMon9, BearerAuth(other)).status, 404);
+  EXPECT_EQ(BookV1(c_, secret, kMon9, BearerAuth(host)).status, 201) << "the owner books their own";
+}
+
+TEST_F(V1BookingsTest, BookingHappyPathReadListIcsAndCancel) {
+  auto host = Host();
+  auto et = Make(host);
+  auto body = BookingBody(et, kMon9);
+  body["guests"] = {"bob@example.com"};
+  auto r = c_.Post("/v1/bookings", body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  json b = r.Json();
+  EXPECT_EQ(b["status"], "accepted");
+  EXPECT_EQ(b["start"], kMon9);
+  EXPECT_EQ(b["end"], kMon930);
+  EXPECT_EQ(b["event_type_id"], et);
+  EXPECT_EQ(b["host"]["id"], host.uuid);
+  EXPECT_EQ(b["host"]["email"], host.email);
+  EXPECT_EQ(b["attendee"]["time_zone"], "Europe/London");
+  EXPECT_EQ(b["guests"], json::array({"bob@example.com"}));
+  const std::string id = b["id"];
+  const std::string token = b["manage_token"];
+  EXPECT_EQ(token.size(), 43u);
+  // Only the token's hash is stored.
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM v1_bookings WHERE manage_token_hash = " + Q(token)), "0");
+
+  auto got = c_.Get("/v1/bookings/" + id, BearerAuth(host));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_FALSE(got.Json().contains("manage_token"));
+  EXPECT_EQ(got.Json()["id"], id);
+  auto list = c_.Get("/v1/bookings", BearerAuth(host));
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.Json()["data"].size(), 1u);
+  EXPECT_EQ(list.Json()["next_cursor"], nullptr);
+  auto ics = c_.Get("/v1/bookings/" + id + ".ics?token=" + token);
+  ASSERT_EQ(ics.status, 200) << ics.body;
+  EXPECT_EQ(ics.Header("content-type"), "text/calendar; charset=utf-8");
+  EXPECT_NE(ics.body.find("BEGIN:VEVENT"), std::string::npos);
+  EXPECT_NE(ics.body.find("DTSTART:20300304T080000Z"), std::string::npos);
+  EXPECT_EQ(c_.Get("/v1/bookings/" + id + ".ics").status, 401);
+
+  // The time is gone from the listing, and back once cancelled.
+  auto slots = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-04&end=2030-03-04");
+  EXPECT_EQ(Starts(slots.Json(), "2030-03-04").front(), kMon930);
+  auto cancelled = c_.Post("/v1/bookings/" + id + "/cancel?token=" + token, {{"reason", "ill"}});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Json()["status"], "cancelled");
+  EXPECT_EQ(cancelled.Json()["reason"], "ill");
+  EXPECT_EQ(c_.Post("/v1/bookings/" + id + "/cancel?token=" + token, json::object()).status, 409);
+  slots = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-04&end=2030-03-04");
+  EXPECT_EQ(Starts(slots.Json(), "2030-03-04").front(), kMon9);
+  EXPECT_EQ(c_.Get("/v1/bookings?status=cancelled", BearerAuth(host)).Json()["data"].size(), 1u);
+  EXPECT_EQ(c_.Get("/v1/bookings?status=accepted", BearerAuth(host)).Json()["data"].size(), 0u);
+}
+
+TEST_F(V1BookingsTest, ListIsPagedAndFiltered) {
+  auto host = Host();
+  auto et = Make(host);
+  for (const char* s : {kMon9, kMon930, kMon10}) ASSERT_EQ(BookV1(c_, et, s).status, 201);
+  auto page = c_.Get("/v1/bookings?limit=2", BearerAuth(host));
+  ASSERT_EQ(page.status, 200) << page.body;
+  ASSERT_EQ(page.Json()["data"].size(), 2u);
+  EXPECT_EQ(page.Json()["data"][0]["start"], kMon9);
+  std::string cursor = page.Json()["next_cursor"];
+  auto next = c_.Get("/v1/bookings?limit=2&cursor=" + cursor, BearerAuth(host));
+  ASSERT_EQ(next.status, 200) << next.body;
+  ASSERT_EQ(next.Json()["data"].size(), 1u);
+  EXPECT_EQ(next.Json()["data"][0]["start"], kMon10);
+  EXPECT_EQ(next.Json()["next_cursor"], nullptr);
+  auto window = c_.Get(std::string("/v1/bookings?from=") + kMon930 + "&to=" + kMon10, BearerAuth(host));
+  ASSERT_EQ(window.Json()["data"].size(), 1u);
+  EXPECT_EQ(c_.Get("/v1/bookings?status=maybe", BearerAuth(host)).status, 400);
+  EXPECT_EQ(c_.Get("/v1/bookings?from=yesterday", BearerAuth(host)).status, 400);
+  EXPECT_EQ(c_.Get("/v1/bookings").status, 401);
+  auto other = Host();
+  EXPECT_EQ(c_.Get("/v1/bookings", BearerAuth(other)).Json()["data"].size(), 0u);
+}
+
+TEST_F(V1BookingsTest, WhoMayReadAndChangeABooking) {
+  auto host = Host();
+  auto other = Host();
+  auto et = Make(host);
+  auto r = BookV1(c_, et, kMon9);
+  ASSERT_EQ(r.status, 201);
+  const std::string id = r.Json()["id"];
+  const std::string token = r.Json()["manage_token"];
+  const std::string path = "/v1/bookings/" + id;
+  EXPECT_EQ(c_.Get(path, BearerAuth(host)).status, 200);
+  EXPECT_EQ(c_.Get(path + "?token=" + token).status, 200);
+  EXPECT_EQ(c_.Get(path).status, 401);
+  EXPECT_EQ(c_.Get(path + "?token=wrong").status, 404);
+  EXPECT_EQ(c_.Get(path + "?token=" + std::string(43, 'A')).status, 404);
+  EXPECT_EQ(c_.Get(path, BearerAuth(other)).status, 404);
+  EXPECT_EQ(c_.Get("/v1/bookings/not-a-booking", BearerAuth(host)).status, 404);
+  // Confirm and decline are the host's alone.
+  EXPECT_EQ(c_.Post(path + "/confirm?token=" + token, json::object()).status, 401);
+  EXPECT_EQ(c_.Post(path + "/decline", json::object(), BearerAuth(other)).status, 404);
+  EXPECT_EQ(c_.Post(path + "/confirm", json::object(), BearerAuth(host)).status, 409) << "not pending";
+  // Others can neither cancel nor reschedule.
+  EXPECT_EQ(c_.Post(path + "/cancel", json::object(), BearerAuth(other)).status, 404);
+  EXPECT_EQ(c_.Post(path + "/cancel", json::object()).status, 401);
+  EXPECT_EQ(c_.Post(path + "/reschedule", {{"start", kMon10}}, BearerAuth(other)).status, 404);
+  EXPECT_EQ(c_.Post(path + "/reschedule?token=nope", {{"start", kMon10}}).status, 404);
+  // The attendee reschedules with the token, the host with their bearer token.
+  auto moved = c_.Post(path + "/reschedule?token=" + token, {{"start", kMon10}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.Json()["id"], id);
+  EXPECT_EQ(moved.Json()["start"], kMon10);
+  moved = c_.Post(path + "/reschedule", {{"start", kMon930}}, BearerAuth(host));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  auto cancelled = c_.Post(path + "/cancel", json::object(), BearerAuth(host));
+  EXPECT_EQ(cancelled.status, 200) << cancelled.body;
+}
+
+TEST_F(V1BookingsTest, RescheduleIsAtomic) {
+  auto host = Host();
+  auto et = Make(host);
+  auto a = BookV1(c_, et, kMon9);
+  auto b = BookV1(c_, et, kMon10);
+  ASSERT_EQ(a.status, 201);
+  ASSERT_EQ(b.status, 201);
+  const std::string path = "/v1/bookings/" + a.Json()["id"].get<std::string>();
+  // Onto the other booking: refused, nothing changes.
+  auto refused = c_.Post(path + "/reschedule", {{"start", kMon10}}, BearerAuth(host));
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(Reason(refused), "booked");
+  EXPECT_EQ(c_.Get(path, BearerAuth(host)).Json()["start"], kMon9);
+  EXPECT_EQ(Reason(BookV1(c_, et, kMon9)), "booked") << "the old time is still held";
+  // Onto a half-hour overlapping itself: fine (its own time does not count).
+  EventTypeSpec hourly;
+  hourly.duration = 60;
+  hourly.interval = 30;
+  auto et2 = Make(host, hourly);
+  auto c = BookV1(c_, et2, "2030-03-05T08:00:00Z");
+  ASSERT_EQ(c.status, 201) << c.body;
+  auto shifted = c_.Post("/v1/bookings/" + c.Json()["id"].get<std::string>() + "/reschedule",
+                         {{"start", "2030-03-05T08:30:00Z"}}, BearerAuth(host));
+  EXPECT_EQ(shifted.status, 200) << shifted.body;
+  EXPECT_EQ(shifted.Json()["end"], "2030-03-05T09:30:00Z");
+  EXPECT_EQ(BookV1(c_, et, "2030-03-05T08:00:00Z").status, 201) << "the old start is free again";
+  auto bad = c_.Post(path + "/reschedule", {{"start", "2030-03-04 09:00"}}, BearerAuth(host));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.Json()["errors"][0]["field"], "start");
+}
+
+TEST_F(V1BookingsTest, EachRefusalHasItsStatusAndReason) {
+  auto host = Host();
+  EventTypeSpec spec;
+  spec.buffer_after = 30;
+  auto et = Make(host, spec);
+  ASSERT_EQ(BookV1(c_, et, kMon9).status, 201);
+  auto expect = [&](HttpResponse r, int status, const std::string& reason, const std::string& start,
+                    const std::string& event_type) {
+    EXPECT_EQ(r.status, status) << reason << " " << r.body;
+    EXPECT_EQ(Reason(r), reason) << r.body;
+    EXPECT_EQ(r.Json()["errors"][0]["field"], "start");
+    auto why = Explain(c_, host, event_type, start);
+    ASSERT_EQ(why.status, 200) << why.body;
+    EXPECT_FALSE(why.Json()["offered"].get<bool>());
+    EXPECT_EQ(why.Json()["reason"], reason) << why.body;
+  };
+  expect(BookV1(c_, et, kMon9), 409, "booked", kMon9, et);
+  expect(BookV1(c_, et, kMon930), 409, "buffer", kMon930, et);
+  expect(BookV1(c_, et, "2030-03-04T07:00:00Z"), 409, "outside_hours", "2030-03-04T07:00:00Z", et);
+  expect(BookV1(c_, et, "2030-03-04T08:10:00Z"), 409, "outside_hours", "2030-03-04T08:10:00Z", et);
+  expect(BookV1(c_, et, "2020-03-02T08:00:00Z"), 422, "too_soon", "2020-03-02T08:00:00Z", et);
+  // Blocked hours on the host's calendar refuse the v1 time too. They are kept in the
+  // calendar's zone (the account's, UTC here): 12:00Z.
+  ExecSql(server_->db_path(), "INSERT INTO blocked_days (calendar_id, local_date, blocked_hours, created_at, "
+                              "updated_at) VALUES (" + Calendar(host) + ", '2030-03-04', '12', 0, 0)");
+  expect(BookV1(c_, et, "2030-03-04T12:00:00Z"), 409, "blocked", "2030-03-04T12:00:00Z", et);
+  // A hold of someone else.
+  ASSERT_EQ(HoldV1(c_, et, "2030-03-04T14:00:00Z").status, 201);
+  expect(BookV1(c_, et, "2030-03-04T14:00:00Z"), 409, "held", "2030-03-04T14:00:00Z", et);
+  auto held = Explain(c_, host, et, "2030-03-04T14:00:00Z").Json();
+  EXPECT_TRUE(held["hold_id"].is_string()) << held;
+  // Full: three seats, three bookings.
+  EventTypeSpec seats;
+  seats.seats = 3;
+  auto group = Make(host, seats);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(BookV1(c_, group, "2030-03-05T08:00:00Z").status, 201);
+  expect(BookV1(c_, group, "2030-03-05T08:00:00Z"), 409, "full", "2030-03-05T08:00:00Z", group);
+  // Too far: a rolling window of 7 days.
+  EventTypeSpec rolling;
+  rolling.window = "rolling";
+  rolling.window_days = 7;
+  auto soon = Make(host, rolling);
+  expect(BookV1(c_, soon, "2030-03-06T08:00:00Z"), 422, "too_far", "2030-03-06T08:00:00Z", soon);
+  EXPECT_EQ(Explain(c_, host, soon, "2030-03-06T08:00:00Z").Json()["rule"], "booking_window");
+  // A range window in the schedule's zone, inclusive.
+  EventTypeSpec range;
+  range.window = "range";
+  range.window_start = "2030-03-05";
+  range.window_end = "2030-03-06";
+  auto ranged = Make(host, range);
+  expect(BookV1(c_, ranged, "2030-03-04T15:30:00Z"), 422, "too_soon", "2030-03-04T15:30:00Z", ranged);
+  expect(BookV1(c_, ranged, "2030-03-07T08:00:00Z"), 422, "too_far", "2030-03-07T08:00:00Z", ranged);
+  EXPECT_EQ(BookV1(c_, ranged, "2030-03-06T15:30:00Z").status, 201);
+  // Notice: 10 years is more than enough.
+  EventTypeSpec notice;
+  notice.notice = 60 * 24 * 3650;
+  auto later = Make(host, notice);
+  expect(BookV1(c_, later, "2030-03-05T08:00:00Z"), 422, "too_soon", "2030-03-05T08:00:00Z", later);
+  EXPECT_EQ(Explain(c_, host, later, "2030-03-05T08:00:00Z").Json()["rule"], "minimum_notice");
+  // What is offered explains as offered.
+  auto ok = Explain(c_, host, et, "2030-03-04T10:00:00Z").Json();
+  EXPECT_TRUE(ok["offered"].get<bool>()) << ok;
+  EXPECT_EQ(ok["reason"], nullptr);
+}
+
+TEST_F(V1BookingsTest, LimitsCountOnlyTheEventTypesOwnBookings) {
+  auto host = Host();
+  EventTypeSpec daily;
+  daily.limit_per_day = 1;
+  auto et = Make(host, daily);
+  auto other = Make(host);
+  ASSERT_EQ(BookV1(c_, other, kMon9).status, 201) << "another event type's booking";
+  ASSERT_EQ(BookV1(c_, et, kMon10).status, 201);
+  auto r = BookV1(c_, et, "2030-03-04T10:00:00Z");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(Reason(r), "limit_reached");
+  EXPECT_EQ(Explain(c_, host, et, "2030-03-04T10:00:00Z").Json()["rule"], "limit_per_day");
+  EXPECT_EQ(BookV1(c_, et, "2030-03-05T10:00:00Z").status, 201) << "the next day";
+  auto slots = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-04&end=2030-03-06").Json();
+  EXPECT_FALSE(slots["days"].contains("2030-03-04"));
+  EXPECT_FALSE(slots["days"].contains("2030-03-05"));
+  EXPECT_TRUE(slots["days"].contains("2030-03-06"));
+
+  EventTypeSpec weekly;
+  weekly.limit_per_week = 2;
+  auto wk = Make(host, weekly);
+  ASSERT_EQ(BookV1(c_, wk, "2030-03-11T08:00:00Z").status, 201);
+  ASSERT_EQ(HoldV1(c_, wk, "2030-03-12T08:00:00Z").status, 201) << "a live hold counts too";
+  r = BookV1(c_, wk, "2030-03-14T08:00:00Z");
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(Explain(c_, host, wk, "2030-03-14T08:00:00Z").Json()["rule"], "limit_per_week");
+  EXPECT_EQ(BookV1(c_, wk, "2030-03-18T08:00:00Z").status, 201) << "the next ISO week";
+}
+
+TEST_F(V1BookingsTest, HoldsKeepTimeUntilReleasedBookedOrExpired) {
+  auto host = Host();
+  auto et = Make(host);
+  auto h = HoldV1(c_, et, kMon9);
+  ASSERT_EQ(h.status, 201) << h.body;
+  json hold = h.Json();
+  EXPECT_EQ(hold["start"], kMon9);
+  EXPECT_EQ(hold["end"], kMon930);
+  const std::string id = hold["id"];
+  EXPECT_EQ(Reason(HoldV1(c_, et, kMon9)), "held");
+  EXPECT_EQ(HoldV1(c_, et, kMon9).status, 409);
+  EXPECT_EQ(BookV1(c_, et, kMon9).status, 409);
+  // The holder books with the hold: the hold becomes the booking.
+  auto body = BookingBody(et, kMon9);
+  body["hold_id"] = id;
+  auto booked = c_.Post("/v1/bookings", body);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  EXPECT_EQ(c_.Delete("/v1/holds/" + id).status, 404) << "the hold is gone";
+  EXPECT_EQ(c_.Post("/v1/bookings", body).status, 404) << "a used hold";
+  // Released: the time is free at once.
+  auto h2 = HoldV1(c_, et, kMon10);
+  ASSERT_EQ(h2.status, 201);
+  EXPECT_EQ(c_.Delete("/v1/holds/" + h2.Json()["id"].get<std::string>()).status, 204);
+  EXPECT_EQ(HoldV1(c_, et, kMon10).status, 201);
+  // A hold for another time does not book this one.
+  body = BookingBody(et, "2030-03-04T10:00:00Z");
+  body["hold_id"] = HoldV1(c_, et, "2030-03-04T10:30:00Z").Json()["id"];
+  EXPECT_EQ(c_.Post("/v1/bookings", body).status, 400);
+  // Holds are busy time in other faces: face 000 cannot book the held time.
+  auto slot = c_.Post("/users/time-slots/", {{"start_time", "2030-03-04T10:30:00"}, {"end_time", "2030-03-04T11:00:00"},
+                                             {"timezone", "UTC"}}, BearerAuth(host));
+  ASSERT_EQ(slot.status, 200) << slot.body;
+  auto face = c_.Post("/users/time-slots/" + slot.Json()["id"].get<std::string>() + "/book", json::object(),
+                      BearerAuth(host));
+  EXPECT_EQ(face.status, 400) << face.body;
+  EXPECT_NE(face.body.find("a booking already holds this time"), std::string::npos) << face.body;
+  EXPECT_EQ(HoldV1(c_, et, "2020-03-02T08:00:00Z").status, 422);
+  EXPECT_EQ(c_.Post("/v1/holds", {{"event_type_id", et}}).status, 400);
+  EXPECT_EQ(c_.Post("/v1/holds", {{"event_type_id", et}, {"start", kMon9}, {"extra", 1}}).status, 400);
+}
+
+TEST_F(V1BookingsTest, AnExpiredHoldStopsCountingAtOnce) {
+  auto host = Host();
+  auto et = Make(host);
+  auto h = HoldV1(c_, et, kMon9);
+  ASSERT_EQ(h.status, 201);
+  EXPECT_EQ(BookV1(c_, et, kMon9).status, 409);
+  ExecSql(server_->db_path(), "UPDATE holds SET expires_at = expires_at - 3600 WHERE uuid = " +
+                                  Q(h.Json()["id"].get<std::string>()));
+  auto slots = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-04&end=2030-03-04").Json();
+  EXPECT_EQ(Starts(slots, "2030-03-04").front(), kMon9);
+  EXPECT_EQ(BookV1(c_, et, kMon9).status, 201);
+  auto body = BookingBody(et, kMon10);
+  body["hold_id"] = h.Json()["id"];
+  EXPECT_EQ(c_.Post("/v1/bookings", body).status, 404) << "an expired hold books nothing";
+}
+
+TEST_F(V1BookingsTest, PendingBookingsHoldTheirTimeUntilDeclined) {
+  auto host = Host();
+  EventTypeSpec spec;
+  spec.requires_confirmation = true;
+  auto et = Make(host, spec);
+  auto a = BookV1(c_, et, kMon9);
+  ASSERT_EQ(a.status, 201);
+  EXPECT_EQ(a.Json()["status"], "pending");
+  EXPECT_EQ(Reason(BookV1(c_, et, kMon9)), "booked");
+  const std::string path = "/v1/bookings/" + a.Json()["id"].get<std::string>();
+  auto declined = c_.Post(path + "/decline", {{"reason", "busy"}}, BearerAuth(host));
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(declined.Json()["status"], "declined");
+  EXPECT_EQ(declined.Json()["reason"], "busy");
+  auto b = BookV1(c_, et, kMon9);
+  ASSERT_EQ(b.status, 201) << "a declined booking frees its time";
+  auto confirmed = c_.Post("/v1/bookings/" + b.Json()["id"].get<std::string>() + "/confirm", json::object(),
+                           BearerAuth(host));
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(confirmed.Json()["status"], "accepted");
+  EXPECT_EQ(c_.Post(path + "/confirm", json::object(), BearerAuth(host)).status, 409);
+}
+
+TEST_F(V1BookingsTest, BadInputNamesTheField) {
+  auto host = Host();
+  EventTypeSpec spec;
+  spec.questions =
+      R"([{"name":"topic","label":"Topic","type":"text","required":true,"options":[]},)"
+      R"({"name":"size","label":"Size","type":"select","required":false,"options":["S","M"]}])";
+  auto et = Make(host, spec);
+  auto field_of = [&](const json& body) {
+    auto r = c_.Post("/v1/bookings", body);
+    EXPECT_EQ(r.status, 400) << body << " " << r.body;
+    return r.Json()["errors"][0]["field"].get<std::string>();
+  };
+  json ok = BookingBody(et, kMon9);
+  ok["answers"] = {{"topic", "Roadmap"}};
+  EXPECT_EQ(field_of(BookingBody(et, kMon9)), "answers.topic");
+  json b = ok;
+  b["answers"]["size"] = "XL";
+  EXPECT_EQ(field_of(b), "answers.size");
+  b = ok;
+  b["answers"]["colour"] = "red";
+  EXPECT_EQ(field_of(b), "answers.colour");
+  b = ok;
+  b["attendee"]["email"] = "not an email";
+  EXPECT_EQ(field_of(b), "attendee.email");
+  b = ok;
+  b["attendee"].erase("name");
+  EXPECT_EQ(field_of(b), "attendee.name");
+  b = ok;
+  b["attendee"]["time_zone"] = "Nowhere/Else";
+  EXPECT_EQ(field_of(b), "attendee.time_zone");
+  b = ok;
+  b["guests"] = {"x"};
+  EXPECT_EQ(field_of(b), "guests[0]");
+  b = ok;
+  b["start"] = "2030-03-04T08:00:00";
+  EXPECT_EQ(field_of(b), "start");
+  b = ok;
+  b["surprise"] = true;
+  EXPECT_EQ(field_of(b), "surprise");
+  b = ok;
+  b["event_type_id"] = "x";
+  EXPECT_EQ(field_of(b), "event_type_id");
+  auto raw = c_.Request("POST", "/v1/bookings", "{not json", {{"Content-Type", "application/json"}});
+  EXPECT_EQ(raw.status, 400);
+  EXPECT_EQ(raw.Header("content-type"), "application/problem+json");
+  auto good = c_.Post("/v1/bookings", ok);
+  EXPECT_EQ(good.status, 201) << good.body;
+  EXPECT_EQ(good.Json()["answers"]["topic"], "Roadmap");
+}
+
+TEST_F(V1BookingsTest, IdempotencyKeyReplaysTheFirstAnswer) {
+  auto host = Host();
+  auto et = Make(host);
+  Headers key{{"Idempotency-Key", Unique("key-")}};
+  auto first = BookV1(c_, et, kMon9, key);
+  ASSERT_EQ(first.status, 201);
+  auto again = BookV1(c_, et, kMon9, key);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  auto other_body = BookV1(c_, et, kMon10, key);
+  EXPECT_EQ(other_body.status, 422) << other_body.body;
+  // A refusal is an answer too.
+  Headers key2{{"Idempotency-Key", Unique("key-")}};
+  auto refused = BookV1(c_, et, kMon9, key2);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(BookV1(c_, et, kMon9, key2).body, refused.body);
+  // Holds too.
+  Headers key3{{"Idempotency-Key", Unique("key-")}};
+  auto h = HoldV1(c_, et, kMon10, key3);
+  ASSERT_EQ(h.status, 201);
+  EXPECT_EQ(HoldV1(c_, et, kMon10, key3).body, h.body);
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM bookings b JOIN v1_bookings v ON v.booking_id = b.id "
+                                         "WHERE v.host_account_id = " + std::to_string(host.id)),
+            "1");
+  // Concurrent duplicates never both book.
+  Headers key4{{"Idempotency-Key", Unique("key-")}};
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&] {
+      HttpClient c(server_->port());
+      auto r = BookV1(c, et, "2030-03-05T08:00:00Z", key4);
+      if (r.status == 201) ++created;
+      EXPECT_TRUE(r.status == 201 || r.status == 409) << r.status << " " << r.body;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GE(created.load(), 1);
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM bookings b JOIN v1_bookings v ON v.booking_id = b.id "
+                                         "WHERE v.host_account_id = " + std::to_string(host.id) +
+                                         " AND b.start_at = " + std::to_string(Epoch("2030-03-05T08:00:00Z"))),
+            "1");
+  EXPECT_EQ(BookV1(c_, et, "2030-03-06T08:00:00Z", {{"Idempotency-Key", std::string(300, 'k')}}).status, 400);
+}
+
+TEST_F(V1BookingsTest, OtherFacesBookingsAreBusyAndTheOtherWayRound) {
+  auto host = Host();
+  auto et = Make(host);
+  // Face 000: the host books their own time slot at 09:00 Berlin.
+  auto slot = c_.Post("/users/time-slots/", {{"start_time", "2030-03-04T08:00:00"}, {"end_time", "2030-03-04T08:30:00"},
+                                             {"timezone", "UTC"}}, BearerAuth(host));
+  ASSERT_EQ(slot.status, 200) << slot.body;
+  ASSERT_EQ(c_.Post("/users/time-slots/" + slot.Json()["id"].get<std::string>() + "/book", json::object(),
+                    BearerAuth(host)).status, 200);
+  // A booked face-000 slot is busy time of its own (the engine reads it as blocked),
+  // besides its booking row.
+  auto taken = BookV1(c_, et, kMon9);
+  EXPECT_EQ(taken.status, 409);
+  EXPECT_EQ(Reason(taken), "blocked");
+  // A v1 booking makes face 000 refuse in its own words.
+  ASSERT_EQ(BookV1(c_, et, kMon10).status, 201);
+  auto later = c_.Post("/users/time-slots/", {{"start_time", "2030-03-04T09:00:00"}, {"end_time", "2030-03-04T09:30:00"},
+                                              {"timezone", "UTC"}}, BearerAuth(host));
+  ASSERT_EQ(later.status, 200) << later.body;
+  auto refused = c_.Post("/users/time-slots/" + later.Json()["id"].get<std::string>() + "/book", json::object(),
+                         BearerAuth(host));
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("a booking already holds this time"), std::string::npos) << refused.body;
+}
+
+// Races on real sockets: many clients, one slot.
+int Race(std::uint16_t port, int clients, const std::function<HttpResponse(HttpClient&, int)>& send) {
+  const int success = 201;
+  std::atomic<int> won{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < clients; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient c(port);
+      while (!go.load()) std::this_thread::yield();
+      auto r = send(c, i);
+      if (r.status == success) {
+        ++won;
+      } else {
+        EXPECT_EQ(r.status, 409) << r.body;
+      }
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  return won.load();
+}
+
+TEST_F(V1BookingsTest, SixtyFourClientsRaceForOneSlot) {
+  auto host = Host();
+  auto et = Make(host);
+  EXPECT_EQ(Race(server_->port(), 64, [&](HttpClient& c, int) { return BookV1(c, et, kMon9); }), 1);
+  EXPECT_EQ(Race(server_->port(), 64, [&](HttpClient& c, int) { return HoldV1(c, et, kMon10); }), 1);
+  EXPECT_EQ(Race(server_->port(), 64,
+                 [&](HttpClient& c, int i) { return i % 2 ? HoldV1(c, et, kMon930) : BookV1(c, et, kMon930); }),
+            1);
+  EventTypeSpec seats;
+  seats.seats = 5;
+  auto group = Make(host, seats);
+  EXPECT_EQ(Race(server_->port(), 64, [&](HttpClient& c, int) { return BookV1(c, group, "2030-03-05T08:00:00Z"); }),
+            5);
+  EXPECT_EQ(Race(server_->port(), 64,
+                 [&](HttpClient& c, int i) {
+                   return i % 2 ? HoldV1(c, group, "2030-03-05T09:00:00Z") : BookV1(c, group, "2030-03-05T09:00:00Z");
+                 }),
+            5);
+}
+
+TEST_F(V1BookingsTest, ARescheduleRacingANewBookingLeavesOneOnTheTime) {
+  auto host = Host();
+  auto et = Make(host);
+  for (int round = 0; round < 8; ++round) {
+    const std::string from = "2030-03-0" + std::to_string(4 + round % 4) + "T" + (round < 4 ? "08" : "12") + ":00:00Z";
+    const std::string to = "2030-03-0" + std::to_string(4 + round % 4) + "T" + (round < 4 ? "10" : "14") + ":00:00Z";
+    auto a = BookV1(c_, et, from);
+    ASSERT_EQ(a.status, 201) << a.body;
+    const std::string path = "/v1/bookings/" + a.Json()["id"].get<std::string>() + "/reschedule";
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 16; ++i) {
+      threads.emplace_back([&, i] {
+        HttpClient c(server_->port());
+        while (!go.load()) std::this_thread::yield();
+        auto r = i == 0 ? c.Post(path, {{"start", to}}, BearerAuth(host)) : BookV1(c, et, to);
+        EXPECT_TRUE(r.status == 200 || r.status == 201 || r.status == 409) << r.status << " " << r.body;
+      });
+    }
+    go = true;
+    for (auto& t : threads) t.join();
+    const std::string starts = QuerySql(
+        server_->db_path(), "SELECT COUNT(*) FROM bookings WHERE status IN ('pending', 'confirmed', 'active') AND "
+                            "calendar_id = " + Calendar(host) + " AND start_at = " +
+                                std::to_string(Epoch(to)));
+    EXPECT_EQ(starts, "1") << to;
+  }
+}
+
+}  // namespace
+}  // namespace kairos::testing
