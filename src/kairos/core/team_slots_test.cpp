@@ -146,7 +146,7 @@ struct Host {
 };
 
 struct OracleHost {
-  std::vector<Interval> windows;
+  std::vector<std::pair<Interval, int>> windows;  // and their capacity
   std::vector<char> free;  // per minute of the range
 };
 
@@ -157,20 +157,24 @@ OracleHost Expand(const Host& h, const SlotQuery& q) {
     for (const WeeklyRule& r : h.rules) {
       if (IsoWeekday(Date{day}) != r.iso_weekday) continue;
       Interval w{ToUtc(LocalDateTime{day} + r.start, h.zone), ToUtc(LocalDateTime{day} + r.end, h.zone)};
-      if (!w.empty()) o.windows.push_back(w);
+      if (!w.empty()) o.windows.push_back({w, r.capacity});
     }
   }
-  for (const OneOffWindow& w : h.one_off) o.windows.push_back(w.interval);
+  for (const OneOffWindow& w : h.one_off) o.windows.push_back({w.interval, w.capacity});
   const auto total = std::chrono::duration_cast<minutes>(q.range.length()).count();
   o.free.assign(static_cast<std::size_t>(total), 0);
   for (std::int64_t i = 0; i < total; ++i) {
     Instant m = q.range.start + minutes{i};
-    bool open = std::any_of(o.windows.begin(), o.windows.end(), [&](const Interval& w) { return w.Contains(m); });
+    int capacity = -1;  // the largest covering window's
+    for (const auto& [w, cap] : o.windows) {
+      if (w.Contains(m)) capacity = std::max(capacity, cap);
+    }
     bool blocked = std::any_of(h.blocked.begin(), h.blocked.end(), [&](const Interval& b) { return b.Contains(m); });
-    bool booked = std::any_of(h.bookings.begin(), h.bookings.end(), [&](const Booking& b) {
-      return Interval{b.interval.start - q.buffer_before, b.interval.end + q.buffer_after}.Contains(m);
-    });
-    o.free[static_cast<std::size_t>(i)] = open && !blocked && !booked;
+    int load = 0;
+    for (const Booking& b : h.bookings) {
+      if (Interval{b.interval.start - q.buffer_before, b.interval.end + q.buffer_after}.Contains(m)) load += b.units;
+    }
+    o.free[static_cast<std::size_t>(i)] = capacity >= 1 && !blocked && load < capacity;
   }
   return o;
 }
@@ -183,6 +187,14 @@ bool OracleCanTake(const Host& h, const OracleHost& o, const SlotQuery& q, Insta
     int count = 0;
     for (const Booking& b : h.bookings) count += day.Contains(b.interval.start);
     if (count >= *q.per_day_limit) return false;
+  }
+  if (q.per_week_limit) {
+    date::local_days day{LocalDate(t, h.zone)};
+    date::local_days monday = day - date::days{IsoWeekday(Date{day}) - 1};
+    Interval week{LocalDayBounds(Date{monday}, h.zone).start, LocalDayBounds(Date{monday + date::days{7}}, h.zone).start};
+    int count = 0;
+    for (const Booking& b : h.bookings) count += week.Contains(b.interval.start);
+    if (count >= *q.per_week_limit) return false;
   }
   const auto first = std::chrono::duration_cast<minutes>(t - q.range.start).count();
   const auto length = std::chrono::duration_cast<minutes>(q.duration).count();
@@ -205,7 +217,7 @@ TEST(TeamSlots, PropertyMatchesMinuteByMinuteOracle) {
                            "2026-11-01T00:00:00Z", "2026-04-05T00:00:00Z"};
   Random r{std::mt19937(20261202)};
   int offered = 0;
-  for (int round = 0; round < 120; ++round) {
+  for (int round = 0; round < 200; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
     SlotQuery q;
     Instant change = Utc(changes[r.Pick(0, 4)]);
@@ -219,6 +231,7 @@ TEST(TeamSlots, PropertyMatchesMinuteByMinuteOracle) {
     q.min_notice = minutes{r.Pick(0, 3) * 30};
     if (r.Pick(0, 3) == 0) q.horizon = hours{r.Pick(6, 72)};
     if (r.Pick(0, 3) == 0) q.per_day_limit = r.Pick(1, 4);
+    if (r.Pick(0, 4) == 0) q.per_week_limit = r.Pick(2, 8);
     const TeamKind kind = r.Pick(0, 1) ? TeamKind::kCollective : TeamKind::kRoundRobin;
 
     std::vector<Host> hosts(static_cast<std::size_t>(r.Pick(2, 20)));
@@ -226,15 +239,19 @@ TEST(TeamSlots, PropertyMatchesMinuteByMinuteOracle) {
     int id = 1;
     for (Host& h : hosts) {
       h.zone = Z(zones[r.Pick(0, 2) ? shared_zone : r.Pick(0, 5)]);
+      // Most hosts offer one place (the engine's fast path); some two, or none somewhere.
+      const bool places = r.Pick(0, 4) == 0;
+      auto capacity = [&] { return places ? r.Pick(0, 2) : 1; };
       for (int d = 1; d <= 7; ++d) {
         if (r.Pick(0, 9) < 7) {
           int start = r.Pick(0, 200) * 5;
-          h.rules.push_back({d, minutes{start}, minutes{std::min(1440, start + r.Pick(12, 120) * 5)}, {}, {}, 1, id++});
+          h.rules.push_back(
+              {d, minutes{start}, minutes{std::min(1440, start + r.Pick(12, 120) * 5)}, {}, {}, capacity(), id++});
         }
       }
       if (r.Pick(0, 2) == 0) {
         Instant s = q.range.start + minutes{r.Pick(-120, 3000) / 5 * 5};
-        h.one_off.push_back({{s, s + minutes{r.Pick(6, 60) * 5}}, 1, id++});
+        h.one_off.push_back({{s, s + minutes{r.Pick(6, 60) * 5}}, capacity(), id++});
       }
       for (int n = r.Pick(0, 2); n > 0; --n) {
         Instant s = q.range.start + minutes{r.Pick(-120, 3000) / 5 * 5};
@@ -242,7 +259,7 @@ TEST(TeamSlots, PropertyMatchesMinuteByMinuteOracle) {
       }
       for (int n = r.Pick(0, 12); n > 0; --n) {
         Instant s = q.range.start + minutes{r.Pick(-180, 4000) / 5 * 5};
-        h.bookings.push_back({{s, s + minutes{r.Pick(3, 24) * 5}}, 1});
+        h.bookings.push_back({{s, s + minutes{r.Pick(3, 24) * 5}}, places ? r.Pick(0, 2) : 1});
       }
       h.mandatory = kind == TeamKind::kRoundRobin && r.Pick(0, 4) == 0;
     }
@@ -266,7 +283,7 @@ TEST(TeamSlots, PropertyMatchesMinuteByMinuteOracle) {
     const seconds step = q.step > seconds{0} ? q.step : q.duration;
     std::vector<Instant> grid;
     for (const OracleHost& o : oracle) {
-      for (const Interval& w : o.windows) {
+      for (const auto& [w, unused] : o.windows) {
         for (Instant t = w.start; t < w.end; t += step) {
           if (t >= q.range.start && t + q.duration <= q.range.end) grid.push_back(t);
         }
