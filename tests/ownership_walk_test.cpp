@@ -16,6 +16,7 @@
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/shared_server_test.hpp"
+#include "v1_support.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -42,6 +43,9 @@ struct Targets {
   std::int64_t pattern = 0;      // face 004 weekly pattern
   std::int64_t reservation = 0;  // face 004 reservation
   std::int64_t user = 0;         // face 004 user (created anonymously)
+  std::string schedule;          // v1 schedule (uuid)
+  std::string event_type;        // v1 public event type on that schedule (uuid)
+  std::string v1_booking;        // v1 booking of that event type by a client (uuid)
 };
 
 struct Case {
@@ -187,6 +191,39 @@ std::map<std::string, Case> Cases() {
         return json{{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "12:00"}, {"end_time", "13:00"}};
       },
       true};
+  // Kairos's own API (/v1).
+  c["POST /v1/schedules"] = {Kind::kOwnScope, path("/v1/schedules"), [](const Targets&) {
+    return json{{"name", "walk"}, {"time_zone", "UTC"}};
+  }};
+  c["PATCH /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
+                                   [](const Targets&) { return json{{"name", "taken over"}}; }};
+  c["DELETE /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
+                                    none};
+  c["POST /v1/event-types"] = {Kind::kOwnScope, path("/v1/event-types"), [](const Targets&) {
+    return json{{"slug", "walk"}, {"title", "Walk"}, {"duration_minutes", 30}};
+  }};
+  c["PATCH /v1/event-types/{id}"] = {Kind::kOwnerOnly,
+                                     [](const Targets& t) { return "/v1/event-types/" + t.event_type; },
+                                     [](const Targets&) { return json{{"title", "taken over"}}; }};
+  c["DELETE /v1/event-types/{id}"] = {Kind::kOwnerOnly,
+                                      [](const Targets& t) { return "/v1/event-types/" + t.event_type; }, none};
+  c["POST /v1/holds"] = {Kind::kBooking, path("/v1/holds"), [](const Targets& t) {
+    return json{{"event_type_id", t.event_type}, {"start", "2030-03-04T11:00:00Z"}};
+  }, true};
+  // A hold's id is the capability to release it: without it, nobody releases anything.
+  c["DELETE /v1/holds/{id}"] = {Kind::kOwnerOnly,
+                                [](const Targets&) { return "/v1/holds/6f0d2c9e-0000-4000-8000-000000000000"; }, none,
+                                true};
+  c["POST /v1/bookings"] = {Kind::kBooking, path("/v1/bookings"), [](const Targets& t) {
+    return v1::BookingBody(t.event_type, "2030-03-04T10:00:00Z");
+  }, true};
+  for (const char* action : {"cancel", "confirm", "decline"}) {
+    c[std::string("POST /v1/bookings/{id}/") + action] = {
+        Kind::kOwnerOnly, [action](const Targets& t) { return "/v1/bookings/" + t.v1_booking + "/" + action; }, none};
+  }
+  c["POST /v1/bookings/{id}/reschedule"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/bookings/" + t.v1_booking + "/reschedule"; },
+      [](const Targets&) { return json{{"start", "2030-03-04T12:00:00Z"}}; }};
   return c;
 }
 
@@ -279,6 +316,12 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
                                {{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "10:00"}, {"end_time", "11:00"}});
     EXPECT_EQ(reservation.status, 201) << reservation.body;
     t.reservation = reservation.Json()["booking_id"];
+    t.event_type = v1::MakeEventType(*server_, t.coach, {});
+    t.schedule = Sql("SELECT s.uuid FROM schedules s JOIN event_types e ON e.schedule_id = s.id WHERE e.uuid = '" +
+                     t.event_type + "'");
+    auto v1_booking = c_.Post("/v1/bookings", v1::BookingBody(t.event_type, "2030-03-04T09:00:00Z"), BearerAuth(client));
+    EXPECT_EQ(v1_booking.status, 201) << v1_booking.body;
+    t.v1_booking = v1_booking.Json()["id"];
     return t;
   }
 };

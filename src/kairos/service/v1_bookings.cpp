@@ -53,42 +53,13 @@ std::size_t Characters(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-// A question as the event type stores it (event_types.questions: [{"name", "label",
-// "type", "required", "options"}]).
-struct StoredQuestion {
-  std::string name;
-  std::string type = "text";
-  bool required = false;
-  std::vector<std::string> options;
-};
-
-std::vector<StoredQuestion> QuestionsOf(const booking::EventType& e) {
-  std::vector<StoredQuestion> out;
-  auto parsed = json::parse(e.questions_json, nullptr, false);
-  if (!parsed.is_array()) return out;
-  for (const auto& v : parsed) {
-    if (!v.is_object()) continue;
-    StoredQuestion q;
-    if (v.contains("name") && v["name"].is_string()) q.name = v["name"].get<std::string>();
-    if (v.contains("type") && v["type"].is_string()) q.type = v["type"].get<std::string>();
-    if (v.contains("required") && v["required"].is_boolean()) q.required = v["required"].get<bool>();
-    if (v.contains("options") && v["options"].is_array()) {
-      for (const auto& o : v["options"]) {
-        if (o.is_string()) q.options.push_back(o.get<std::string>());
-      }
-    }
-    if (!q.name.empty()) out.push_back(std::move(q));
-  }
-  return out;
-}
-
 // Required questions must be answered, unknown ones are refused, select answers must be
 // one of the options, email answers must look like one: 400 naming answers.<name>.
 Status CheckAnswers(const booking::EventType& e, const json& answers) {
   if (!answers.is_object()) return InvalidArgument("answers must be an object.", "answers");
-  auto questions = QuestionsOf(e);
+  auto questions = e.questions();
   for (const auto& [name, value] : answers.items()) {
-    auto q = std::find_if(questions.begin(), questions.end(), [&](const StoredQuestion& q) { return q.name == name; });
+    auto q = std::find_if(questions.begin(), questions.end(), [&](const booking::Question& q) { return q.name == name; });
     std::string field = "answers." + name;
     if (q == questions.end()) return InvalidArgument("There is no question named " + name + ".", field);
     if (!value.is_string()) return InvalidArgument(field + " must be a string.", field);
@@ -97,11 +68,11 @@ Status CheckAnswers(const booking::EventType& e, const json& answers) {
       return InvalidArgument(field + " must be at most " + std::to_string(kMaxAnswerLength) + " characters.", field);
     }
     if (text.empty()) continue;
-    if (q->type == "select" &&
+    if (q->type == booking::QuestionType::kSelect &&
         std::find(q->options.begin(), q->options.end(), text) == q->options.end()) {
       return InvalidArgument(field + " must be one of the question's options.", field);
     }
-    if (q->type == "email" && !LooksLikeEmail(text)) {
+    if (q->type == booking::QuestionType::kEmail && !LooksLikeEmail(text)) {
       return InvalidArgument(field + " must be an email address.", field);
     }
   }
