@@ -719,9 +719,19 @@ void AppendMerged(std::vector<Interval>& runs, Interval i) {
 // calendar needs the general computation.
 std::optional<std::vector<Interval>> SinglePlaceFree(const CalendarAvailability& c, const SlotQuery& q,
                                                      const std::vector<Window>& windows) {
-  if (!c.capacity_overrides.empty()) return std::nullopt;
-  for (const Window& w : windows) {
-    if (w.capacity != 1) return std::nullopt;
+  // Every window offers one place, or stretches set one place over the whole range
+  // (an event type with one seat: the windows' own capacities do not count then).
+  bool one_place_set = false;
+  for (const OneOffWindow& o : c.capacity_overrides) {
+    if (!o.interval.Overlaps(q.range)) continue;
+    if (o.capacity != 1) return std::nullopt;
+    one_place_set = one_place_set || (o.interval.start <= q.range.start && q.range.end <= o.interval.end);
+  }
+  if (!one_place_set) {
+    if (!c.capacity_overrides.empty()) return std::nullopt;
+    for (const Window& w : windows) {
+      if (w.capacity != 1) return std::nullopt;
+    }
   }
   for (const Booking& b : c.bookings) {
     if (b.units < 0) return std::nullopt;

@@ -142,6 +142,7 @@ struct Host {
   std::vector<OneOffWindow> one_off;
   std::vector<Interval> blocked;
   std::vector<Booking> bookings;
+  std::vector<OneOffWindow> one_place;  // a capacity override of one place over everything
   bool mandatory = false;
 };
 
@@ -165,9 +166,9 @@ OracleHost Expand(const Host& h, const SlotQuery& q) {
   o.free.assign(static_cast<std::size_t>(total), 0);
   for (std::int64_t i = 0; i < total; ++i) {
     Instant m = q.range.start + minutes{i};
-    int capacity = -1;  // the largest covering window's
+    int capacity = -1;  // the largest covering window's, or one place where set so
     for (const auto& [w, cap] : o.windows) {
-      if (w.Contains(m)) capacity = std::max(capacity, cap);
+      if (w.Contains(m)) capacity = h.one_place.empty() ? std::max(capacity, cap) : 1;
     }
     bool blocked = std::any_of(h.blocked.begin(), h.blocked.end(), [&](const Interval& b) { return b.Contains(m); });
     int load = 0;
@@ -262,6 +263,7 @@ TEST(TeamSlots, PropertyMatchesMinuteByMinuteOracle) {
         h.bookings.push_back({{s, s + minutes{r.Pick(3, 24) * 5}}, places ? r.Pick(0, 2) : 1});
       }
       h.mandatory = kind == TeamKind::kRoundRobin && r.Pick(0, 4) == 0;
+      if (places && r.Pick(0, 1)) h.one_place.push_back({{q.range.start - date::days{20}, q.range.end + date::days{20}}, 1, 0});
     }
 
     std::vector<CalendarAvailability> views;
@@ -270,6 +272,7 @@ TEST(TeamSlots, PropertyMatchesMinuteByMinuteOracle) {
       CalendarAvailability v{h.zone, h.rules, {}, h.one_off};
       v.blocked = h.blocked;
       v.bookings = h.bookings;
+      v.capacity_overrides = h.one_place;
       views.push_back(v);
       mandatory_chars.push_back(h.mandatory);
     }
