@@ -4,6 +4,9 @@
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/calendars.hpp"
+#include "kairos/booking/event_types.hpp"
+#include "kairos/booking/team_event_types.hpp"
+#include "kairos/service/event_types.hpp"
 
 namespace kairos::service {
 namespace {
@@ -261,6 +264,107 @@ Status Teams::Remove(const auth::Principal& caller, std::string_view uuid, std::
     tx.Exec("DELETE FROM team_members WHERE id = ?", {Int(m->id)});
     return {};
   });
+}
+
+Result<RoundRobinView> Teams::RoundRobin(const auth::Principal& caller, std::string_view event_type_uuid,
+                                        Instant now) {
+  return db_.Read([&](store::Tx& tx) -> Result<RoundRobinView> {
+    auto context = booking::LoadEventTypeContext(tx, event_type_uuid, false, now);
+    if (!context.ok() || context->event_type.owner_account_id != caller.account_id) {
+      return NotFound("Event type not found.");
+    }
+    if (context->event_type.scheduling != "round_robin") {
+      return Conflict("The event type is not round robin.", "scheduling");
+    }
+    booking::TeamContext team = booking::LoadTeamContext(tx, std::move(*context), false, now);
+    std::vector<RoundRobinCandidate> standing = booking::RoundRobinStanding(tx, team, now);
+    RoundRobinView out;
+    out.event_type_uuid = team.base.event_type.uuid;
+    out.since = now - kRoundRobinWindow;
+    std::vector<RoundRobinCandidate> rotating;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < team.hosts.size(); ++i) {
+      const auto& h = team.hosts[i].host;
+      out.hosts.push_back({h.account_uuid, h.weight, h.mandatory, standing[i].bookings, standing[i].last_booked});
+      if (!h.mandatory) {
+        rotating.push_back(standing[i]);
+        index.push_back(i);
+      }
+    }
+    if (auto next = ChooseRoundRobinHost(rotating)) out.next = team.hosts[index[*next]].host.account_uuid;
+    return out;
+  });
+}
+
+Status WriteTeamScheduling(store::Tx& tx, const auth::Principal& caller, std::int64_t event_type_id,
+                           const EventTypeFields& f) {
+  if (!f.scheduling && !f.team_uuid && !f.hosts) {
+    return {};  // nothing asked: individual by the columns' defaults, or as stored
+  }
+  auto current = booking::LoadEventTypeById(tx, event_type_id);
+  if (!current) return current.error();
+  std::string scheduling = f.scheduling.value_or(current->scheduling);
+  if (scheduling != "individual" && scheduling != "collective" && scheduling != "round_robin") {
+    return InvalidArgument("scheduling must be individual, collective or round_robin.", "scheduling");
+  }
+  std::optional<std::string> team_uuid = f.team_uuid ? *f.team_uuid : current->team_uuid;
+  std::vector<booking::EventTypeHost> hosts = f.hosts ? *f.hosts : current->hosts;
+  if (scheduling == "individual") {
+    if (f.team_uuid && *f.team_uuid) {
+      return InvalidArgument("team_id applies to collective and round_robin event types.", "team_id");
+    }
+    if (f.hosts && !f.hosts->empty()) {
+      return InvalidArgument("hosts apply to collective and round_robin event types.", "hosts");
+    }
+    tx.Exec("UPDATE event_types SET scheduling = 'individual', team_id = NULL WHERE id = ?", {Int(event_type_id)});
+    tx.Exec("DELETE FROM event_type_hosts WHERE event_type_id = ?", {Int(event_type_id)});
+    return {};
+  }
+  if (!team_uuid) return InvalidArgument("team_id is required for " + scheduling + " event types.", "team_id");
+  auto team = tx.QueryOne("SELECT id FROM teams WHERE uuid = ?", {Text(*team_uuid)});
+  const bool site_admin = caller.role == auth::Role::kAdmin;
+  if (!team) return InvalidArgument("team_id names no team of yours.", "team_id");
+  const std::int64_t team_id = team->Int(0);
+  if (!site_admin) {
+    auto role = AcceptedRole(tx, team_id, caller.account_id);
+    if (!role) return InvalidArgument("team_id names no team of yours.", "team_id");
+    if (*role == TeamRole::kMember) {
+      return Forbidden("Only the team's owners and admins may make its event types.");
+    }
+  }
+  if (hosts.empty()) return InvalidArgument("hosts must name at least one host.", "hosts");
+  if (hosts.size() > kMaxHosts) {
+    return InvalidArgument("hosts has more than " + std::to_string(kMaxHosts) + " hosts.", "hosts");
+  }
+  std::vector<std::int64_t> seen;
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    const std::string path = "hosts[" + std::to_string(i) + "]";
+    booking::EventTypeHost& h = hosts[i];
+    if (h.weight < 1 || h.weight > kMaxHostWeight) {
+      return InvalidArgument(path + ".weight must be from 1 to " + std::to_string(kMaxHostWeight) + ".",
+                             path + ".weight");
+    }
+    auto account = tx.QueryOne("SELECT id FROM accounts WHERE uuid = ?", {Text(h.account_uuid)});
+    if (!account) return InvalidArgument(path + ".account_id names no account.", path + ".account_id");
+    h.account_id = account->Int(0);
+    if (std::find(seen.begin(), seen.end(), h.account_id) != seen.end()) {
+      return InvalidArgument(path + ".account_id repeats an earlier host.", path + ".account_id");
+    }
+    seen.push_back(h.account_id);
+    if (!site_admin && !AcceptedRole(tx, team_id, h.account_id)) {
+      return InvalidArgument(path + ".account_id is not an accepted member of the team.", path + ".account_id");
+    }
+  }
+  tx.Exec("UPDATE event_types SET scheduling = ?, team_id = ? WHERE id = ?",
+          {Text(scheduling), Int(team_id), Int(event_type_id)});
+  tx.Exec("DELETE FROM event_type_hosts WHERE event_type_id = ?", {Int(event_type_id)});
+  std::int64_t position = 0;
+  for (const auto& h : hosts) {
+    tx.Exec("INSERT INTO event_type_hosts (event_type_id, account_id, position, mandatory, weight) "
+            "VALUES (?, ?, ?, ?, ?)",
+            {Int(event_type_id), Int(h.account_id), Int(position++), store::Bool(h.mandatory), Int(h.weight)});
+  }
+  return {};
 }
 
 }  // namespace kairos::service

@@ -24,6 +24,8 @@
 
 namespace kairos::service {
 
+struct EventTypeFields;  // service/event_types.hpp
+
 inline constexpr std::size_t kMaxTeamName = 150;
 
 enum class TeamRole { kOwner, kAdmin, kMember };
@@ -52,8 +54,26 @@ struct Team {
   bool caller_accepted = false;
 };
 
+// GET /v1/event-types/{id}/round-robin: each host's standing under the fairness rule.
+struct RoundRobinHostView {
+  std::string account_uuid;
+  int weight = 100;
+  bool mandatory = false;
+  std::int64_t bookings = 0;  // in the last 30 days, still holding time
+  std::optional<Instant> last_booked_at;
+};
+
+struct RoundRobinView {
+  std::string event_type_uuid;
+  Instant since{};  // the start of the 30 days counted
+  std::vector<RoundRobinHostView> hosts;
+  std::optional<std::string> next;  // who the rule picks when every rotating host is free
+};
+
 class Teams {
  public:
+  // The event type's owner only (others: NotFound); Conflict for a non-round-robin one.
+  Result<RoundRobinView> RoundRobin(const auth::Principal& caller, std::string_view event_type_uuid, Instant now);
 
   explicit Teams(store::Database& db) : db_(db) {}
 
@@ -83,5 +103,17 @@ class Teams {
 
 // The caller's role in the team when it is an accepted member.
 std::optional<TeamRole> AcceptedRole(store::Tx& tx, std::int64_t team_id, std::int64_t account_id);
+
+inline constexpr std::size_t kMaxHosts = 200;
+inline constexpr int kMaxHostWeight = 10000;
+
+// Checks and writes an event type's team scheduling (scheduling, team_id, hosts) from a
+// create's or an update's fields, inside its transaction; absent fields keep the stored
+// ones (or the defaults: individual, no team, no hosts). A collective or round-robin
+// event type names a team whose accepted owner or admin the caller is, and one host or
+// more, each an accepted member of that team; an account with the admin role may name
+// any team and any accounts. Errors name the field ("hosts[1].weight").
+Status WriteTeamScheduling(store::Tx& tx, const auth::Principal& caller, std::int64_t event_type_id,
+                           const EventTypeFields& fields);
 
 }  // namespace kairos::service

@@ -60,6 +60,7 @@ struct SlotsQuery {
 struct OfferedSlot {
   Interval interval;
   int seats_remaining = 0;
+  std::optional<int> hosts_available;  // team event types: the hosts the booking could go to
 };
 
 struct SlotDays {

@@ -107,6 +107,37 @@ json TeamMemberJson(const service::TeamMember& m) {
           {"accepted_at", m.accepted_at ? json(FormatTimestamp(*m.accepted_at)) : json(nullptr)}};
 }
 
+json RoundRobinSchema() {
+  json host = schema::Object({{"account_id", schema::Uuid()},
+                              {"weight", schema::Integer(1)},
+                              {"mandatory", schema::Boolean()},
+                              {"bookings", schema::Integer(0)},
+                              {"ratio", {{"type", "number"}}},
+                              {"last_booked_at", schema::Nullable(schema::Timestamp())}},
+                             {"account_id", "weight", "mandatory", "bookings", "ratio", "last_booked_at"});
+  return schema::Object({{"event_type_id", schema::Uuid()},
+                         {"since", schema::Timestamp()},
+                         {"hosts", schema::ArrayOf(host)},
+                         {"next", schema::Nullable(schema::Uuid())}},
+                        {"event_type_id", "since", "hosts", "next"});
+}
+
+json RoundRobinJson(const service::RoundRobinView& v) {
+  json hosts = json::array();
+  for (const auto& h : v.hosts) {
+    hosts.push_back({{"account_id", h.account_uuid},
+                     {"weight", h.weight},
+                     {"mandatory", h.mandatory},
+                     {"bookings", h.bookings},
+                     {"ratio", static_cast<double>(h.bookings) / std::max(1, h.weight)},
+                     {"last_booked_at", h.last_booked_at ? json(FormatTimestamp(*h.last_booked_at)) : json(nullptr)}});
+  }
+  return {{"event_type_id", v.event_type_uuid},
+          {"since", FormatTimestamp(v.since)},
+          {"hosts", hosts},
+          {"next", v.next ? json(*v.next) : json(nullptr)}};
+}
+
 void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   const std::map<std::string, std::string> id_param = {{"id", "The team's id."}};
   const std::map<std::string, std::string> member_params = {{"id", "The team's id."},
@@ -258,6 +289,22 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   leave.doc.path_params = member_params;
   leave.doc.responses = WithProblems({Success(204, "Removed.")}, {401, 403, 404, 409});
   router.Add(std::move(leave));
+
+  http::Route standing{Method::kGet, "/v1/event-types/{id:uuid}/round-robin", Access::kAuthenticated, kStyle, kTag,
+                       "A round-robin event type's hosts under the fairness rule, and who is next (owner).", {},
+                       [&teams](Request& req) -> Response {
+                         auto v = teams.RoundRobin(Caller(req), NormalizedUuid(req.Param("id")), Now());
+                         if (!v) return Fail(v.error());
+                         return Ok(RoundRobinJson(*v));
+                       }};
+  standing.doc.operation_id = "getRoundRobinStanding";
+  standing.doc.description =
+      "bookings counts the host's bookings of the event type made in the last 30 days that still hold time; next is "
+      "the host the rule picks when every rotating host is free (docs/teams.md).";
+  standing.doc.path_params = {{"id", "The event type's id."}};
+  standing.doc.responses =
+      WithProblems({Success(200, "The standing.", RoundRobinSchema(), "RoundRobinStanding")}, {401, 404, 409});
+  router.Add(std::move(standing));
 }
 
 }  // namespace kairos::api::v1
