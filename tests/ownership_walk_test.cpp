@@ -278,7 +278,15 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
            part("start_at + end_at * 3 + LENGTH(status)",
                 "bookings WHERE id <= " + max_booking + " AND calendar_id IN " + cals) +
            "|" + part("LENGTH(name)", "teams WHERE id IN " + teams) + "|" +
-           part("account_id * 7 + LENGTH(role) + COALESCE(accepted_at, 0) % 1000", "team_members WHERE team_id IN " + teams);
+           part("account_id * 7 + LENGTH(role) + COALESCE(accepted_at, 0) % 1000", "team_members WHERE team_id IN " + teams) +
+           "|" + part("LENGTH(name) + LENGTH(time_zone) + updated_at", "schedules WHERE owner_account_id = " + Id(coach.id)) +
+           "|" +
+           part("iso_weekday * 1000000 + start_second * 3 + end_second",
+                "schedule_weekly WHERE schedule_id IN (SELECT id FROM schedules WHERE owner_account_id = " +
+                    Id(coach.id) + ")") +
+           "|" +
+           part("LENGTH(slug) + LENGTH(title) + duration_minutes + is_public + COALESCE(schedule_id, 0) + updated_at",
+                "event_types WHERE owner_account_id = " + Id(coach.id));
   }
 
   Headers AuthFor(const std::string& path, const TestAccount& a) {
