@@ -44,7 +44,7 @@ struct Targets {
   std::int64_t reservation = 0;  // face 004 reservation
   std::int64_t user = 0;         // face 004 user (created anonymously)
   std::string schedule;          // v1 schedule (uuid)
-  std::string event_type;        // v1 public event type on that schedule (uuid)
+  std::string event_type;        // v1 event type (uuid), public
   std::string v1_booking;        // v1 booking of that event type by a client (uuid)
   std::string team;              // v1 team the coach owns (uuid), with a member
   std::string team_member;       // that member's account (uuid)
@@ -193,31 +193,32 @@ std::map<std::string, Case> Cases() {
         return json{{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "12:00"}, {"end_time", "13:00"}};
       },
       true};
-  // Kairos's own API (/v1).
+  // Kairos's own API, v1: schedules and event types.
   c["POST /v1/schedules"] = {Kind::kOwnScope, path("/v1/schedules"), [](const Targets&) {
-    return json{{"name", "walk"}, {"time_zone", "UTC"}};
+    return json{{"name", "Elsewhere"}, {"weekly", json::array({{{"day", "monday"}, {"start", "01:00"}, {"end", "02:00"}}})}};
   }};
-  c["PATCH /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
-                                   [](const Targets&) { return json{{"name", "taken over"}}; }};
-  c["DELETE /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
-                                    none};
-  c["POST /v1/event-types"] = {Kind::kOwnScope, path("/v1/event-types"), [](const Targets&) {
-    return json{{"slug", "walk"}, {"title", "Walk"}, {"duration_minutes", 30}};
+  c["PATCH /v1/schedules/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
+      [](const Targets&) { return json{{"name", "Taken"}, {"weekly", json::array()}}; }};
+  c["DELETE /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; }, none};
+  c["POST /v1/event-types"] = {Kind::kOwnScope, path("/v1/event-types"), [](const Targets& t) {
+    return json{{"slug", "walk"}, {"title", "Walk"}, {"duration_minutes", 30}, {"schedule_id", t.schedule}};
   }};
-  c["PATCH /v1/event-types/{id}"] = {Kind::kOwnerOnly,
-                                     [](const Targets& t) { return "/v1/event-types/" + t.event_type; },
-                                     [](const Targets&) { return json{{"title", "taken over"}}; }};
-  c["DELETE /v1/event-types/{id}"] = {Kind::kOwnerOnly,
-                                      [](const Targets& t) { return "/v1/event-types/" + t.event_type; }, none};
+  c["PATCH /v1/event-types/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/event-types/" + t.event_type; },
+      [](const Targets&) { return json{{"title", "Taken"}, {"public", false}}; }};
+  c["DELETE /v1/event-types/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/event-types/" + t.event_type; }, none};
+  // Kairos's own API, v1: holds and bookings.
   c["POST /v1/holds"] = {Kind::kBooking, path("/v1/holds"), [](const Targets& t) {
-    return json{{"event_type_id", t.event_type}, {"start", "2030-03-04T11:00:00Z"}};
+    return json{{"event_type_id", t.event_type}, {"start", "2030-03-05T11:00:00Z"}};
   }, true};
   // A hold's id is the capability to release it: without it, nobody releases anything.
   c["DELETE /v1/holds/{id}"] = {Kind::kOwnerOnly,
                                 [](const Targets&) { return "/v1/holds/6f0d2c9e-0000-4000-8000-000000000000"; }, none,
                                 true};
   c["POST /v1/bookings"] = {Kind::kBooking, path("/v1/bookings"), [](const Targets& t) {
-    return v1::BookingBody(t.event_type, "2030-03-04T10:00:00Z");
+    return v1::BookingBody(t.event_type, "2030-03-05T10:00:00Z");
   }, true};
   for (const char* action : {"cancel", "confirm", "decline"}) {
     c[std::string("POST /v1/bookings/{id}/") + action] = {
@@ -225,7 +226,7 @@ std::map<std::string, Case> Cases() {
   }
   c["POST /v1/bookings/{id}/reschedule"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/bookings/" + t.v1_booking + "/reschedule"; },
-      [](const Targets&) { return json{{"start", "2030-03-04T12:00:00Z"}}; }};
+      [](const Targets&) { return json{{"start", "2030-03-05T12:00:00Z"}}; }};
   // v1 teams: only the team's owners and admins manage it; a stranger is told it does not exist.
   auto team = [](std::string tail) { return [tail](const Targets& t) { return "/v1/teams/" + t.team + tail; }; };
   c["POST /v1/teams"] = {Kind::kOwnScope, path("/v1/teams"), [](const Targets&) { return json{{"name", "walk"}}; }};
@@ -343,10 +344,19 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
                                {{"user", t.user}, {"date", "2031-03-07"}, {"start_time", "10:00"}, {"end_time", "11:00"}});
     EXPECT_EQ(reservation.status, 201) << reservation.body;
     t.reservation = reservation.Json()["booking_id"];
-    t.event_type = v1::MakeEventType(*server_, t.coach, {});
-    t.schedule = Sql("SELECT s.uuid FROM schedules s JOIN event_types e ON e.schedule_id = s.id WHERE e.uuid = '" +
-                     t.event_type + "'");
-    auto v1_booking = c_.Post("/v1/bookings", v1::BookingBody(t.event_type, "2030-03-04T09:00:00Z"), BearerAuth(client));
+    auto schedule = c_.Post("/v1/schedules",
+                            {{"name", "Coach's week"},
+                             {"weekly", json::array({{{"day", "tuesday"}, {"start", "09:00"}, {"end", "17:00"}}})}},
+                            BearerAuth(t.coach));
+    EXPECT_EQ(schedule.status, 201) << schedule.body;
+    t.schedule = schedule.Json()["id"];
+    auto event_type = c_.Post("/v1/event-types",
+                              {{"slug", "coaching"}, {"title", "Coaching"}, {"duration_minutes", 60},
+                               {"schedule_id", t.schedule}, {"public", true}},
+                              BearerAuth(t.coach));
+    EXPECT_EQ(event_type.status, 201) << event_type.body;
+    t.event_type = event_type.Json()["id"];
+    auto v1_booking = c_.Post("/v1/bookings", v1::BookingBody(t.event_type, "2030-03-05T09:00:00Z"), BearerAuth(client));
     EXPECT_EQ(v1_booking.status, 201) << v1_booking.body;
     t.v1_booking = v1_booking.Json()["id"];
     auto team = c_.Post("/v1/teams", {{"name", "Walk team"}}, BearerAuth(t.coach));

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -329,6 +330,24 @@ TEST_F(V1BookingsTest, EachRefusalHasItsStatusAndReason) {
   EXPECT_EQ(ok["reason"], nullptr);
 }
 
+TEST_F(V1BookingsTest, SeatsAreSharedOnlyAmongTheEventTypesAttendees) {
+  auto host = Host();
+  EventTypeSpec seats;
+  seats.seats = 4;
+  auto group = Make(host, seats);
+  auto single = Make(host);
+  ASSERT_EQ(BookV1(c_, group, kMon9).status, 201);
+  auto slots = c_.Get("/v1/slots?event_type_id=" + group + "&start=2030-03-04&end=2030-03-04").Json();
+  EXPECT_EQ(slots["days"]["2030-03-04"][0]["seats_remaining"], 3);
+  // The host is busy for anything else at a seated time, and the other way round.
+  EXPECT_EQ(Reason(BookV1(c_, single, kMon9)), "booked");
+  ASSERT_EQ(BookV1(c_, single, kMon10).status, 201);
+  EXPECT_EQ(Reason(BookV1(c_, group, kMon10)), "booked");
+  ASSERT_EQ(HoldV1(c_, single, kMon930).status, 201);
+  EXPECT_EQ(Reason(BookV1(c_, group, kMon930)), "held");
+  EXPECT_EQ(BookV1(c_, group, kMon9).status, 201) << "seats left at 09:00";
+}
+
 TEST_F(V1BookingsTest, LimitsCountOnlyTheEventTypesOwnBookings) {
   auto host = Host();
   EventTypeSpec daily;
@@ -498,6 +517,11 @@ TEST_F(V1BookingsTest, IdempotencyKeyReplaysTheFirstAnswer) {
   EXPECT_EQ(again.status, 201);
   EXPECT_EQ(again.body, first.body);
   EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  // Neither the key nor the manage token in the answer is readable in the database.
+  const std::string token = first.Json()["manage_token"];
+  EXPECT_EQ(QuerySql(server_->db_path(), "SELECT COUNT(*) FROM idempotency_keys WHERE response LIKE '%" + token +
+                                             "%' OR key = " + Q(key[0].second)),
+            "0");
   auto other_body = BookV1(c_, et, kMon10, key);
   EXPECT_EQ(other_body.status, 422) << other_body.body;
   // A refusal is an answer too.
@@ -628,6 +652,68 @@ TEST_F(V1BookingsTest, ARescheduleRacingANewBookingLeavesOneOnTheTime) {
                             "calendar_id = " + Calendar(host) + " AND start_at = " +
                                 std::to_string(Epoch(to)));
     EXPECT_EQ(starts, "1") << to;
+  }
+}
+
+}  // namespace
+}  // namespace kairos::testing
+
+namespace kairos::testing {
+namespace {
+
+using nlohmann::json;
+using namespace v1;
+
+// The HTTP version of the property test (src/kairos/service/v1_bookings_test.cpp has the
+// large one): on random event types over a calendar that face 000 and v1 bookings fill,
+// every start GET /v1/slots offers is booked with 201 and every other start is refused
+// with the reason GET /v1/slots/explain gives.
+TEST_F(V1BookingsTest, WhatSlotsOfferBooksAndTheRestIsRefusedAsExplained) {
+  std::srand(7);
+  auto pick = [](int lo, int hi) { return lo + std::rand() % (hi - lo + 1); };
+  for (int round = 0; round < 3; ++round) {
+    auto host = Host();
+    EventTypeSpec spec;
+    spec.weekly = {{2, 9 * 3600, 13 * 3600}};
+    spec.duration = 15 * pick(1, 4);
+    spec.interval = pick(0, 1) ? 0 : 15 * pick(1, 2);
+    spec.buffer_before = 15 * pick(0, 1);
+    spec.buffer_after = 15 * pick(0, 2);
+    spec.seats = pick(1, 2);
+    if (pick(0, 1)) spec.limit_per_day = pick(2, 4);
+    auto et = Make(host, spec);
+    // Face 000: the host books one of their own time slots inside the hours.
+    const std::string h = "0" + std::to_string(pick(8, 9));
+    auto slot = c_.Post("/users/time-slots/", {{"start_time", "2030-03-05T" + h + ":15:00"},
+                                               {"end_time", "2030-03-05T" + h + ":45:00"},
+                                               {"timezone", "UTC"}}, BearerAuth(host));
+    ASSERT_EQ(slot.status, 200) << slot.body;
+    ASSERT_EQ(c_.Post("/users/time-slots/" + slot.Json()["id"].get<std::string>() + "/book", json::object(),
+                      BearerAuth(host)).status, 200);
+    for (int step = 0; step < 6; ++step) {
+      auto listed = c_.Get("/v1/slots?event_type_id=" + et + "&start=2030-03-05&end=2030-03-05");
+      ASSERT_EQ(listed.status, 200) << listed.body;
+      std::set<std::string> offered;
+      for (const auto& s : Starts(listed.Json(), "2030-03-05")) offered.insert(s);
+      // Every quarter hour of the morning (UTC 07:00 to 12:45).
+      for (int q = 28; q < 52; ++q) {
+        char start[32];
+        std::snprintf(start, sizeof start, "2030-03-05T%02d:%02d:00Z", q / 4, q % 4 * 15);
+        auto why = Explain(c_, host, et, start);
+        ASSERT_EQ(why.status, 200);
+        ASSERT_EQ(why.Json()["offered"].get<bool>(), offered.count(start) > 0) << start << " " << why.body;
+        if (offered.count(start)) continue;
+        auto refused = BookV1(c_, et, start);
+        ASSERT_TRUE(refused.status == 409 || refused.status == 422) << start << " " << refused.body;
+        EXPECT_EQ(Reason(refused), why.Json()["reason"]) << start;
+      }
+      if (offered.empty()) break;
+      // Book one of the offered starts: accepted.
+      auto it = offered.begin();
+      std::advance(it, pick(0, static_cast<int>(offered.size()) - 1));
+      auto made = BookV1(c_, et, *it);
+      EXPECT_EQ(made.status, 201) << *it << " " << made.body;
+    }
   }
 }
 

@@ -43,6 +43,53 @@ std::string SecretDigest(std::string_view secret) {
   return hex;
 }
 
+namespace {
+
+std::array<unsigned char, crypto_secretbox_KEYBYTES> SealKey(std::string_view material) {
+  std::array<unsigned char, crypto_secretbox_KEYBYTES> key;
+  static constexpr std::string_view kContext = "kairos sealed answer v1";
+  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(material.data()), material.size(),
+                     reinterpret_cast<const unsigned char*>(kContext.data()), kContext.size());
+  return key;
+}
+
+}  // namespace
+
+std::string SealWith(std::string_view key_material, std::string_view plaintext) {
+  InitSodium();
+  auto key = SealKey(key_material);
+  std::string box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size(), '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(box.data());
+  randombytes_buf(bytes, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(bytes + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(plaintext.data()),
+                        plaintext.size(), bytes, key.data());
+  sodium_memzero(key.data(), key.size());
+  std::string out(sodium_base64_ENCODED_LEN(box.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes, box.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);
+  return out;
+}
+
+std::optional<std::string> OpenWith(std::string_view key_material, std::string_view sealed) {
+  InitSodium();
+  std::string box(sealed.size(), '\0');
+  std::size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(box.data()), box.size(), sealed.data(), sealed.size(), nullptr,
+                        &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      length < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return std::nullopt;
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(box.data());
+  std::string plain(length - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+  auto key = SealKey(key_material);
+  int failed = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
+                                          bytes + crypto_secretbox_NONCEBYTES, length - crypto_secretbox_NONCEBYTES,
+                                          bytes, key.data());
+  sodium_memzero(key.data(), key.size());
+  if (failed != 0) return std::nullopt;
+  return plain;
+}
+
 bool SameDigest(std::string_view a, std::string_view b) {
   if (a.size() != b.size() || a.empty()) return false;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;

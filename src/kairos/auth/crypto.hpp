@@ -1,6 +1,7 @@
 // Random secrets and their digests, all through libsodium.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,13 @@ std::string SecretDigest(std::string_view secret);
 
 // Compares two digests in constant time (sodium_memcmp); false when lengths differ.
 bool SameDigest(std::string_view a, std::string_view b);
+
+// Authenticated encryption (XSalsa20-Poly1305) under a key derived from `key_material`
+// (a secret the database does not hold, such as a client's Idempotency-Key): base64
+// of nonce and ciphertext. Open gives nullopt for anything Seal did not make with that
+// material.
+std::string SealWith(std::string_view key_material, std::string_view plaintext);
+std::optional<std::string> OpenWith(std::string_view key_material, std::string_view sealed);
 
 // A random (version 4) UUID in lower-case canonical form.
 std::string NewUuid();

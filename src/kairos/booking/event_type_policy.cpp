@@ -15,11 +15,13 @@ using store::Int;
 struct ShapeState {
   std::int64_t event_type_id = 0;
   bool limits = false;
+  int seats = 1;
   std::vector<OneOffWindow> schedule_windows;
   std::vector<OneOffWindow> capacity;
   std::unordered_set<std::int64_t> own_bookings;
   std::vector<OneOffWindow> windows;  // the snapshot's one-off windows and the schedule's
   std::vector<Booking> counted;
+  std::vector<Booking> load;  // with seats: what each booking or hold takes of them
 };
 
 }  // namespace
@@ -115,11 +117,12 @@ Policy EventTypePolicy(store::Tx& tx, const EventTypeContext& context, Interval 
   auto state = std::make_shared<ShapeState>();
   state->event_type_id = e.id;
   state->limits = e.limit_per_day || e.limit_per_week;
+  state->seats = e.seats_per_slot;
   // Wide enough for whatever the booking path loads around `around`.
   Interval wide{around.start - date::days{9}, around.end + date::days{9}};
   if (context.schedule) state->schedule_windows = ExpandSchedule(*context.schedule, wide, e.seats_per_slot);
   state->capacity.push_back({wide, e.seats_per_slot, 0});
-  if (state->limits && context.calendar.id != 0) {
+  if ((state->limits || state->seats > 1) && context.calendar.id != 0) {
     for (const auto& row : tx.Query(
              "SELECT v.booking_id FROM v1_bookings v JOIN bookings b ON b.id = v.booking_id WHERE v.event_type_id = ? "
              "AND b.calendar_id = ? AND b.start_at >= ? AND b.start_at < ?",
@@ -134,15 +137,22 @@ Policy EventTypePolicy(store::Tx& tx, const EventTypeContext& context, Interval 
                      [](const OneOffWindow& a, const OneOffWindow& b) { return a.interval.start < b.interval.start; });
     view.one_off_windows = state->windows;
     view.capacity_overrides = state->capacity;
-    if (!state->limits) return;
+    if (!state->limits && state->seats == 1) return;
     state->counted.clear();
+    state->load.clear();
     for (std::size_t i = 0; i < snapshot.bookings.size(); ++i) {
       const HeldTime* hold = snapshot.HoldAt(i);
       bool own = hold ? hold->event_type_id == state->event_type_id
                       : state->own_bookings.count(snapshot.booking_ids[i]) > 0;
       if (own) state->counted.push_back(snapshot.bookings[i]);
+      // Seats are shared by this event type's attendees only: anything else on the
+      // calendar (another face's booking, another event type's) makes the host busy.
+      Booking b = snapshot.bookings[i];
+      if (!own) b.units = std::max(b.units, state->seats);
+      state->load.push_back(b);
     }
-    view.counted_bookings = std::span<const Booking>(state->counted);
+    if (state->limits) view.counted_bookings = std::span<const Booking>(state->counted);
+    if (state->seats > 1) view.bookings = state->load;
   };
   return policy;
 }

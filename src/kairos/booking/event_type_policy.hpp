@@ -7,7 +7,8 @@
 // grid, buffers, notice, booking window and limits make the query.
 //
 // Limits count only this event type's bookings and live holds (as Cal.com does), while
-// every booking and hold on the calendar holds capacity.
+// every booking and hold on the calendar holds capacity. Seats are shared among the
+// event type's own attendees: any other booking or hold on the calendar takes them all.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,7 @@
 #include "kairos/service/idempotency.hpp"
 
+#include "kairos/auth/crypto.hpp"
+
 namespace kairos::service {
 namespace {
 
@@ -10,8 +12,11 @@ std::int64_t Stored(Instant t) { return t.time_since_epoch().count(); }
 
 }  // namespace
 
-Idempotency::Claim Idempotency::Begin(const std::string& scope, const std::string& key,
+// Keys are stored as digests and answers sealed under the key itself: a copy of the
+// database yields neither the keys nor what the answers hold (a booking's manage token).
+Idempotency::Claim Idempotency::Begin(const std::string& scope, const std::string& raw_key,
                                       const std::string& request_hash, Instant now) {
+  const std::string key = auth::SecretDigest(raw_key);
   return db_.Write([&](store::Tx& tx) {
     // Old answers are forgotten, and claims a crashed request left behind.
     tx.Exec("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND (created_at <= ? OR (status = 0 AND "
@@ -28,20 +33,23 @@ Idempotency::Claim Idempotency::Begin(const std::string& scope, const std::strin
     if (!row) return Claim{Kind::kInProgress, 0, {}};
     if (row->Text(0) != request_hash) return Claim{Kind::kMismatch, 0, {}};
     if (row->Int(1) == 0) return Claim{Kind::kInProgress, 0, {}};
-    return Claim{Kind::kReplay, static_cast<int>(row->Int(1)), row->OptionalText(2).value_or("")};
+    auto body = auth::OpenWith(raw_key, row->OptionalText(2).value_or(""));
+    if (!body) return Claim{Kind::kMismatch, 0, {}};
+    return Claim{Kind::kReplay, static_cast<int>(row->Int(1)), std::move(*body)};
   });
 }
 
-void Idempotency::Finish(const std::string& scope, const std::string& key, int status, const std::string& body) {
+void Idempotency::Finish(const std::string& scope, const std::string& raw_key, int status, const std::string& body) {
   db_.Write([&](store::Tx& tx) {
     tx.Exec("UPDATE idempotency_keys SET status = ?, response = ? WHERE scope = ? AND key = ?",
-            {Int(status), Text(body), Text(scope), Text(key)});
+            {Int(status), Text(auth::SealWith(raw_key, body)), Text(scope), Text(auth::SecretDigest(raw_key))});
   });
 }
 
-void Idempotency::Abandon(const std::string& scope, const std::string& key) {
+void Idempotency::Abandon(const std::string& scope, const std::string& raw_key) {
   db_.Write([&](store::Tx& tx) {
-    tx.Exec("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status = 0", {Text(scope), Text(key)});
+    tx.Exec("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND status = 0",
+            {Text(scope), Text(auth::SecretDigest(raw_key))});
   });
 }
 

@@ -3,6 +3,8 @@
 // and replayed to the same request; the same key with another request is refused. A key
 // is claimed in a transaction of its own before the work starts, so two concurrent
 // requests with one key never both do the work: the second sees the claim in progress.
+// The database keeps the key's digest and the answer sealed under the key (so a copy of
+// it does not give away a booking's manage token).
 #pragma once
 
 #include <string>
