@@ -21,6 +21,19 @@ http::Response UnavailableResponse(const service::v1::Unavailable& u) {
   return r;
 }
 
+json RefusalSchema() {
+  json s = schema::Problem();
+  s["properties"]["reason"] = schema::Enum({"outside_hours", "blocked", "booked", "held", "full", "buffer",
+                                            "too_soon", "too_far", "limit_reached"});
+  s["properties"]["reason"]["description"] =
+      "Why the time is not available (409) or the event type's rules forbid it (422); absent for other conflicts.";
+  return s;
+}
+
+http::ResponseDoc RefusalDoc(int status, std::string description) {
+  return {status, std::move(description), RefusalSchema(), "Refusal", "application/problem+json"};
+}
+
 json BookingJson(const service::v1::BookingView& b) {
   json j = {{"id", b.id},
             {"status", booking::V1StatusName(b.status)},

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kairos/http/request.hpp"
+#include "kairos/http/router.hpp"
 #include "kairos/service/idempotency.hpp"
 #include "kairos/service/v1_bookings.hpp"
 
@@ -16,6 +17,10 @@ namespace kairos::api::v1 {
 
 // A problem with status 409 or 422, "errors": [{"field": "start", ...}] and "reason".
 http::Response UnavailableResponse(const service::v1::Unavailable& u);
+
+// The problem a refused hold, booking or reschedule answers: a Problem plus "reason".
+nlohmann::json RefusalSchema();
+http::ResponseDoc RefusalDoc(int status, std::string description);
 
 nlohmann::json BookingJson(const service::v1::BookingView& b);
 nlohmann::json BookingSchema();

@@ -89,6 +89,14 @@ Result<std::optional<std::string>> ReadReason(const Request& req) {
   return reason;
 }
 
+// An optional empty body: nothing, or {} (strictly: no fields).
+Status ReadNothing(const Request& req) {
+  if (req.body.empty()) return {};
+  auto body = ReadBody(req);
+  if (!body) return body.error();
+  return body->RejectUnknownFields();
+}
+
 service::v1::BookingCaller CallerOf(const Request& req) { return {OptionalCaller(req), req.Query("token")}; }
 
 Response Answer(const Result<service::v1::BookingView>& b) {
@@ -141,8 +149,8 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
   create.doc.request_body_name = "BookingCreate";
   create.doc.responses = {Success(201, "The booking, with its manage token.", booking_schema, "Booking"),
                           Problem(400, "Bad input."), Problem(404, "No such event type (or not public)."),
-                          Problem(409, "The time is not available."),
-                          Problem(422, "The event type's rules forbid the time, or the Idempotency-Key was reused.")};
+                          RefusalDoc(409, "The time is not available (reason says why)."),
+                          RefusalDoc(422, "The event type's rules forbid the time, or the Idempotency-Key was reused.")};
   router.Add(std::move(create));
 
   http::Route list{Method::kGet, "/v1/bookings", Access::kAuthenticated, kStyle, kTag,
@@ -177,7 +185,7 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
   list.doc.query_schemas["from"] = schema::Timestamp();
   list.doc.query_schemas["to"] = schema::Timestamp();
   list.doc.responses = WithProblems({Success(200, "A page of bookings.", schema::PageOf(booking_schema, "Booking"))},
-                                    {400});
+                                    {400, 401});
   router.Add(std::move(list));
 
   // "{id}" or "{id}.ics": one pattern, since a segment is matched whole.
@@ -242,17 +250,20 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
                               Problem(400, "Bad input."),
                               Problem(401, "Neither credentials nor a token."),
                               Problem(404, "No such booking, or not the caller's."),
-                              Problem(409, "The new time is not available, or the booking is cancelled."),
-                              Problem(422, "The event type's rules forbid the new time.")};
+                              RefusalDoc(409, "The new time is not available, or the booking is cancelled."),
+                              RefusalDoc(422, "The event type's rules forbid the new time.")};
   router.Add(std::move(reschedule));
 
   http::Route confirm{Method::kPost, "/v1/bookings/{id:uuid}/confirm", Access::kAuthenticated, kStyle, kTag,
                       "Accept a pending booking (host only).", {}, [&bookings](Request& req) -> Response {
+                        if (auto s = ReadNothing(req); !s) return Fail(s.error());
                         return Answer(bookings.Confirm(Caller(req), NormalizedUuid(req.Param("id")), Now()));
                       }};
   confirm.doc.operation_id = "confirmBooking";
   confirm.doc.path_params = IdParam();
-  confirm.doc.responses = WithProblems({ok()}, {404, 409});
+  confirm.doc.request_body = schema::Object(json::object(), {});
+  confirm.doc.description = "The body is empty or {}.";
+  confirm.doc.responses = WithProblems({ok()}, {400, 401, 404, 409});
   router.Add(std::move(confirm));
 
   http::Route decline{Method::kPost, "/v1/bookings/{id:uuid}/decline", Access::kAuthenticated, kStyle, kTag,
@@ -265,7 +276,7 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
   decline.doc.operation_id = "declineBooking";
   decline.doc.path_params = IdParam();
   decline.doc.request_body = schema::Object({{"reason", schema::Nullable(schema::String(1000))}}, {});
-  decline.doc.responses = WithProblems({ok()}, {400, 404, 409});
+  decline.doc.responses = WithProblems({ok()}, {400, 401, 404, 409});
   router.Add(std::move(decline));
 }
 

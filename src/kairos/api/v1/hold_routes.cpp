@@ -51,8 +51,8 @@ void RegisterHoldRoutes(http::Router& router, service::v1::V1Bookings& bookings,
   create.doc.request_body_name = "HoldCreate";
   create.doc.responses = {Success(201, "The hold.", HoldSchema(), "Hold"), Problem(400, "Bad input."),
                           Problem(404, "No such event type (or not public)."),
-                          Problem(409, "The time is not available (reason says why)."),
-                          Problem(422, "The event type's rules forbid the time, or the Idempotency-Key was reused.")};
+                          RefusalDoc(409, "The time is not available (reason says why)."),
+                          RefusalDoc(422, "The event type's rules forbid the time, or the Idempotency-Key was reused.")};
   router.Add(std::move(create));
 
   http::Route release{Method::kDelete, "/v1/holds/{id:uuid}", Access::kPublic, kStyle, kTag,

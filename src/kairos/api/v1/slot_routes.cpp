@@ -135,7 +135,7 @@ void RegisterSlotRoutes(http::Router& router, service::v1::V1Bookings& bookings)
   explain.doc.query_schemas = {{"event_type_id", schema::Uuid()}, {"start", schema::Timestamp()}};
   explain.doc.responses =
       WithProblems({Success(200, "Whether the start is offered, and why not.", ExplanationSchema(), "SlotExplanation")},
-                   {400, 403, 404});
+                   {400, 401, 403, 404});
   router.Add(std::move(explain));
 }
 
