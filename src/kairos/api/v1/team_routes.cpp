@@ -253,6 +253,8 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
                        return Ok(TeamMemberJson(*m));
                      }};
   accept.doc.operation_id = "acceptTeamInvitation";
+  accept.doc.request_body = schema::Object(json::object(), {});
+  accept.doc.request_body_name = "TeamAcceptance";
   accept.doc.path_params = id_param;
   accept.doc.responses =
       WithProblems({Success(200, "The caller's membership.", TeamMemberSchema(), "TeamMember")}, {401, 404, 409});
