@@ -119,6 +119,19 @@ std::unique_ptr<TeamViews> LoadViews(store::Tx& tx, const TeamContext& team, Int
     }
   }
   const Interval wide{loaded.start - date::days{9}, loaded.end + date::days{9}};
+  // Hosts often keep the same hours: each distinct schedule is expanded once.
+  std::vector<std::pair<const Schedule*, std::vector<OneOffWindow>>> expansions;
+  auto expanded = [&](const Schedule& schedule) -> const std::vector<OneOffWindow>& {
+    for (const auto& [known, windows] : expansions) {
+      if (known->time_zone == schedule.time_zone && known->weekly == schedule.weekly &&
+          known->overrides == schedule.overrides) {
+        return windows;
+      }
+    }
+    expansions.emplace_back(&schedule, ExpandSchedule(schedule, loaded, e.seats_per_slot));
+    return expansions.back().second;
+  };
+  expansions.reserve(team.hosts.size());
   v->shapes.resize(team.hosts.size());
   v->views.reserve(team.hosts.size());
   v->mandatory.reset(new bool[std::max<std::size_t>(1, team.hosts.size())]());
@@ -126,8 +139,8 @@ std::unique_ptr<TeamViews> LoadViews(store::Tx& tx, const TeamContext& team, Int
     const CalendarSnapshot& s = v->snapshots[i];
     HostShape& shape = v->shapes[i];
     shape.windows.assign(s.one_off_windows.begin(), s.one_off_windows.end());
-    if (team.hosts[i].schedule) {
-      std::vector<OneOffWindow> opened = ExpandSchedule(*team.hosts[i].schedule, loaded, e.seats_per_slot);
+    if (const auto& schedule = team.hosts[i].schedule) {
+      const std::vector<OneOffWindow>& opened = expanded(*schedule);
       shape.windows.insert(shape.windows.end(), opened.begin(), opened.end());
     }
     std::stable_sort(shape.windows.begin(), shape.windows.end(),
