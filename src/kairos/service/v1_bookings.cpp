@@ -242,6 +242,7 @@ Unavailable UnavailableOf(store::Tx& tx, const booking::Refusal& refusal, const 
 }
 
 Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQuery& query, Instant now) {
+  const std::uint64_t generation = store::WriteGeneration();  // before the snapshot is taken
   return db_.Read([&](store::Tx& tx) -> Result<SlotDays> {
     auto context = Visible(tx, caller, query.event_type_id, false, now);
     if (!context.ok()) return context.error();
@@ -262,6 +263,21 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
       return InvalidArgument("The range must not exceed 62 days.", "end");
     }
     if (booking::IsTeamEventType(context->event_type)) {
+      const std::string key = context->event_type.uuid + " " + std::to_string(booking::ToStored(range.start)) + " " +
+                              std::to_string(booking::ToStored(range.end)) + " " + zone_name;
+      const auto clock = std::chrono::steady_clock::now();
+      {
+        std::lock_guard<std::mutex> lock(cache_mutex_);
+        auto hit = team_slots_.find(key);
+        if (hit != team_slots_.end() && hit->second.generation == generation) {
+          const auto age = clock - hit->second.at;
+          if (age < kTeamSlotsTtl) return hit->second.days;
+          // Expired by age only: one request refreshes it, the others keep the last one
+          // meanwhile (for one more period at most), so they do not all recompute at once.
+          if (hit->second.refreshing && age < 2 * kTeamSlotsTtl) return hit->second.days;
+          hit->second.refreshing = true;
+        }
+      }
       booking::TeamContext team = booking::LoadTeamContext(tx, *context, false, now);
       auto slots = booking::ListTeamSlots(tx, team, range, now);
       if (!slots.ok()) return InvalidArgument(slots.error().message, "end");
@@ -273,6 +289,9 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
         if (out.days.empty() || out.days.back().first != day) out.days.emplace_back(day, std::vector<OfferedSlot>{});
         out.days.back().second.push_back({s.interval, context->event_type.seats_per_slot, s.hosts_available});
       }
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      if (team_slots_.size() >= 256) team_slots_.clear();
+      team_slots_[key] = {generation, clock, false, out};
       return out;
     }
     booking::Policy policy = booking::EventTypePolicy(tx, *context, range, now);
