@@ -1,5 +1,6 @@
 // Benchmarks of the scheduling engine (src/kairos/core). Run:
 //   kairos_core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -68,6 +69,86 @@ void BM_FiftyCalendarsAllFree(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(CommonFreeSlots(cals, q));
 }
 BENCHMARK(BM_FiftyCalendarsAllFree)->Unit(benchmark::kMicrosecond);
+
+// A team of 100 hosts in one zone, each with office hours and 200 30-minute bookings
+// over the month (1,000-odd grid slots, about half of each host's time taken): what a
+// round-robin or collective event type's month of slots asks of the engine.
+struct Team {
+  std::vector<WeeklyRule> rules = OfficeHours();
+  std::vector<std::vector<Booking>> bookings;
+  std::vector<CalendarAvailability> hosts;
+};
+
+Team HundredHosts(const char* zone_name) {
+  Zone zone = FindZone(zone_name).value();
+  Team t;
+  for (int i = 0; i < 100; ++i) t.bookings.push_back(Bookings(200, zone, 1000 + i));
+  for (int i = 0; i < 100; ++i) {
+    t.hosts.push_back(CalendarAvailability{zone, t.rules});
+    t.hosts.back().bookings = t.bookings[i];
+  }
+  return t;
+}
+
+void BM_HundredHostsCommonFreeSlots(benchmark::State& state) {
+  Team t = HundredHosts("America/New_York");
+  SlotQuery q = Month();
+  for (auto _ : state) benchmark::DoNotOptimize(CommonFreeSlots(t.hosts, q));
+}
+BENCHMARK(BM_HundredHostsCommonFreeSlots)->Unit(benchmark::kMicrosecond);
+
+void BM_HundredHostsAnyFreeSlots(benchmark::State& state) {
+  Team t = HundredHosts("America/New_York");
+  SlotQuery q = Month();
+  for (auto _ : state) benchmark::DoNotOptimize(AnyFreeSlots(t.hosts, q));
+}
+BENCHMARK(BM_HundredHostsAnyFreeSlots)->Unit(benchmark::kMicrosecond);
+
+// The team engine on the same team: one pass over all hosts' free time.
+void BM_HundredHostsRoundRobin(benchmark::State& state) {
+  Team t = HundredHosts("America/New_York");
+  SlotQuery q = Month();
+  std::size_t slots = 0;
+  for (auto _ : state) {
+    auto r = TeamFreeSlots(t.hosts, {}, TeamKind::kRoundRobin, q);
+    slots = r->size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["slots"] = static_cast<double>(slots);
+}
+BENCHMARK(BM_HundredHostsRoundRobin)->Unit(benchmark::kMicrosecond);
+
+void BM_HundredHostsCollective(benchmark::State& state) {
+  Team t = HundredHosts("America/New_York");
+  SlotQuery q = Month();
+  for (auto _ : state) benchmark::DoNotOptimize(TeamFreeSlots(t.hosts, {}, TeamKind::kCollective, q));
+}
+BENCHMARK(BM_HundredHostsCollective)->Unit(benchmark::kMicrosecond);
+
+// Hosts spread over three zones (more distinct windows, a wider grid), ten of them mandatory.
+void BM_HundredHostsRoundRobinThreeZonesMandatory(benchmark::State& state) {
+  const char* zones[] = {"America/New_York", "Europe/Berlin", "Asia/Kolkata"};
+  std::vector<Team> parts;
+  std::vector<CalendarAvailability> hosts;
+  std::vector<std::vector<Booking>> bookings;
+  auto rules = OfficeHours();
+  for (int i = 0; i < 100; ++i) {
+    Zone zone = FindZone(zones[i % 3]).value();
+    bookings.push_back(Bookings(200, zone, 5000 + i));
+  }
+  for (int i = 0; i < 100; ++i) {
+    hosts.push_back(CalendarAvailability{FindZone(zones[i % 3]).value(), rules});
+    hosts.back().bookings = bookings[i];
+  }
+  std::unique_ptr<bool[]> mandatory(new bool[100]());
+  for (int i = 0; i < 100; i += 10) mandatory[i] = false;  // none required: a real team has few
+  mandatory[0] = true;
+  SlotQuery q = Month();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(TeamFreeSlots(hosts, std::span<const bool>(mandatory.get(), 100), TeamKind::kRoundRobin, q));
+  }
+}
+BENCHMARK(BM_HundredHostsRoundRobinThreeZonesMandatory)->Unit(benchmark::kMicrosecond);
 
 // Windows grow with bookings (one 3-hour window every 6 hours per 10 bookings) so the
 // work is O((windows + bookings) log n).

@@ -46,6 +46,8 @@ struct Targets {
   std::string schedule;          // v1 schedule (uuid)
   std::string event_type;        // v1 event type (uuid), public
   std::string v1_booking;        // v1 booking of that event type by a client (uuid)
+  std::string team;              // v1 team the coach owns (uuid), with a member
+  std::string team_member;       // that member's account (uuid)
 };
 
 struct Case {
@@ -225,6 +227,20 @@ std::map<std::string, Case> Cases() {
   c["POST /v1/bookings/{id}/reschedule"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/bookings/" + t.v1_booking + "/reschedule"; },
       [](const Targets&) { return json{{"start", "2030-03-05T12:00:00Z"}}; }};
+  // v1 teams: only the team's owners and admins manage it; a stranger is told it does not exist.
+  auto team = [](std::string tail) { return [tail](const Targets& t) { return "/v1/teams/" + t.team + tail; }; };
+  c["POST /v1/teams"] = {Kind::kOwnScope, path("/v1/teams"), [](const Targets&) { return json{{"name", "walk"}}; }};
+  c["PATCH /v1/teams/{id}"] = {Kind::kOwnerOnly, team(""), [](const Targets&) { return json{{"name", "taken"}}; }};
+  c["DELETE /v1/teams/{id}"] = {Kind::kOwnerOnly, team(""), none};
+  c["POST /v1/teams/{id}/members"] = {Kind::kOwnerOnly, team("/members"), [](const Targets& t) {
+    return json{{"account_id", t.coach.uuid}, {"role", "owner"}};
+  }};
+  c["POST /v1/teams/{id}/accept"] = {Kind::kOwnerOnly, team("/accept"), none};
+  c["PATCH /v1/teams/{id}/members/{account_id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/teams/" + t.team + "/members/" + t.team_member; },
+      [](const Targets&) { return json{{"role", "owner"}}; }};
+  c["DELETE /v1/teams/{id}/members/{account_id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/teams/" + t.team + "/members/" + t.coach.uuid; }, none};
   return c;
 }
 
@@ -245,6 +261,7 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
     const std::string cals = "(SELECT id FROM calendars WHERE owner_account_id = " + Id(coach.id) + ")";
     const std::string personal =
         "(SELECT id FROM calendars WHERE kind = 'personal' AND owner_account_id = " + Id(coach.id) + ")";
+    const std::string teams = "(SELECT team_id FROM team_members WHERE account_id = " + Id(coach.id) + ")";
     auto part = [&](const std::string& what, const std::string& from) {
       return Sql("SELECT COUNT(*) || '/' || COALESCE(SUM(" + what + "), 0) FROM " + from);
     };
@@ -261,6 +278,8 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
            "|" +
            part("start_at + end_at * 3 + LENGTH(status)",
                 "bookings WHERE id <= " + max_booking + " AND calendar_id IN " + cals) +
+           "|" + part("LENGTH(name)", "teams WHERE id IN " + teams) + "|" +
+           part("account_id * 7 + LENGTH(role) + COALESCE(accepted_at, 0) % 1000", "team_members WHERE team_id IN " + teams) +
            "|" + part("LENGTH(name) + LENGTH(time_zone) + updated_at", "schedules WHERE owner_account_id = " + Id(coach.id)) +
            "|" +
            part("iso_weekday * 1000000 + start_second * 3 + end_second",
@@ -340,6 +359,12 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
     auto v1_booking = c_.Post("/v1/bookings", v1::BookingBody(t.event_type, "2030-03-05T09:00:00Z"), BearerAuth(client));
     EXPECT_EQ(v1_booking.status, 201) << v1_booking.body;
     t.v1_booking = v1_booking.Json()["id"];
+    auto team = c_.Post("/v1/teams", {{"name", "Walk team"}}, BearerAuth(t.coach));
+    EXPECT_EQ(team.status, 201) << team.body;
+    t.team = team.Json()["id"];
+    auto member = SignUpAndLogin(c_, Unique("walkmember"));
+    t.team_member = member.uuid;
+    EXPECT_EQ(c_.Post("/v1/teams/" + t.team + "/members", {{"account_id", member.uuid}}, BearerAuth(t.coach)).status, 201);
     return t;
   }
 };

@@ -23,6 +23,7 @@
 #include "kairos/api/v1/kit.hpp"
 #include "kairos/api/v1/me_routes.hpp"
 #include "kairos/api/v1/schedule_routes.hpp"
+#include "kairos/api/v1/team_routes.hpp"
 #include "kairos/api/v1/slot_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
@@ -34,6 +35,7 @@
 #include "kairos/service/event_types.hpp"
 #include "kairos/service/meetings.hpp"
 #include "kairos/service/schedules.hpp"
+#include "kairos/service/teams.hpp"
 #include "kairos/service/time_slots.hpp"
 #include "kairos/store/migrations.hpp"
 #include "kairos/store/postgres/postgres_database.hpp"
@@ -240,6 +242,7 @@ int Serve(const Config& config) {
   service::TimeSlots time_slots(*db);
   service::Schedules schedules(*db);
   service::EventTypes event_types(*db);
+  service::Teams teams(*db);
   service::v1::V1Bookings v1_bookings(*db);
   service::Idempotency idempotency(*db);
 
@@ -261,6 +264,7 @@ int Serve(const Config& config) {
   api::v1::RegisterMeRoutes(router, accounts);
   api::v1::RegisterScheduleRoutes(router, schedules);
   api::v1::RegisterEventTypeRoutes(router, event_types);
+  api::v1::RegisterTeamRoutes(router, teams);
   api::v1::RegisterSlotRoutes(router, v1_bookings);
   api::v1::RegisterHoldRoutes(router, v1_bookings, idempotency);
   api::v1::RegisterBookingRoutes(router, v1_bookings, idempotency);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "kairos/auth/crypto.hpp"
 
@@ -164,12 +165,13 @@ std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calen
                                             std::chrono::seconds margin, Instant now, OwnWindows windows) {
   std::vector<CalendarSnapshot> out(calendars.size());
   if (calendars.empty()) return out;
-  // Each row goes to the snapshot of its calendar.
+  // Each row goes to the snapshot of its calendar (found by id: a team lists a hundred).
+  std::unordered_map<std::int64_t, std::size_t> index;
+  for (std::size_t i = 0; i < calendars.size(); ++i) index.emplace(calendars[i].id, i);
   auto of = [&](std::int64_t calendar_id) -> CalendarSnapshot& {
-    for (auto& s : out) {
-      if (s.calendar.id == calendar_id) return s;
-    }
-    throw std::logic_error("row of calendar " + std::to_string(calendar_id) + " not asked for");
+    auto it = index.find(calendar_id);
+    if (it == index.end()) throw std::logic_error("row of calendar " + std::to_string(calendar_id) + " not asked for");
+    return out[it->second];
   };
   std::string which = calendars.size() == 1 ? "calendar_id = ?" : "calendar_id IN (";
   store::Params ids;
@@ -251,7 +253,7 @@ std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calen
   const std::int64_t lookback = std::chrono::duration_cast<std::chrono::seconds>(kMaxBookingLength).count();
   for (const auto& row : tx.Query(
            "SELECT start_at, end_at, units, id, calendar_id FROM bookings WHERE " + which + " AND status IN " +
-               std::string(kHoldingStatusesSql) + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at",
+               std::string(kHoldingStatusesSql) + " AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY calendar_id, start_at",
            with({Int(from - margin.count() - lookback), Int(to + margin.count()), Int(from - margin.count())}))) {
     CalendarSnapshot& s = of(row.Int(4));
     s.bookings.push_back({{FromStored(row.Int(0)), FromStored(row.Int(1))}, static_cast<int>(row.Int(2))});

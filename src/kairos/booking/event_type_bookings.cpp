@@ -2,6 +2,7 @@
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/holds.hpp"
+#include "kairos/booking/team_event_types.hpp"
 
 namespace kairos::booking {
 namespace {
@@ -119,6 +120,12 @@ Status SetEventTypeBookingStatus(store::Tx& tx, std::int64_t booking_id, V1Statu
                                  const std::optional<std::string>& reason, Instant now) {
   auto changed = SetStatus(tx, booking_id, CoreStatus(to), now);
   if (!changed.ok()) return changed.error();
+  // A team booking's other hosts' rows follow (docs/teams.md): cancelling gives each host
+  // its time back.
+  for (std::int64_t row : TeamBookingRows(tx, booking_id)) {
+    auto other = SetStatus(tx, row, CoreStatus(to), now);
+    if (!other.ok()) return other.error();
+  }
   tx.Exec("UPDATE v1_bookings SET status = ?, reason = ?, updated_at = ? WHERE booking_id = ?",
           {Text(std::string(V1StatusName(to))), store::OptionalText(reason), Int(ToStored(now)), Int(booking_id)});
   return {};

@@ -92,6 +92,22 @@ Result<EventType> LoadEventTypeWhere(store::Tx& tx, std::string_view where, stor
   e.questions_json = row->Text(23);
   e.created_at = FromStored(row->Int(24));
   e.updated_at = FromStored(row->Int(25));
+  // Team scheduling (migration 11).
+  auto team = tx.QueryOne("SELECT e.scheduling, e.team_id, t.uuid FROM event_types e LEFT JOIN teams t ON t.id = e.team_id "
+                          "WHERE e.id = ?",
+                          {Int(e.id)});
+  if (team) {
+    e.scheduling = team->Text(0);
+    e.team_id = team->OptionalInt(1);
+    e.team_uuid = team->OptionalText(2);
+  }
+  if (e.scheduling != "individual") {
+    for (const auto& h : tx.Query("SELECT h.account_id, a.uuid, h.mandatory, h.weight FROM event_type_hosts h "
+                                  "JOIN accounts a ON a.id = h.account_id WHERE h.event_type_id = ? ORDER BY h.position",
+                                  {Int(e.id)})) {
+      e.hosts.push_back({h.Int(0), h.Text(1), h.Bool(2), static_cast<int>(h.Int(3))});
+    }
+  }
   return e;
 }
 

@@ -73,6 +73,15 @@ struct Question {
 std::string QuestionsToJson(const std::vector<Question>& questions);
 std::vector<Question> QuestionsFromJson(std::string_view text);
 
+// A host of a collective or round-robin event type (docs/teams.md).
+struct EventTypeHost {
+  std::int64_t account_id = 0;
+  std::string account_uuid;
+  bool mandatory = false;
+  int weight = 100;
+  friend bool operator==(const EventTypeHost&, const EventTypeHost&) = default;
+};
+
 struct EventType {
   std::int64_t id = 0;
   std::string uuid;
@@ -95,6 +104,12 @@ struct EventType {
   bool is_public = false;
   int hold_minutes = 10;
   std::string questions_json = "[]";  // the validated questions, as stored
+  // Team scheduling (docs/teams.md): "individual" (the owner hosts), "collective" (every
+  // host attends) or "round_robin" (one host, chosen fairly, plus the mandatory ones).
+  std::string scheduling = "individual";
+  std::optional<std::int64_t> team_id;
+  std::optional<std::string> team_uuid;
+  std::vector<EventTypeHost> hosts;  // in the order given; empty for individual ones
   Instant created_at{};
   Instant updated_at{};
 

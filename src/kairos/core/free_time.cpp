@@ -105,6 +105,33 @@ Status ValidateCalendar(const CalendarAvailability& c) {
   return {};
 }
 
+// The UTC instants of local midnight from `first` to `last` + 1 day in `zone`. Remembered
+// per thread for the last few (zone, days) asked, since a team's hosts usually share a
+// zone and every host asks for the same days: the conversions are done once per team.
+const std::vector<Instant>& LocalMidnights(Zone zone, date::local_days first, date::local_days last) {
+  struct Entry {
+    Zone zone = nullptr;
+    date::local_days first{};
+    date::local_days last{};
+    std::vector<Instant> midnights;
+  };
+  thread_local std::array<Entry, 4> cache;
+  thread_local std::size_t next = 0;
+  for (const Entry& e : cache) {
+    if (e.zone == zone && e.first == first && e.last == last) return e.midnights;
+  }
+  Entry& e = cache[next];
+  next = (next + 1) % cache.size();
+  e.zone = zone;
+  e.first = first;
+  e.last = last;
+  e.midnights.clear();
+  for (date::local_days day = first; day <= last + date::days{1}; day += date::days{1}) {
+    e.midnights.push_back(ToUtc(LocalDateTime{day}, zone));
+  }
+  return e.midnights;
+}
+
 void AddWeeklyWindows(std::span<const WeeklyRule> rules, WindowSource source, Zone zone, Interval range,
                       std::vector<Window>& out) {
   if (rules.empty()) return;
@@ -112,13 +139,20 @@ void AddWeeklyWindows(std::span<const WeeklyRule> rules, WindowSource source, Zo
   for (const WeeklyRule& r : rules) by_weekday[r.iso_weekday].push_back(&r);
   // One day of margin on each side: a local day's windows may start before or end after
   // the UTC range's local dates by up to a day's offset.
-  date::local_days first{LocalDate(range.start, zone)};
-  date::local_days last{LocalDate(range.end, zone)};
-  for (date::local_days day = first - date::days{1}; day <= last + date::days{1}; day += date::days{1}) {
-    Date civil{day};
-    for (const WeeklyRule* r : by_weekday[IsoWeekday(civil)]) {
+  const date::local_days first = date::local_days{LocalDate(range.start, zone)} - date::days{1};
+  const date::local_days last = date::local_days{LocalDate(range.end, zone)} + date::days{1};
+  const std::vector<Instant>& midnights = LocalMidnights(zone, first, last);
+  int weekday = IsoWeekday(Date{first});
+  std::size_t d = 0;
+  for (date::local_days day = first; day <= last; day += date::days{1}, ++d, weekday = weekday % 7 + 1) {
+    const Date civil{day};
+    // A day of exactly 24 hours keeps one offset (zones change it at most once a day), so
+    // its local times are its midnight plus the time of day; other days convert each.
+    const bool steady = midnights[d + 1] - midnights[d] == kFullDay;
+    for (const WeeklyRule* r : by_weekday[weekday]) {
       if ((r->valid_from && civil < *r->valid_from) || (r->valid_until && civil > *r->valid_until)) continue;
-      Interval i{ToUtc(LocalDateTime{day} + r->start, zone), ToUtc(LocalDateTime{day} + r->end, zone)};
+      Interval i = steady ? Interval{midnights[d] + r->start, midnights[d] + r->end}
+                          : Interval{ToUtc(LocalDateTime{day} + r->start, zone), ToUtc(LocalDateTime{day} + r->end, zone)};
       if (i.Overlaps(range)) out.push_back({i, r->capacity, {source, r->id}});
     }
   }
@@ -631,6 +665,263 @@ Result<std::vector<SharedSlot>> CommonFreeSlots(std::span<const CalendarAvailabi
 
 Result<std::vector<SharedSlot>> AnyFreeSlots(std::span<const CalendarAvailability> calendars, const SlotQuery& query) {
   return SharedSlots(calendars, query, Sharing::kAny);
+}
+
+// ---------------------------------------------------------------------------------------
+// Teams.
+
+namespace {
+
+// One host seen through one query, for the team pass: its windows (for the grid), the
+// ordered, disjoint stretches where it has a unit free, and the stretches (local days and
+// weeks at their limit) in which no slot may start.
+struct HostView {
+  std::vector<Window> windows;
+  std::vector<Interval> free;
+  std::vector<Interval> limited;
+};
+
+// Appends `i` to ordered runs, merging it into the last when they touch or overlap.
+void AppendMerged(std::vector<Interval>& runs, Interval i) {
+  if (i.empty()) return;
+  if (!runs.empty() && i.start <= runs.back().end) {
+    runs.back().end = std::max(runs.back().end, i.end);
+  } else {
+    runs.push_back(i);
+  }
+}
+
+// The free stretches when every window offers exactly one place (a host's own calendar,
+// nearly always): the windows minus blocked time and the (widened) bookings. The same
+// time RemainingPieces finds >= 1, without building the step function. nullopt when the
+// calendar needs the general computation.
+std::optional<std::vector<Interval>> SinglePlaceFree(const CalendarAvailability& c, const SlotQuery& q,
+                                                     const std::vector<Window>& windows) {
+  // Every window offers one place, or stretches set one place over the whole range
+  // (an event type with one seat: the windows' own capacities do not count then).
+  bool one_place_set = false;
+  for (const OneOffWindow& o : c.capacity_overrides) {
+    if (!o.interval.Overlaps(q.range)) continue;
+    if (o.capacity != 1) return std::nullopt;
+    one_place_set = one_place_set || (o.interval.start <= q.range.start && q.range.end <= o.interval.end);
+  }
+  if (!one_place_set) {
+    if (!c.capacity_overrides.empty()) return std::nullopt;
+    for (const Window& w : windows) {
+      if (w.capacity != 1) return std::nullopt;
+    }
+  }
+  for (const Booking& b : c.bookings) {
+    if (b.units < 0) return std::nullopt;
+  }
+  std::vector<Interval> open;
+  open.reserve(windows.size());
+  for (const Window& w : windows) AppendMerged(open, w.interval);  // windows are ordered by start
+  // Taken: blocked periods, busy explicit slots and bookings, as in BlockedPieces and LoadPieces.
+  std::vector<Interval> taken;
+  taken.reserve(c.bookings.size() + c.blocked.size());
+  for (const Interval& b : c.blocked) {
+    if (b.Overlaps(q.range)) taken.push_back(b);
+  }
+  for (const ExplicitSlot& s : c.explicit_slots) {
+    if ((s.status == SlotStatus::kBooked || s.status == SlotStatus::kBlocked) && s.interval.Overlaps(q.range)) {
+      taken.push_back(s.interval);
+    }
+  }
+  for (const Booking& b : c.bookings) {
+    Interval widened{b.interval.start - q.buffer_before, b.interval.end + q.buffer_after};
+    if (b.units == 0 || b.interval.empty() || !widened.Overlaps(q.range)) continue;
+    taken.push_back(widened);
+  }
+  auto by_start = [](const Interval& a, const Interval& b) { return a.start < b.start; };
+  if (!std::is_sorted(taken.begin(), taken.end(), by_start)) std::sort(taken.begin(), taken.end(), by_start);
+  std::vector<Interval> busy;
+  busy.reserve(taken.size());
+  for (const Interval& t : taken) AppendMerged(busy, t);
+  // open minus busy, both ordered and disjoint.
+  std::vector<Interval> free;
+  free.reserve(open.size() + busy.size());
+  std::size_t k = 0;
+  for (Interval o : open) {
+    while (k < busy.size() && busy[k].end <= o.start) ++k;
+    Instant at = o.start;
+    for (std::size_t j = k; j < busy.size() && busy[j].start < o.end; ++j) {
+      if (busy[j].start > at) free.push_back({at, busy[j].start});
+      at = std::max(at, busy[j].end);
+    }
+    if (at < o.end) free.push_back({at, o.end});
+  }
+  return free;
+}
+
+// The stretches where the step function has a unit free, merged.
+std::vector<Interval> FreeRuns(const std::vector<Piece>& pieces) {
+  std::vector<Interval> runs;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (pieces[i].value < 1) continue;
+    Instant end = i + 1 < pieces.size() ? pieces[i + 1].start : Instant::max();
+    AppendMerged(runs, {pieces[i].start, end});
+  }
+  return runs;
+}
+
+Result<HostView> BuildHostView(const CalendarAvailability& c, const SlotQuery& q) {
+  if (Status s = ValidateCalendar(c); !s) return s.error();
+  auto windows = CollectWindows(c, q.range);
+  if (!windows.ok()) return windows.error();
+  HostView v;
+  v.windows = std::move(*windows);
+  if (auto fast = SinglePlaceFree(c, q, v.windows)) {
+    v.free = std::move(*fast);
+  } else {
+    v.free = FreeRuns(RemainingPieces(OverriddenCapacity(CapacityPieces(v.windows), c.capacity_overrides, q.range),
+                                      LoadPieces(c.bookings, q), BlockedPieces(c, q.range)));
+  }
+  if (q.per_day_limit || q.per_week_limit) {
+    std::vector<Instant> starts = CountedStarts(c);
+    std::vector<Interval> limited = LimitedDays(c, q, starts);
+    std::vector<Interval> weeks = LimitedWeeks(c, q, starts);
+    limited.insert(limited.end(), weeks.begin(), weeks.end());
+    v.limited = IntervalSet::Of(std::move(limited)).intervals();
+  }
+  return v;
+}
+
+// The union of the hosts' grids, ordered and unique. Hosts usually share their hours, so
+// identical windows are laid once.
+std::vector<Instant> TeamGrid(const std::vector<HostView>& hosts, const SlotQuery& q) {
+  std::vector<std::pair<Instant, Instant>> spans;
+  std::size_t total = 0;
+  for (const HostView& h : hosts) total += h.windows.size();
+  spans.reserve(total);
+  for (const HostView& h : hosts) {
+    for (const Window& w : h.windows) spans.push_back({w.interval.start, w.interval.end});
+  }
+  std::sort(spans.begin(), spans.end());
+  spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+  const seconds step = StepOf(q);
+  std::vector<Instant> grid;
+  bool sorted = true;
+  for (const auto& [start, end] : spans) {
+    Instant t = start;
+    if (t < q.range.start) t += ((q.range.start - t) + step - seconds{1}) / step * step;
+    for (; t < end && t + q.duration <= q.range.end; t += step) {
+      if (!grid.empty() && t <= grid.back()) sorted = false;
+      grid.push_back(t);
+      if (grid.size() > kMaxSlots) return grid;
+    }
+  }
+  if (!sorted) {
+    std::sort(grid.begin(), grid.end());
+    grid.erase(std::unique(grid.begin(), grid.end()), grid.end());
+  }
+  return grid;
+}
+
+// The candidates one host can take, as half-open ranges of indexes into `grid`, ordered:
+// slots inside a free stretch, starting inside the notice and horizon and outside the
+// limited stretches. Judge's verdict (remaining >= 1) for each candidate, in one walk.
+void HostRanges(const HostView& h, const SlotQuery& q, const std::vector<Instant>& grid,
+                std::vector<std::pair<std::size_t, std::size_t>>& out) {
+  out.clear();
+  // The first index at or after `t`, for non-decreasing `t` (a cursor that only advances).
+  std::size_t cursor = 0;
+  auto index = [&](Instant t) {
+    while (cursor < grid.size() && grid[cursor] < t) ++cursor;
+    return cursor;
+  };
+  auto search = [&](Instant t) {
+    return static_cast<std::size_t>(std::lower_bound(grid.begin(), grid.end(), t) - grid.begin());
+  };
+  const std::size_t first = search(q.now + q.min_notice);
+  const std::size_t last = q.horizon ? search(q.now + *q.horizon + seconds{1}) : grid.size();
+  std::size_t limited = 0;
+  for (const Interval& run : h.free) {
+    if (run.end != Instant::max() && run.end - run.start < q.duration) continue;
+    // Starts t with run.start <= t and t + duration <= run.end.
+    std::size_t lo = index(run.start);
+    std::size_t hi = run.end == Instant::max() ? grid.size() : index(run.end - q.duration + seconds{1});
+    lo = std::max(lo, first);
+    hi = std::min(hi, last);
+    while (lo < hi) {
+      while (limited < h.limited.size() && h.limited[limited].end <= grid[lo]) ++limited;
+      if (limited == h.limited.size() || h.limited[limited].start > grid[hi - 1]) {
+        out.push_back({lo, hi});
+        break;
+      }
+      const Interval& stop = h.limited[limited];
+      std::size_t cut = search(stop.start);
+      if (lo < cut) out.push_back({lo, cut});
+      lo = std::max(lo, search(stop.end));
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<TeamSlot>> TeamFreeSlots(std::span<const CalendarAvailability> hosts,
+                                            std::span<const bool> mandatory, TeamKind kind, const SlotQuery& query) {
+  if (Status s = ValidateQuery(query); !s) return s.error();
+  if (!mandatory.empty() && mandatory.size() != hosts.size()) {
+    return InvalidArgument("Mandatory flags must name every host", "hosts");
+  }
+  std::vector<HostView> views;
+  views.reserve(hosts.size());
+  for (const CalendarAvailability& c : hosts) {
+    auto v = BuildHostView(c, query);
+    if (!v.ok()) return v.error();
+    views.push_back(std::move(*v));
+  }
+  std::vector<Instant> grid = TeamGrid(views, query);
+  if (grid.size() > kMaxSlots) {
+    return InvalidArgument("The query would produce more than " + std::to_string(kMaxSlots) +
+                               " slots; narrow the range or lengthen the step",
+                           "end_date");
+  }
+  // Free hosts per candidate, as differences: +1 where a host's range opens, -1 after.
+  std::vector<int> required(grid.size() + 1, 0);
+  std::vector<int> rotating(grid.size() + 1, 0);
+  int required_hosts = 0;
+  int rotating_hosts = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (std::size_t h = 0; h < views.size(); ++h) {
+    const bool must = kind == TeamKind::kCollective || (!mandatory.empty() && mandatory[h]);
+    std::vector<int>& diff = must ? required : rotating;
+    (must ? required_hosts : rotating_hosts) += 1;
+    HostRanges(views[h], query, grid, ranges);
+    for (const auto& [lo, hi] : ranges) {
+      ++diff[lo];
+      --diff[hi];
+    }
+  }
+  std::vector<TeamSlot> out;
+  if (hosts.empty()) return out;
+  int free_required = 0;
+  int free_rotating = 0;
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    free_required += required[i];
+    free_rotating += rotating[i];
+    if (free_required != required_hosts) continue;
+    if (rotating_hosts > 0 && free_rotating == 0) continue;
+    out.push_back({{grid[i], grid[i] + query.duration}, rotating_hosts > 0 ? free_rotating : required_hosts});
+  }
+  return out;
+}
+
+Result<std::vector<bool>> TeamHostsFree(std::span<const CalendarAvailability> hosts, const SlotQuery& query,
+                                        Interval requested) {
+  if (requested.empty()) return InvalidArgument("The end time must be after the start time", "end_time");
+  SlotQuery q = QueryFor(query, requested);
+  if (Status s = ValidateQuery(q); !s) return s.error();
+  auto profiles = BuildProfiles(hosts, q);
+  if (!profiles.ok()) return profiles.error();
+  std::vector<HostView> views;
+  for (Profile& p : *profiles) views.push_back({p.windows, {}, {}});
+  std::vector<Instant> grid = TeamGrid(views, q);
+  std::vector<bool> out(hosts.size(), false);
+  if (!std::binary_search(grid.begin(), grid.end(), requested.start)) return out;
+  for (std::size_t h = 0; h < profiles->size(); ++h) out[h] = Judge((*profiles)[h], q)(requested).remaining >= 1;
+  return out;
 }
 
 }  // namespace kairos

@@ -202,3 +202,40 @@ Result<std::vector<SharedSlot>> AnyFreeSlots(std::span<const CalendarAvailabilit
                                              const SlotQuery& query);
 
 }  // namespace kairos
+
+namespace kairos {
+
+// Teams (collective and round-robin event types): many hosts' calendars judged at once.
+//
+// Candidates are the union of every host's grid (as CommonFreeSlots lays them); a host
+// can take a candidate when its own calendar has a unit free over the whole slot and the
+// slot's start passes its notice, horizon and limits, exactly as FreeSlots judges that
+// host, whether or not the candidate lies on the host's own grid.
+enum class TeamKind {
+  kCollective,  // every host takes the booking: offered where all hosts are free
+  kRoundRobin,  // every mandatory host plus one chosen rotating host
+};
+
+struct TeamSlot {
+  Interval interval;
+  // Collective: the number of hosts (all free). Round robin: the rotating (non-mandatory)
+  // hosts free then, any of which the booking could go to; when every host is mandatory,
+  // the number of hosts.
+  int hosts_available = 0;
+};
+
+// The team's slots for `query`, ordered by start, computed in one pass over all hosts'
+// free time (no per-candidate, per-host judging). `mandatory[i]` marks host i as one that
+// must be free (empty span: none is). Collective treats every host as mandatory. Round
+// robin offers a slot where every mandatory host is free and, when there are rotating
+// hosts, at least one of them is. include_unavailable is ignored. No hosts: no slots.
+Result<std::vector<TeamSlot>> TeamFreeSlots(std::span<const CalendarAvailability> hosts,
+                                            std::span<const bool> mandatory, TeamKind kind, const SlotQuery& query);
+
+// Which hosts can take exactly `requested` as TeamFreeSlots judges them: for each host,
+// true when it could (false for all when `requested` is on no host's grid). Errors as
+// TeamFreeSlots'.
+Result<std::vector<bool>> TeamHostsFree(std::span<const CalendarAvailability> hosts, const SlotQuery& query,
+                                        Interval requested);
+
+}  // namespace kairos

@@ -6,6 +6,7 @@
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/calendars.hpp"
 #include "kairos/service/accounts.hpp"
+#include "kairos/service/teams.hpp"
 
 namespace kairos::service {
 namespace {
@@ -304,6 +305,7 @@ Result<booking::EventType> EventTypes::Create(const auth::Principal& caller, con
           "requires_confirmation, is_public, hold_minutes, questions, created_at, updated_at) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
           params);
+      if (auto s = WriteTeamScheduling(tx, caller, row->Int(0), in); !s) return s.error();
       return booking::LoadEventTypeById(tx, row->Int(0));
     });
   });
@@ -361,6 +363,7 @@ Result<booking::EventType> EventTypes::Update(const auth::Principal& caller, std
               "window_end_date = ?, limit_per_day = ?, limit_per_week = ?, seats_per_slot = ?, "
               "requires_confirmation = ?, is_public = ?, hold_minutes = ?, questions = ?, updated_at = ? WHERE id = ?",
               params);
+      if (auto s = WriteTeamScheduling(tx, caller, current->id, patch); !s) return s.error();
       return booking::LoadEventTypeById(tx, current->id);
     });
   });

@@ -57,6 +57,10 @@ struct EventTypeFields {
   std::optional<bool> is_public;
   std::optional<int> hold_minutes;
   std::optional<std::vector<booking::Question>> questions;
+  // Team scheduling (docs/teams.md, service/teams.hpp checks and writes them).
+  std::optional<std::string> scheduling;               // individual, collective, round_robin
+  std::optional<std::optional<std::string>> team_uuid;  // null: no team
+  std::optional<std::vector<booking::EventTypeHost>> hosts;  // account_uuid, mandatory, weight
 };
 
 class EventTypes {

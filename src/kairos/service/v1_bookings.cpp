@@ -4,6 +4,7 @@
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/holds.hpp"
+#include "kairos/booking/team_event_types.hpp"
 #include "kairos/service/calendar_sync_ical.hpp"
 #include "kairos/service/page.hpp"
 
@@ -241,6 +242,7 @@ Unavailable UnavailableOf(store::Tx& tx, const booking::Refusal& refusal, const 
 }
 
 Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQuery& query, Instant now) {
+  const std::uint64_t generation = store::WriteGeneration();  // before the snapshot is taken
   return db_.Read([&](store::Tx& tx) -> Result<SlotDays> {
     auto context = Visible(tx, caller, query.event_type_id, false, now);
     if (!context.ok()) return context.error();
@@ -259,6 +261,38 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
       if (days > kMaxSlotRangeDays) return InvalidArgument("The range must not exceed 62 days.", "end");
     } else if (range.length() > date::days{kMaxSlotRangeDays} + std::chrono::hours{2}) {
       return InvalidArgument("The range must not exceed 62 days.", "end");
+    }
+    if (booking::IsTeamEventType(context->event_type)) {
+      const std::string key = context->event_type.uuid + " " + std::to_string(booking::ToStored(range.start)) + " " +
+                              std::to_string(booking::ToStored(range.end)) + " " + zone_name;
+      const auto clock = std::chrono::steady_clock::now();
+      {
+        std::lock_guard<std::mutex> lock(cache_mutex_);
+        auto hit = team_slots_.find(key);
+        if (hit != team_slots_.end() && hit->second.generation == generation) {
+          const auto age = clock - hit->second.at;
+          if (age < kTeamSlotsTtl) return hit->second.days;
+          // Expired by age only: one request refreshes it, the others keep the last one
+          // meanwhile (for one more period at most), so they do not all recompute at once.
+          if (hit->second.refreshing && age < 2 * kTeamSlotsTtl) return hit->second.days;
+          hit->second.refreshing = true;
+        }
+      }
+      booking::TeamContext team = booking::LoadTeamContext(tx, *context, false, now);
+      auto slots = booking::ListTeamSlots(tx, team, range, now);
+      if (!slots.ok()) return InvalidArgument(slots.error().message, "end");
+      SlotDays out;
+      out.event_type_id = context->event_type.uuid;
+      out.time_zone = zone_name;
+      for (const TeamSlot& s : *slots) {
+        Date day = LocalDate(s.interval.start, zone);
+        if (out.days.empty() || out.days.back().first != day) out.days.emplace_back(day, std::vector<OfferedSlot>{});
+        out.days.back().second.push_back({s.interval, context->event_type.seats_per_slot, s.hosts_available});
+      }
+      std::lock_guard<std::mutex> lock(cache_mutex_);
+      if (team_slots_.size() >= 256) team_slots_.clear();
+      team_slots_[key] = {generation, clock, false, out};
+      return out;
     }
     booking::Policy policy = booking::EventTypePolicy(tx, *context, range, now);
     auto slots = booking::ListFree(tx, context->calendar, range, policy, now);
@@ -299,6 +333,10 @@ Outcome<HoldView> V1Bookings::CreateHold(const auth::Principal* caller, const st
     auto context = Visible(tx, caller, event_type_id, true, now);
     if (!context.ok()) {
       out.emplace(context.error());
+      return false;
+    }
+    if (booking::IsTeamEventType(context->event_type)) {
+      out.emplace(InvalidArgument("Holds are not available for team event types.", "event_type_id"));
       return false;
     }
     auto placed = booking::PlaceHold(tx, *context, start, now);
@@ -352,6 +390,22 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
     request.answers_json = input.answers.dump();
     request.hold_id = input.hold_id;
     if (caller) request.client_account_id = caller->account_id;
+    if (booking::IsTeamEventType(context->event_type)) {
+      if (request.hold_id) {
+        out.emplace(InvalidArgument("Holds are not available for team event types.", "hold_id"));
+        return false;
+      }
+      booking::TeamContext team = booking::LoadTeamContext(tx, *context, true, now);
+      auto booked = booking::BookTeamEventType(tx, team, request, now);
+      if (booked.refusal) {
+        out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *booked.refusal, *context, now)));
+        return false;
+      }
+      StoredBooking stored = *LoadStored(tx, booked.booking->uuid);
+      stored.view.manage_token = booked.manage_token;
+      out.emplace(std::variant<BookingView, Unavailable>(std::move(stored.view)));
+      return true;
+    }
     auto booked = booking::BookEventType(tx, *context, request, now);
     if (booked.error) {
       out.emplace(*booked.error);
@@ -480,6 +534,16 @@ Outcome<BookingView> V1Bookings::Reschedule(const BookingCaller& caller, const s
     if (!context.ok()) {
       out.emplace(Conflict("The booking's event type no longer exists.", "event_type_id"));
       return false;
+    }
+    if (booking::IsTeamEventType(context->event_type)) {
+      booking::TeamContext team = booking::LoadTeamContext(tx, *context, true, now);
+      auto refused = booking::RescheduleTeamBooking(tx, team, stored->id, start, now);
+      if (refused) {
+        out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *refused, *context, now)));
+        return false;
+      }
+      out.emplace(std::variant<BookingView, Unavailable>(LoadStored(tx, id)->view));
+      return true;
     }
     if (context->calendar.id != stored->calendar_id) {
       out.emplace(Conflict("The booking's host calendar changed.", "event_type_id"));

@@ -4,7 +4,10 @@
 // /v1/bookings take, and the reason /v1/slots/explain gives is the refusal a booking gets.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
@@ -60,6 +63,7 @@ struct SlotsQuery {
 struct OfferedSlot {
   Interval interval;
   int seats_remaining = 0;
+  std::optional<int> hosts_available;  // team event types: the hosts the booking could go to
 };
 
 struct SlotDays {
@@ -160,8 +164,24 @@ class V1Bookings {
   Result<std::string> Ics(const BookingCaller& caller, const std::string& id, Instant now);
 
  private:
+  // Team listings read every host's month (a hundred hosts, thousands of bookings), so
+  // the last ones computed are kept while no write has committed since they were read
+  // (store::WriteGeneration) and for kTeamSlotsTtl (twice that while one request
+  // refreshes it), which bounds what another server on the same database, or the
+  // passing of time (notice), can make stale. A booking always checks afresh.
+  struct CachedSlots {
+    std::uint64_t generation = 0;
+    std::chrono::steady_clock::time_point at;
+    bool refreshing = false;  // a request is computing its successor
+    SlotDays days;
+  };
+  std::mutex cache_mutex_;
+  std::map<std::string, CachedSlots> team_slots_;
+
   store::Database& db_;
 };
+
+inline constexpr std::chrono::seconds kTeamSlotsTtl{2};
 
 // The reason and wording for a refusal of the booking path.
 Unavailable UnavailableOf(store::Tx& tx, const booking::Refusal& refusal, const booking::EventTypeContext& context,

@@ -1,5 +1,7 @@
 #include "kairos/store/database.hpp"
 
+#include <atomic>
+
 namespace kairos::store {
 
 bool Row::IsNull(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(columns.at(i)); }
@@ -39,5 +41,13 @@ std::optional<Row> Tx::QueryOne(std::string_view sql, const Params& params) {
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
+
+namespace {
+std::atomic<std::uint64_t> write_generation{0};
+}  // namespace
+
+std::uint64_t WriteGeneration() { return write_generation.load(std::memory_order_acquire); }
+
+void NoteCommittedWrite() { write_generation.fetch_add(1, std::memory_order_acq_rel); }
 
 }  // namespace kairos::store

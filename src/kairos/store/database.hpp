@@ -126,6 +126,14 @@ class PoolWaits {
   std::atomic<std::uint64_t> nanos_{0};
 };
 
+// Grows by one after every write transaction this process commits, on any database.
+// A reader that keeps what it computed from the data reads it before its transaction
+// and trusts the kept value only while it has not moved (writes of other processes are
+// not seen: such caches also expire).
+std::uint64_t WriteGeneration();
+// For the backends: after a write transaction's COMMIT.
+void NoteCommittedWrite();
+
 // A database: one writer at a time, many concurrent readers.
 class Database {
  public:

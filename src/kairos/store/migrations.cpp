@@ -8,6 +8,7 @@
 #include "kairos/store/consultants_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
 #include "kairos/store/scheduling_schema.hpp"
+#include "kairos/store/teams_schema.hpp"
 #include "kairos/store/v1_booking_schema.hpp"
 
 namespace kairos::store {
@@ -101,6 +102,7 @@ const std::vector<Migration>& AllMigrations() {
       ConsultantNumbersMigration(),
       SchedulingMigration(),
       V1BookingMigration(),
+      TeamsMigration(),
   };
   return kAll;
 }

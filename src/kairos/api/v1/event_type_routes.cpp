@@ -4,6 +4,7 @@
 
 #include "kairos/api/kit.hpp"
 #include "kairos/api/v1/kit.hpp"
+#include "kairos/service/teams.hpp"
 
 namespace kairos::api::v1 {
 namespace {
@@ -136,6 +137,32 @@ Result<std::vector<booking::Question>> ReadQuestions(const json& raw) {
   return out;
 }
 
+// hosts: [{"account_id", "mandatory" (default false), "weight" (default 100)}].
+Result<std::vector<booking::EventTypeHost>> ReadHosts(const json& raw) {
+  if (!raw.is_array()) return InvalidArgument("hosts must be a list.", "hosts");
+  if (raw.size() > service::kMaxHosts) {
+    return InvalidArgument("hosts has more than " + std::to_string(service::kMaxHosts) + " hosts.", "hosts");
+  }
+  std::vector<booking::EventTypeHost> out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    auto r = ObjectReader::Of(raw[i], "hosts[" + std::to_string(i) + "]");
+    if (!r) return r.error();
+    auto account = r->RequiredString("account_id", 64);
+    if (!account) return account.error();
+    auto mandatory = r->OptionalBool("mandatory");
+    if (!mandatory) return mandatory.error();
+    auto weight = r->OptionalInt("weight");
+    if (!weight) return weight.error();
+    if (auto s = r->RejectUnknownFields(); !s) return s.error();
+    booking::EventTypeHost h;
+    h.account_uuid = NormalizedUuid(*account);
+    h.mandatory = mandatory->value_or(false);
+    h.weight = weight->has_value() ? Narrow(**weight) : 100;
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
 Result<service::EventTypeFields> ReadFields(const Request& req) {
   auto body = ReadBody(req);
   if (!body) return body.error();
@@ -197,8 +224,31 @@ Result<service::EventTypeFields> ReadFields(const Request& req) {
     if (!q) return q.error();
     f.questions = std::move(*q);
   }
+  // Team scheduling (docs/teams.md).
+  if (auto s = str("scheduling", 16, f.scheduling); !s) return s.error();
+  if (const json* raw = body->Raw("team_id")) {
+    if (raw->is_null()) {
+      f.team_uuid = std::optional<std::string>();
+    } else if (raw->is_string()) {
+      f.team_uuid = std::optional<std::string>(NormalizedUuid(raw->get<std::string>()));
+    } else {
+      return WrongType("team_id", "a team's id or null");
+    }
+  }
+  if (const json* raw = body->Raw("hosts")) {
+    auto h = ReadHosts(*raw);
+    if (!h) return h.error();
+    f.hosts = std::move(*h);
+  }
   if (auto s = body->RejectUnknownFields(); !s) return s.error();
   return f;
+}
+
+json HostSchema() {
+  return schema::Object({{"account_id", schema::Uuid()},
+                         {"mandatory", schema::Boolean()},
+                         {"weight", schema::Integer(1, service::kMaxHostWeight)}},
+                        {"account_id"});
 }
 
 json QuestionSchema() {
@@ -233,7 +283,10 @@ json EventTypeProperties() {
           {"requires_confirmation", schema::Boolean()},
           {"public", schema::Boolean()},
           {"hold_minutes", schema::Integer(1, 30)},
-          {"questions", schema::ArrayOf(QuestionSchema(), service::kMaxQuestions)}};
+          {"questions", schema::ArrayOf(QuestionSchema(), service::kMaxQuestions)},
+          {"scheduling", schema::Enum({"individual", "collective", "round_robin"})},
+          {"team_id", schema::Nullable(schema::Uuid())},
+          {"hosts", schema::ArrayOf(HostSchema(), service::kMaxHosts)}};
 }
 
 Response Answer(const Result<booking::EventType>& e, int status = 200) {
@@ -250,6 +303,7 @@ json EventTypeSchema() {
   p["booking_window"]["required"] = json::array({"type", "days", "start_date", "end_date"});
   p["limits"]["required"] = json::array({"per_day", "per_week"});
   p["questions"]["items"]["required"] = json::array({"name", "label", "type", "required", "options"});
+  p["hosts"]["items"]["required"] = json::array({"account_id", "mandatory", "weight"});
   p["created_at"] = schema::Timestamp();
   p["updated_at"] = schema::Timestamp();
   std::vector<std::string> required;
@@ -272,6 +326,10 @@ json EventTypeJson(const booking::EventType& e) {
                          {"required", q.required},
                          {"options", q.options}});
   }
+  json hosts = json::array();
+  for (const auto& h : e.hosts) {
+    hosts.push_back({{"account_id", h.account_uuid}, {"mandatory", h.mandatory}, {"weight", h.weight}});
+  }
   return {{"id", e.uuid},
           {"slug", e.slug},
           {"title", e.title},
@@ -293,6 +351,9 @@ json EventTypeJson(const booking::EventType& e) {
           {"public", e.is_public},
           {"hold_minutes", e.hold_minutes},
           {"questions", questions},
+          {"scheduling", e.scheduling},
+          {"team_id", e.team_uuid ? json(*e.team_uuid) : json(nullptr)},
+          {"hosts", hosts},
           {"created_at", FormatTimestamp(e.created_at)},
           {"updated_at", FormatTimestamp(e.updated_at)}};
 }

@@ -38,7 +38,10 @@ Result<std::string> EventTypeId(const Request& req) {
 
 json SlotsSchema() {
   json slot = schema::Object(
-      {{"start", schema::Timestamp()}, {"end", schema::Timestamp()}, {"seats_remaining", schema::Integer(1)}},
+      {{"start", schema::Timestamp()},
+       {"end", schema::Timestamp()},
+       {"seats_remaining", schema::Integer(1)},
+       {"hosts_available", schema::Integer(1)}},  // team event types only (docs/teams.md)
       {"start", "end", "seats_remaining"});
   return schema::Object({{"event_type_id", schema::Uuid()},
                          {"time_zone", schema::String()},
@@ -84,9 +87,11 @@ void RegisterSlotRoutes(http::Router& router, service::v1::V1Bookings& bookings)
         for (const auto& [day, list] : found->days) {
           json slots = json::array();
           for (const auto& s : list) {
-            slots.push_back({{"start", Instant3339(s.interval.start)},
-                             {"end", Instant3339(s.interval.end)},
-                             {"seats_remaining", s.seats_remaining}});
+            json slot = {{"start", Instant3339(s.interval.start)},
+                         {"end", Instant3339(s.interval.end)},
+                         {"seats_remaining", s.seats_remaining}};
+            if (s.hosts_available) slot["hosts_available"] = *s.hosts_available;
+            slots.push_back(std::move(slot));
           }
           days[FormatDay(day)] = std::move(slots);
         }

@@ -290,6 +290,7 @@ class PostgresDatabase final : public Database {
         bool commit = f(*lease.conn);
         if (commit) {
           lease.conn->Simple("COMMIT");
+          NoteCommittedWrite();
           lease.conn->RunAfterCommit();
         } else {
           lease.conn->Rollback();

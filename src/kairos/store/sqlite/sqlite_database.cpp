@@ -189,6 +189,7 @@ class SqliteDatabase final : public Database {
         Rollback(*writer_);
         throw;
       }
+      NoteCommittedWrite();
       writer_->RunAfterCommit();
     } else {
       Rollback(*writer_);
