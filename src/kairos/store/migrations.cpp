@@ -6,6 +6,7 @@
 #include "kairos/store/calendar_schema.hpp"
 #include "kairos/store/calendar_sync_schema.hpp"
 #include "kairos/store/consultants_schema.hpp"
+#include "kairos/store/notifications_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
 #include "kairos/store/scheduling_schema.hpp"
 
@@ -99,6 +100,7 @@ const std::vector<Migration>& AllMigrations() {
       {7, "login failures per username and address", LoginFailureScopesSchema(false), LoginFailureScopesSchema(true)},
       ConsultantNumbersMigration(),
       SchedulingMigration(),
+      NotificationsMigration(),
   };
   return kAll;
 }
