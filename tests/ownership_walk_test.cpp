@@ -44,6 +44,8 @@ struct Targets {
   std::int64_t user = 0;         // face 004 user (created anonymously)
   std::string schedule;          // v1 schedule (uuid)
   std::string event_type;        // v1 event type (uuid), public
+  std::string webhook;           // v1 webhook (uuid) on the coach's calendars
+  std::string delivery;          // one of its deliveries (uuid)
 };
 
 struct Case {
@@ -205,6 +207,17 @@ std::map<std::string, Case> Cases() {
       [](const Targets&) { return json{{"title", "Taken"}, {"public", false}}; }};
   c["DELETE /v1/event-types/{id}"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/event-types/" + t.event_type; }, none};
+  // v1 webhooks.
+  c["POST /v1/webhooks"] = {Kind::kOwnScope, path("/v1/webhooks"), [](const Targets&) {
+    return json{{"url", "http://203.0.113.20/elsewhere"}, {"events", json::array({"booking.created"})}};
+  }};
+  c["PATCH /v1/webhooks/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/webhooks/" + t.webhook; },
+      [](const Targets&) { return json{{"url", "http://203.0.113.30/taken"}, {"active", false}}; }};
+  c["DELETE /v1/webhooks/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/webhooks/" + t.webhook; }, none};
+  c["POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"] = {
+      Kind::kOwnerOnly,
+      [](const Targets& t) { return "/v1/webhooks/" + t.webhook + "/deliveries/" + t.delivery + "/redeliver"; }, none};
   return c;
 }
 
@@ -258,6 +271,13 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
   Targets MakeTargets() {
     Targets t;
     t.coach = SignUpAndLogin(c_, Unique("walkcoach"), {{"role", "coach"}});
+    // A webhook first, so the bookings below give it deliveries (to a documentation
+    // address: the attempts fail in the background, which the walk does not look at).
+    auto webhook = c_.Post("/v1/webhooks",
+                           {{"url", "http://203.0.113.10/hook"}, {"events", json::array({"booking.requested"})}},
+                           BearerAuth(t.coach));
+    EXPECT_EQ(webhook.status, 201) << webhook.body;
+    t.webhook = webhook.Json()["id"];
     auto client = SignUpAndLogin(c_, Unique("walkclient"));
     auto booking = c_.Post("/booking",
                            {{"coach_id", t.coach.uuid}, {"session_datetime", "2031-03-06T14:00:00Z"}, {"duration_minutes", 60}},
@@ -317,6 +337,10 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
                               BearerAuth(t.coach));
     EXPECT_EQ(event_type.status, 201) << event_type.body;
     t.event_type = event_type.Json()["id"];
+    auto deliveries = c_.Get("/v1/webhooks/" + t.webhook + "/deliveries", BearerAuth(t.coach));
+    EXPECT_EQ(deliveries.status, 200) << deliveries.body;
+    EXPECT_FALSE(deliveries.Json()["data"].empty()) << deliveries.body;
+    if (!deliveries.Json()["data"].empty()) t.delivery = deliveries.Json()["data"][0]["id"];
     return t;
   }
 };

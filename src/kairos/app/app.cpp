@@ -21,6 +21,7 @@
 #include "kairos/api/v1/kit.hpp"
 #include "kairos/api/v1/me_routes.hpp"
 #include "kairos/api/v1/schedule_routes.hpp"
+#include "kairos/api/v1/webhook_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
@@ -30,6 +31,7 @@
 #include "kairos/service/consultants.hpp"
 #include "kairos/service/event_types.hpp"
 #include "kairos/service/meetings.hpp"
+#include "kairos/service/notifications.hpp"
 #include "kairos/service/schedules.hpp"
 #include "kairos/service/time_slots.hpp"
 #include "kairos/store/migrations.hpp"
@@ -237,6 +239,7 @@ int Serve(const Config& config) {
   service::TimeSlots time_slots(*db);
   service::Schedules schedules(*db);
   service::EventTypes event_types(*db);
+  service::Webhooks webhooks(*db, config.webhooks_allow_private);
 
   InstallMetrics(metrics, *db);
   api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });
@@ -256,6 +259,15 @@ int Serve(const Config& config) {
   api::v1::RegisterMeRoutes(router, accounts);
   api::v1::RegisterScheduleRoutes(router, schedules);
   api::v1::RegisterEventTypeRoutes(router, event_types);
+  api::v1::RegisterWebhookRoutes(router, webhooks);
+
+  // The notification dispatcher: delivers the outbox the booking module writes, until the
+  // server stops (SIGTERM: the attempt in flight finishes, then the thread is joined).
+  service::DispatcherOptions dispatch;
+  dispatch.poll = std::chrono::milliseconds(config.notify_poll_ms);
+  dispatch.retry_base = std::chrono::milliseconds(config.notify_retry_base_ms);
+  dispatch.allow_private = config.webhooks_allow_private;
+  service::Dispatcher dispatcher(*db, dispatch);
 
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";
@@ -280,7 +292,10 @@ int Serve(const Config& config) {
   }
   spdlog::info("API description: {}/openapi.json (health: /healthz, /readyz; metrics: /metrics; docs: README.md)",
                url);
+  dispatcher.Start();
+  spdlog::info("notifications: webhooks on (dispatcher {}); email off (no SMTP support yet)", dispatcher.instance());
   server.Run();
+  dispatcher.Stop();
   db->Close();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
