@@ -148,7 +148,7 @@ TEST(NotificationsTest, EveryFaceBooksIntoExactlyTheExpectedSignedEvents) {
   auto confirmed = c.Patch("/booking/" + session_id + "/status", {{"status", "confirmed"}}, BearerAuth(h1));
   ASSERT_EQ(confirmed.status, 200) << confirmed.body;
 
-  // Face 002: a meeting with h2 as participant, then moved an hour later.
+  // Face 002: a meeting with h2 as participant, moved an hour later, retitled, called off.
   auto h2 = SignUpAndLogin(c, Unique("nh2"));
   auto organiser = SignUpAndLogin(c, Unique("norg"));
   AddWebhook(c, h2, receiver, "/h2");
@@ -163,7 +163,9 @@ TEST(NotificationsTest, EveryFaceBooksIntoExactlyTheExpectedSignedEvents) {
   auto moved = c.Patch("/api/event/" + meeting_id + "/", {{"time_slot", "2030-03-04 11:00:00"}}, TokenAuth(organiser));
   ASSERT_EQ(moved.status, 200) << moved.body;
   auto retitled = c.Patch("/api/event/" + meeting_id + "/", {{"title", "plan b"}}, TokenAuth(organiser));
-  ASSERT_EQ(retitled.status, 200) << retitled.body;
+  ASSERT_EQ(retitled.status, 200) << retitled.body;  // the same time: no event
+  auto called_off = c.Patch("/api/event/" + meeting_id + "/", {{"status", "cancelled"}}, TokenAuth(organiser));
+  ASSERT_EQ(called_off.status, 200) << called_off.body;
 
   // Face 003: a customer books an exchange h3 owns (pending); the owner cancels it.
   auto h3 = SignUpAndLogin(c, Unique("nh3"));
@@ -205,14 +207,15 @@ TEST(NotificationsTest, EveryFaceBooksIntoExactlyTheExpectedSignedEvents) {
                           {"end_time", "11:00"}});
   ASSERT_EQ(reserved.status, 201) << reserved.body;
 
-  auto received = receiver.WaitFor(9);
+  auto received = receiver.WaitFor(10);
   std::this_thread::sleep_for(800ms);  // nothing more comes
   received = receiver.Received();
-  ASSERT_EQ(received.size(), 9u) << json(received).dump(2);
+  ASSERT_EQ(received.size(), 10u) << json(received).dump(2);
 
   EXPECT_EQ(TypesAt(received, "/h0"), (std::vector<std::string>{"booking.created", "booking.cancelled"}));
   EXPECT_EQ(TypesAt(received, "/h1"), (std::vector<std::string>{"booking.requested", "booking.confirmed"}));
-  EXPECT_EQ(TypesAt(received, "/h2"), (std::vector<std::string>{"booking.created", "booking.rescheduled"}));
+  EXPECT_EQ(TypesAt(received, "/h2"),
+            (std::vector<std::string>{"booking.created", "booking.rescheduled", "booking.cancelled"}));
   EXPECT_EQ(TypesAt(received, "/h3"), (std::vector<std::string>{"booking.requested", "booking.cancelled"}));
   EXPECT_EQ(TypesAt(received, "/h4"), std::vector<std::string>{"booking.created"});
 
