@@ -422,5 +422,119 @@ TEST(NotificationsTest, TwoInstancesOnOneDatabaseDeliverEachEventOnce) {
   std::filesystem::remove_all(dir);
 }
 
+// Whether the server's log says `text` within a few seconds (startup lines follow the port).
+bool LogSays(const ServerProcess& server, const std::string& text) {
+  for (int i = 0; i < 100; ++i) {
+    if (server.Log().find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+// An SMTP server on loopback (tests/notify/smtp_sink.py, aiosmtpd) that keeps every message.
+class SmtpSink {
+ public:
+  SmtpSink() : dir_(MakeTempDir()) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string script = std::string(KAIROS_TESTS_DIR) + "/notify/smtp_sink.py";
+      execl("/usr/bin/python3", "python3", script.c_str(), dir_.c_str(), nullptr);
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && !std::filesystem::exists(dir_ + "/port"); ++i) std::this_thread::sleep_for(50ms);
+    std::ifstream in(dir_ + "/port");
+    in >> port_;
+    EXPECT_GT(port_, 0) << "the SMTP sink did not start (is python3-aiosmtpd installed?)";
+  }
+  ~SmtpSink() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    std::filesystem::remove_all(dir_);
+  }
+  std::string Url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  std::vector<json> WaitFor(std::size_t n, std::chrono::milliseconds timeout = 20s) const {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    std::vector<json> out;
+    for (;;) {
+      out.clear();
+      std::ifstream in(dir_ + "/mail.jsonl");
+      std::string line;
+      while (std::getline(in, line)) {
+        if (!line.empty()) out.push_back(json::parse(line));
+      }
+      if (out.size() >= n || std::chrono::steady_clock::now() >= until) return out;
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+TEST(NotificationsTest, EmailGoesThroughTheSameOutboxWhenSmtpIsSet) {
+  SmtpSink smtp;
+  std::vector<std::string> args = kFast;
+  args.insert(args.end(), {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com"});
+  ServerProcess server({.args = args});
+  EXPECT_TRUE(LogSays(server, "email on")) << server.Log();
+  HttpClient c(server.port());
+  auto owner = SignUpAndLogin(c, Unique("nmail"));
+  auto client = SignUpAndLogin(c, Unique("nmailc"));
+  json hours = json::array();
+  for (int day = 1; day <= 5; ++day) {
+    hours.push_back({{"day_of_week", day}, {"open_time", "09:00"}, {"close_time", "17:00"}, {"is_closed", false}});
+  }
+  auto exchange = c.Post("/api/exchanges/",
+                         {{"business_name", "Mail shop"}, {"description", "d"}, {"operating_hours", hours}},
+                         BearerAuth(owner));
+  ASSERT_EQ(exchange.status, 201) << exchange.body;
+  auto booked = c.Post("/api/bookings/",
+                       {{"exchange", exchange.Json()["uuid"]},
+                        {"date", "2030-01-07"},
+                        {"start_time", "11:00"},
+                        {"end_time", "11:30"},
+                        {"customer_name", "Jane Roe"},
+                        {"customer_email", "jane@example.com"}},
+                       BearerAuth(client));
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const std::string uuid = booked.Json()["uuid"];
+  ASSERT_EQ(c.Post("/api/bookings/" + uuid + "/cancel/", json::object(), BearerAuth(owner)).status, 200);
+
+  auto mail = smtp.WaitFor(2);
+  ASSERT_EQ(mail.size(), 2u);
+  std::vector<std::string> event_ids;
+  for (const auto& m : mail) {
+    EXPECT_EQ(m["from"], "bookings@example.com");
+    EXPECT_EQ(m["to"], json({"jane@example.com"}));
+    const std::string text = m["message"];
+    EXPECT_NE(text.find("To: jane@example.com"), std::string::npos) << text;
+    EXPECT_NE(text.find(uuid), std::string::npos) << text;
+    EXPECT_NE(text.find("2030-01-07T11:00:00Z"), std::string::npos) << text;
+    auto at = text.find("Kairos-Event-Id: ");
+    ASSERT_NE(at, std::string::npos) << text;
+    event_ids.push_back(text.substr(at + 17, 36));
+  }
+  EXPECT_NE(mail[0]["message"].get<std::string>().find("Kairos-Event-Type: booking.requested"), std::string::npos);
+  EXPECT_NE(mail[1]["message"].get<std::string>().find("Kairos-Event-Type: booking.cancelled"), std::string::npos);
+  // The same events as in the outbox, delivered by email.
+  for (const auto& id : event_ids) {
+    EXPECT_EQ(QuerySql(server.db_path(), "SELECT d.state FROM notification_deliveries d JOIN notification_events e ON "
+                                         "e.id = d.event_id WHERE e.uuid = '" + id + "' AND d.email IS NOT NULL"),
+              "sent");
+  }
+}
+
+TEST(NotificationsTest, WithoutSmtpEmailIsOffAndSaidSoAtStart) {
+  ServerProcess server({.args = kFast});
+  EXPECT_TRUE(LogSays(server, "email off")) << server.Log();
+  HttpClient c(server.port());
+  auto coach = SignUpAndLogin(c, Unique("nnomail"), {{"role", "coach"}});
+  BookOwnSlot(c, coach, 9);
+  EXPECT_EQ(QuerySql(server.db_path(), "SELECT COUNT(*) FROM notification_deliveries WHERE email IS NOT NULL"), "0");
+  EXPECT_EQ(QuerySql(server.db_path(), "SELECT COUNT(*) FROM notification_events"), "1");
+}
+
 }  // namespace
 }  // namespace kairos::testing

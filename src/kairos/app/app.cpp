@@ -23,6 +23,7 @@
 #include "kairos/api/v1/schedule_routes.hpp"
 #include "kairos/api/v1/webhook_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
+#include "kairos/booking/events.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
 #include "kairos/service/businesses.hpp"
@@ -267,6 +268,25 @@ int Serve(const Config& config) {
   dispatch.poll = std::chrono::milliseconds(config.notify_poll_ms);
   dispatch.retry_base = std::chrono::milliseconds(config.notify_retry_base_ms);
   dispatch.allow_private = config.webhooks_allow_private;
+  if (!config.smtp_url.empty()) {
+    if (config.smtp_from.empty()) {
+      spdlog::error("--smtp-url needs --smtp-from (the sender address of booking emails)");
+      return 2;
+    }
+    dispatch.smtp_url = config.smtp_url;
+    dispatch.smtp_user = config.smtp_user;
+    dispatch.smtp_from = config.smtp_from;
+    if (!config.smtp_password_file.empty()) {
+      std::ifstream in(config.smtp_password_file);
+      if (!in) {
+        spdlog::error("cannot read the SMTP password file {}", config.smtp_password_file);
+        return 2;
+      }
+      std::getline(in, dispatch.smtp_password);
+      if (!dispatch.smtp_password.empty() && dispatch.smtp_password.back() == '\r') dispatch.smtp_password.pop_back();
+    }
+  }
+  booking::SetEmailNotifications(!dispatch.smtp_url.empty());
   service::Dispatcher dispatcher(*db, dispatch);
 
   if (!config.port_file.empty()) {
@@ -293,7 +313,12 @@ int Serve(const Config& config) {
   spdlog::info("API description: {}/openapi.json (health: /healthz, /readyz; metrics: /metrics; docs: README.md)",
                url);
   dispatcher.Start();
-  spdlog::info("notifications: webhooks on (dispatcher {}); email off (no SMTP support yet)", dispatcher.instance());
+  if (dispatch.smtp_url.empty()) {
+    spdlog::info("notifications: webhooks on (dispatcher {}); email off (no --smtp-url)", dispatcher.instance());
+  } else {
+    spdlog::info("notifications: webhooks on (dispatcher {}); email on through {} from {}", dispatcher.instance(),
+                 RedactedDb(dispatch.smtp_url), dispatch.smtp_from);
+  }
   server.Run();
   dispatcher.Stop();
   db->Close();

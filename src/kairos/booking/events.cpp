@@ -1,6 +1,7 @@
 #include "kairos/booking/events.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <vector>
 
@@ -34,6 +35,14 @@ struct Remembered {
 // two leaves an entry the next RememberMeetingBookings of that meeting replaces.
 thread_local std::map<std::int64_t, std::vector<Remembered>> remembered;
 
+std::atomic<bool> email_on{false};
+
+// The events an attendee is emailed about.
+bool Emailed(std::string_view type) {
+  return type == "booking.created" || type == "booking.requested" || type == "booking.confirmed" ||
+         type == "booking.declined" || type == "booking.cancelled" || type == "booking.rescheduled";
+}
+
 std::string Emit(store::Tx& tx, std::string_view type, std::optional<std::int64_t> booking_id, const std::string& booking_uuid,
           std::int64_t calendar_id, const std::string& face, json data, Instant now) {
   const std::string uuid = auth::NewUuid();
@@ -49,6 +58,22 @@ std::string Emit(store::Tx& tx, std::string_view type, std::optional<std::int64_
       "SELECT w.id FROM webhooks w JOIN calendars c ON c.owner_account_id = w.owner_account_id "
       "WHERE c.id = ? AND w.active = 1 AND (',' || w.events || ',') LIKE ? ORDER BY w.id",
       {Int(calendar_id), Text("%," + std::string(type) + ",%")});
+  // The attendee by email, when the server sends email; a meeting's booking, which sits
+  // on each participant's calendar, goes to that participant (its host).
+  if (email_on.load() && Emailed(type)) {
+    const json& data = payload["data"];
+    const char* key = face == "meeting" ? "host" : "attendee";
+    const json none = json::object();
+    const json& who = data.contains(key) ? data[key] : none;
+    if (who.is_object() && who.contains("email") && who["email"].is_string() &&
+        !who["email"].get<std::string>().empty()) {
+      tx.Exec(
+          "INSERT INTO notification_deliveries (uuid, event_id, email, state, attempts, next_attempt_at, retry_from, "
+          "created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)",
+          {Text(auth::NewUuid()), Int(event_id), Text(who["email"].get<std::string>()), Int(ToStored(now) * 1000),
+           Int(ToStored(now)), Int(ToStored(now)), Int(ToStored(now))});
+    }
+  }
   for (const store::Row& h : hooks) {
     tx.Exec(
         "INSERT INTO notification_deliveries (uuid, event_id, webhook_id, state, attempts, next_attempt_at, "
@@ -121,6 +146,9 @@ std::optional<std::string_view> CreationType(BookingStatus status) {
 }
 
 }  // namespace
+
+void SetEmailNotifications(bool on) { email_on.store(on); }
+bool EmailNotifications() { return email_on.load(); }
 
 bool IsEventType(std::string_view type) {
   return std::find(kEventTypes.begin(), kEventTypes.end(), type) != kEventTypes.end();

@@ -38,6 +38,11 @@ std::optional<nlohmann::json> BookingEventData(store::Tx& tx, std::int64_t booki
 std::optional<std::string> RecordEvent(store::Tx& tx, std::string_view type, std::int64_t booking_id, Instant now,
                                        const nlohmann::json& extra = nlohmann::json::object());
 
+// Whether events also queue an email to the booking's attendee (the server has SMTP);
+// set once at start. Off: webhooks only.
+void SetEmailNotifications(bool on);
+bool EmailNotifications();
+
 // For booking.cpp.
 void RecordBooked(store::Tx& tx, std::span<const NewBooking> requests, const Booked& booked, Instant now);
 void RecordStatusChange(store::Tx& tx, std::int64_t booking_id, BookingStatus from, BookingStatus to, Instant now);

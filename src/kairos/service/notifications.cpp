@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <memory>
 
@@ -182,12 +183,16 @@ curl_socket_t OpenPublicSocket(void* allow_private, curlsocktype, curl_sockaddr*
   return socket(address->family, address->socktype, address->protocol);
 }
 
+}  // namespace
+
 struct Outcome {
   std::optional<long> status;
   std::string error;
   bool aborted = false;  // the server is stopping: not an attempt
   bool ok() const { return status && *status >= 200 && *status < 300; }
 };
+
+namespace {
 
 int AbortWhenStopping(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const std::atomic<bool>*>(stopping)->load() ? 1 : 0;
@@ -238,7 +243,71 @@ Outcome Post(const std::string& url, const std::vector<std::string>& headers, co
   return out;
 }
 
+struct Upload {
+  const std::string* text;
+  std::size_t at = 0;
+};
+
+std::size_t ReadUpload(char* out, std::size_t size, std::size_t count, void* data) {
+  auto* u = static_cast<Upload*>(data);
+  const std::size_t n = std::min(size * count, u->text->size() - u->at);
+  std::memcpy(out, u->text->data() + u->at, n);
+  u->at += n;
+  return n;
+}
+
+std::string HeaderSafe(std::string s) {
+  for (char& c : s) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return s;
+}
+
 }  // namespace
+
+std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json) {
+  json payload = json::parse(payload_json, nullptr, false);
+  if (!payload.is_object()) payload = json::object();
+  const json data = payload.value("data", json::object());
+  const std::string type = payload.value("type", "booking");
+  auto text = [&](const json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
+  std::string what = type.rfind("booking.", 0) == 0 ? type.substr(8) : type;
+  const std::string host = data.contains("host") ? text(data["host"], "name") : "";
+  std::string subject = "Booking " + what + ": " + text(data, "start") + (host.empty() ? "" : " with " + host);
+  std::time_t now = std::time(nullptr);
+  char date[64];
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", std::gmtime(&now));
+  std::string domain = from.find('@') != std::string::npos ? from.substr(from.find('@') + 1) : "kairos.invalid";
+  std::string out;
+  out += "From: " + HeaderSafe(from) + "\r\n";
+  out += "To: " + HeaderSafe(to) + "\r\n";
+  out += "Subject: " + HeaderSafe(subject) + "\r\n";
+  out += "Date: " + std::string(date) + "\r\n";
+  out += "Message-ID: <" + HeaderSafe(text(payload, "id")) + "@" + HeaderSafe(domain) + ">\r\n";
+  out += "Kairos-Event-Id: " + HeaderSafe(text(payload, "id")) + "\r\n";
+  out += "Kairos-Event-Type: " + HeaderSafe(type) + "\r\n";
+  out += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
+  out += "Your booking is " + what + ".\r\n\r\n";
+  out += "Start:  " + text(data, "start") + "\r\n";
+  out += "End:    " + text(data, "end") + "\r\n";
+  out += "Status: " + text(data, "status") + "\r\n";
+  if (!host.empty()) out += "With:   " + host + "\r\n";
+  out += "Booking: " + text(data, "id") + "\r\n";
+  // SMTP: a line of a lone "." ends the message; dot-stuff every line that starts with one.
+  std::string stuffed;
+  std::size_t line = 0;
+  while (line < out.size()) {
+    std::size_t end = out.find("\r\n", line);
+    std::string l = out.substr(line, end == std::string::npos ? std::string::npos : end - line);
+    if (!l.empty() && l[0] == '.') stuffed += ".";
+    stuffed += l + "\r\n";
+    if (end == std::string::npos) break;
+    line = end + 2;
+  }
+  return stuffed;
+}
 
 bool IsPrivateAddress(std::string_view address) {
   std::string text(address);
@@ -466,26 +535,100 @@ int Dispatcher::RunOnce() {
   return static_cast<int>(claimed.size());
 }
 
+Outcome Dispatcher::Mail(const std::string& to, const std::string& message) {
+  Outcome out;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) {
+    out.error = "libcurl could not create a handle";
+    return out;
+  }
+  curl_slist* rcpt = curl_slist_append(nullptr, ("<" + to + ">").c_str());
+  Upload upload{&message};
+  char error[CURL_ERROR_SIZE] = {};
+  const std::string from = "<" + options_.smtp_from + ">";
+  curl_easy_setopt(curl, CURLOPT_URL, options_.smtp_url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // STARTTLS when offered
+  if (!options_.smtp_user.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, options_.smtp_user.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.smtp_password.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
+  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, AbortWhenStopping);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &stopping_);
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(rcpt);
+  curl_easy_cleanup(curl);
+  out.aborted = code == CURLE_ABORTED_BY_CALLBACK;
+  if (code == CURLE_OK) {
+    out.status = 250;  // the server accepted the message
+  } else {
+    out.error = error[0] != '\0' ? std::string(error) : std::string(curl_easy_strerror(code));
+    if (status > 0) out.error += " (SMTP " + std::to_string(status) + ")";
+  }
+  return out;
+}
+
 void Dispatcher::Send(std::int64_t delivery_id) {
   struct Target {
     std::string delivery_uuid, event_uuid, type, payload, url, secret;
     bool active = false;
     std::int64_t attempts = 0, retry_from = 0;
+    std::optional<std::string> email;
   };
   auto target = db_.Read([&](store::Tx& tx) -> std::optional<Target> {
     auto r = tx.QueryOne(
-        "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from "
+        "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from, d.email "
         "FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
-        "JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
+        "LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
         {Int(delivery_id), Text(instance_)});
     if (!r) return std::nullopt;
-    return Target{r->Text(0), r->Text(1), r->Text(2), r->Text(3), r->Text(4), r->Text(5), r->Bool(6), r->Int(7),
-                  r->Int(8)};
+    Target t;
+    t.delivery_uuid = r->Text(0);
+    t.event_uuid = r->Text(1);
+    t.type = r->Text(2);
+    t.payload = r->Text(3);
+    t.email = r->OptionalText(9);
+    if (!t.email) {
+      if (r->IsNull(4)) return std::nullopt;
+      t.url = r->Text(4);
+      t.secret = r->Text(5);
+      t.active = r->Bool(6);
+    } else {
+      t.active = true;
+    }
+    t.attempts = r->Int(7);
+    t.retry_from = r->Int(8);
+    return t;
   });
   if (!target) return;
   const std::int64_t started = NowMs();
   Outcome outcome;
-  if (!target->active) {
+  if (target->email && options_.smtp_url.empty()) {
+    outcome.error = "email is off (no --smtp-url)";
+    target->active = false;  // no retry
+  } else if (target->email) {
+    outcome = Mail(*target->email, EmailMessage(options_.smtp_from, *target->email, target->payload));
+    if (outcome.aborted) {
+      db_.Write([&](store::Tx& tx) {
+        tx.Exec("UPDATE notification_deliveries SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "
+                "claimed_by = ?",
+                {Int(delivery_id), Text(instance_)});
+      });
+      return;
+    }
+  } else if (!target->active) {
     outcome.error = "the webhook is inactive";
   } else {
     const std::int64_t t = started / 1000;

@@ -98,11 +98,22 @@ struct DispatcherOptions {
   std::chrono::milliseconds claim{60'000};  // how long a claim keeps others off
   bool allow_private = false;
   int batch = 20;
+  // Email through SMTP (libcurl): smtp:// or smtps:// URL; empty: email off.
+  std::string smtp_url;
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string smtp_from;
 };
+
+// The message an email delivery sends: RFC 5322 headers (From, To, Subject, Date,
+// Message-ID, Kairos-Event-Id, Kairos-Event-Type) and a plain-text body, CRLF line ends.
+std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json);
 
 // The background sender: claims due deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED, so
 // instances sharing a database never claim the same row; SQLite: its one writer), posts
 // them, records each attempt, and schedules retries with exponential backoff.
+struct Outcome;
+
 class Dispatcher {
  public:
   Dispatcher(store::Database& db, DispatcherOptions options);
@@ -118,6 +129,7 @@ class Dispatcher {
  private:
   void Loop();
   void Send(std::int64_t delivery_id);
+  Outcome Mail(const std::string& to, const std::string& message);
 
   store::Database& db_;
   DispatcherOptions options_;
