@@ -48,6 +48,8 @@ struct Targets {
   std::string v1_booking;        // v1 booking of that event type by a client (uuid)
   std::string team;              // v1 team the coach owns (uuid), with a member
   std::string team_member;       // that member's account (uuid)
+  std::string webhook;           // v1 webhook (uuid) on the coach's calendars
+  std::string delivery;          // one of its deliveries (uuid)
 };
 
 struct Case {
@@ -241,6 +243,17 @@ std::map<std::string, Case> Cases() {
       [](const Targets&) { return json{{"role", "owner"}}; }};
   c["DELETE /v1/teams/{id}/members/{account_id}"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/teams/" + t.team + "/members/" + t.coach.uuid; }, none};
+  // v1 webhooks.
+  c["POST /v1/webhooks"] = {Kind::kOwnScope, path("/v1/webhooks"), [](const Targets&) {
+    return json{{"url", "http://203.0.113.20/elsewhere"}, {"events", json::array({"booking.created"})}};
+  }};
+  c["PATCH /v1/webhooks/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/webhooks/" + t.webhook; },
+      [](const Targets&) { return json{{"url", "http://203.0.113.30/taken"}, {"active", false}}; }};
+  c["DELETE /v1/webhooks/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/webhooks/" + t.webhook; }, none};
+  c["POST /v1/webhooks/{id}/deliveries/{delivery_id}/redeliver"] = {
+      Kind::kOwnerOnly,
+      [](const Targets& t) { return "/v1/webhooks/" + t.webhook + "/deliveries/" + t.delivery + "/redeliver"; }, none};
   return c;
 }
 
@@ -297,6 +310,13 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
   Targets MakeTargets() {
     Targets t;
     t.coach = SignUpAndLogin(c_, Unique("walkcoach"), {{"role", "coach"}});
+    // A webhook first, so the bookings below give it deliveries (to a documentation
+    // address: the attempts fail in the background, which the walk does not look at).
+    auto webhook = c_.Post("/v1/webhooks",
+                           {{"url", "http://203.0.113.10/hook"}, {"events", json::array({"booking.requested"})}},
+                           BearerAuth(t.coach));
+    EXPECT_EQ(webhook.status, 201) << webhook.body;
+    t.webhook = webhook.Json()["id"];
     auto client = SignUpAndLogin(c_, Unique("walkclient"));
     auto booking = c_.Post("/booking",
                            {{"coach_id", t.coach.uuid}, {"session_datetime", "2031-03-06T14:00:00Z"}, {"duration_minutes", 60}},
@@ -365,6 +385,10 @@ class OwnershipWalkTest : public SharedServerTest<OwnershipWalkTest> {
     auto member = SignUpAndLogin(c_, Unique("walkmember"));
     t.team_member = member.uuid;
     EXPECT_EQ(c_.Post("/v1/teams/" + t.team + "/members", {{"account_id", member.uuid}}, BearerAuth(t.coach)).status, 201);
+    auto deliveries = c_.Get("/v1/webhooks/" + t.webhook + "/deliveries", BearerAuth(t.coach));
+    EXPECT_EQ(deliveries.status, 200) << deliveries.body;
+    EXPECT_FALSE(deliveries.Json()["data"].empty()) << deliveries.body;
+    if (!deliveries.Json()["data"].empty()) t.delivery = deliveries.Json()["data"][0]["id"];
     return t;
   }
 };

@@ -25,7 +25,9 @@
 #include "kairos/api/v1/schedule_routes.hpp"
 #include "kairos/api/v1/team_routes.hpp"
 #include "kairos/api/v1/slot_routes.hpp"
+#include "kairos/api/v1/webhook_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
+#include "kairos/booking/events.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
 #include "kairos/service/businesses.hpp"
@@ -34,6 +36,7 @@
 #include "kairos/service/consultants.hpp"
 #include "kairos/service/event_types.hpp"
 #include "kairos/service/meetings.hpp"
+#include "kairos/service/notifications.hpp"
 #include "kairos/service/schedules.hpp"
 #include "kairos/service/teams.hpp"
 #include "kairos/service/time_slots.hpp"
@@ -245,6 +248,7 @@ int Serve(const Config& config) {
   service::Teams teams(*db);
   service::v1::V1Bookings v1_bookings(*db);
   service::Idempotency idempotency(*db);
+  service::Webhooks webhooks(*db, config.webhooks_allow_private);
 
   InstallMetrics(metrics, *db);
   api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });
@@ -268,6 +272,34 @@ int Serve(const Config& config) {
   api::v1::RegisterSlotRoutes(router, v1_bookings);
   api::v1::RegisterHoldRoutes(router, v1_bookings, idempotency);
   api::v1::RegisterBookingRoutes(router, v1_bookings, idempotency);
+  api::v1::RegisterWebhookRoutes(router, webhooks);
+
+  // The notification dispatcher: delivers the outbox the booking module writes, until the
+  // server stops (SIGTERM: the attempt in flight finishes, then the thread is joined).
+  service::DispatcherOptions dispatch;
+  dispatch.poll = std::chrono::milliseconds(config.notify_poll_ms);
+  dispatch.retry_base = std::chrono::milliseconds(config.notify_retry_base_ms);
+  dispatch.allow_private = config.webhooks_allow_private;
+  if (!config.smtp_url.empty()) {
+    if (config.smtp_from.empty()) {
+      spdlog::error("--smtp-url needs --smtp-from (the sender address of booking emails)");
+      return 2;
+    }
+    dispatch.smtp_url = config.smtp_url;
+    dispatch.smtp_user = config.smtp_user;
+    dispatch.smtp_from = config.smtp_from;
+    if (!config.smtp_password_file.empty()) {
+      std::ifstream in(config.smtp_password_file);
+      if (!in) {
+        spdlog::error("cannot read the SMTP password file {}", config.smtp_password_file);
+        return 2;
+      }
+      std::getline(in, dispatch.smtp_password);
+      if (!dispatch.smtp_password.empty() && dispatch.smtp_password.back() == '\r') dispatch.smtp_password.pop_back();
+    }
+  }
+  booking::SetEmailNotifications(!dispatch.smtp_url.empty());
+  service::Dispatcher dispatcher(*db, dispatch);
 
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";
@@ -292,7 +324,15 @@ int Serve(const Config& config) {
   }
   spdlog::info("API description: {}/openapi.json (health: /healthz, /readyz; metrics: /metrics; docs: README.md)",
                url);
+  dispatcher.Start();
+  if (dispatch.smtp_url.empty()) {
+    spdlog::info("notifications: webhooks on (dispatcher {}); email off (no --smtp-url)", dispatcher.instance());
+  } else {
+    spdlog::info("notifications: webhooks on (dispatcher {}); email on through {} from {}", dispatcher.instance(),
+                 RedactedDb(dispatch.smtp_url), dispatch.smtp_from);
+  }
   server.Run();
+  dispatcher.Stop();
   db->Close();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();

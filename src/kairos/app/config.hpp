@@ -59,6 +59,15 @@ struct Config {
   std::string outlook_auth_url;
   std::string outlook_token_url;
   std::string outlook_api_url;
+
+  // Notifications (docs/notifications.md).
+  int notify_poll_ms = 1000;           // how often the dispatcher looks for due deliveries
+  int notify_retry_base_ms = 30'000;   // the first retry's delay; doubles up to an hour
+  bool webhooks_allow_private = false; // allow webhook targets on loopback/private addresses
+  std::string smtp_url;                // smtp:// or smtps:// server; empty: email off
+  std::string smtp_user;
+  std::string smtp_password_file;      // the SMTP password, in a file (first line)
+  std::string smtp_from;               // the sender address; required with smtp_url
 };
 
 struct ListenAddress {

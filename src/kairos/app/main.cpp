@@ -290,6 +290,29 @@ int main(int argc, char** argv) {
                     "File holding that key, created with mode 0600 when missing (default: calendar.key beside the "
                     "database)")
       ->envname("KAIROS_CALENDAR_KEY_FILE");
+  serve->add_option("--notify-poll-ms", config.notify_poll_ms,
+                    "How often the notification dispatcher looks for due deliveries")
+      ->envname("KAIROS_NOTIFY_POLL_MS")
+      ->check(CLI::Range(10, 600'000))
+      ->capture_default_str();
+  serve->add_option("--notify-retry-base-ms", config.notify_retry_base_ms,
+                    "Delay before a failed delivery's first retry; doubles each time, at most an hour")
+      ->envname("KAIROS_NOTIFY_RETRY_BASE_MS")
+      ->check(CLI::Range(10, 3'600'000))
+      ->capture_default_str();
+  serve->add_flag("--webhooks-allow-private,!--no-webhooks-allow-private", config.webhooks_allow_private,
+                  "Allow webhook targets on loopback, private and link-local addresses")
+      ->envname("KAIROS_WEBHOOKS_ALLOW_PRIVATE")
+      ->capture_default_str();
+  serve->add_option("--smtp-url", config.smtp_url,
+                    "SMTP server for booking emails, smtp://host:port or smtps://host:port (default: email off)")
+      ->envname("KAIROS_SMTP_URL");
+  serve->add_option("--smtp-user", config.smtp_user, "SMTP user name (default: no authentication)")
+      ->envname("KAIROS_SMTP_USER");
+  serve->add_option("--smtp-password-file", config.smtp_password_file, "File holding the SMTP password (first line)")
+      ->envname("KAIROS_SMTP_PASSWORD_FILE");
+  serve->add_option("--smtp-from", config.smtp_from, "Sender address of booking emails (required with --smtp-url)")
+      ->envname("KAIROS_SMTP_FROM");
   serve->add_option("--calendar-http-timeout-ms", config.calendar_http_timeout_ms,
                     "Time allowed for each request to a calendar provider (then 502)")
       ->envname("KAIROS_CALENDAR_HTTP_TIMEOUT_MS")

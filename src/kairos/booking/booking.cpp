@@ -6,6 +6,7 @@
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/counts.hpp"
+#include "kairos/booking/events.hpp"
 
 namespace kairos::booking {
 namespace {
@@ -284,12 +285,14 @@ Booked BookOn(store::Tx& tx, std::span<const NewBooking> requests, const Policy&
               std::span<const CalendarSnapshot> loaded) {
   Booked out = BookOnUncounted(tx, requests, policy, now, loaded);
   CountBooked(tx, requests, out, true);
+  RecordBooked(tx, requests, out, now);
   return out;
 }
 
 Booked Book(store::Tx& tx, std::span<const NewBooking> requests, const Policy& policy, Instant now, bool check) {
   Booked out = BookUncounted(tx, requests, policy, now, check);
   CountBooked(tx, requests, out, check);
+  RecordBooked(tx, requests, out, now);
   return out;
 }
 
@@ -315,18 +318,24 @@ Result<BookingStatus> SetStatus(store::Tx& tx, std::int64_t booking_id, BookingS
   tx.Exec("UPDATE bookings SET status = ?, updated_at = ? WHERE id = ?",
           {Text(std::string(BookingStatusName(to))), Int(ToStored(now)), Int(booking_id)});
   CountStatusChange(tx, booking_id, to);
+  RecordStatusChange(tx, booking_id, *from, to, now);
   return *from;
 }
 
 void CancelSlotBookings(store::Tx& tx, std::int64_t slot_id, Instant now) {
+  const auto held = tx.Query("SELECT id FROM bookings WHERE slot_id = ? AND face = 'slot' AND status IN " +
+                                 std::string(kHoldingStatusesSql) + " ORDER BY id",
+                             {Int(slot_id)});
   const std::int64_t cancelled = tx.Exec(
       "UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE slot_id = ? AND face = 'slot' AND status IN " +
               std::string(kHoldingStatusesSql),
           {Int(ToStored(now)), Int(slot_id)});
   CountCancelled(tx, "slot", cancelled);
+  for (const store::Row& row : held) RecordEvent(tx, "booking.cancelled", row.Int(0), now);
 }
 
 void DeleteMeetingBookings(store::Tx& tx, std::int64_t meeting_id) {
+  RememberMeetingBookings(tx, meeting_id);
   tx.Exec("DELETE FROM bookings WHERE meeting_id = ?", {Int(meeting_id)});
 }
 

@@ -6,6 +6,7 @@
 #include "kairos/store/calendar_schema.hpp"
 #include "kairos/store/calendar_sync_schema.hpp"
 #include "kairos/store/consultants_schema.hpp"
+#include "kairos/store/notifications_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
 #include "kairos/store/scheduling_schema.hpp"
 #include "kairos/store/teams_schema.hpp"
@@ -103,6 +104,7 @@ const std::vector<Migration>& AllMigrations() {
       SchedulingMigration(),
       V1BookingMigration(),
       TeamsMigration(),
+      NotificationsMigration(),
   };
   return kAll;
 }

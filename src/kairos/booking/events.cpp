@@ -1,0 +1,248 @@
+#include "kairos/booking/events.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <vector>
+
+#include "kairos/auth/crypto.hpp"
+#include "kairos/booking/booking.hpp"
+#include "kairos/booking/calendars.hpp"
+
+namespace kairos::booking {
+namespace {
+
+using nlohmann::json;
+using store::Int;
+using store::Text;
+
+json OrNull(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+// A booking as it was before face 002 deleted it to write it anew.
+struct Remembered {
+  std::int64_t id = 0;
+  std::string uuid;
+  std::int64_t calendar_id = 0;
+  std::string face;
+  BookingStatus status = BookingStatus::kActive;
+  Instant start{};
+  Instant end{};
+  json data;
+};
+
+// Keyed by meeting: filled by RememberMeetingBookings, consumed by the Book that follows
+// in the same transaction (on the same thread). A transaction that rolls back between the
+// two leaves an entry the next RememberMeetingBookings of that meeting replaces.
+thread_local std::map<std::int64_t, std::vector<Remembered>> remembered;
+
+std::atomic<bool> email_on{false};
+
+// The events an attendee is emailed about.
+bool Emailed(std::string_view type) {
+  return type == "booking.created" || type == "booking.requested" || type == "booking.confirmed" ||
+         type == "booking.declined" || type == "booking.cancelled" || type == "booking.rescheduled";
+}
+
+std::string Emit(store::Tx& tx, std::string_view type, std::optional<std::int64_t> booking_id, const std::string& booking_uuid,
+          std::int64_t calendar_id, const std::string& face, json data, Instant now) {
+  const std::string uuid = auth::NewUuid();
+  json payload = {{"id", uuid}, {"type", type}, {"created_at", FormatUtc(now)}, {"data", std::move(data)}};
+  auto rows = tx.Query(
+      "INSERT INTO notification_events (uuid, type, booking_id, booking_uuid, calendar_id, face, payload, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {Text(uuid), Text(std::string(type)), booking_id ? Int(*booking_id) : store::Null(), Text(booking_uuid),
+       Int(calendar_id), Text(face), Text(payload.dump()), Int(ToStored(now))});
+  const std::int64_t event_id = rows.at(0).Int(0);
+  // The calendar owner's active webhooks that ask for this type.
+  auto hooks = tx.Query(
+      "SELECT w.id FROM webhooks w JOIN calendars c ON c.owner_account_id = w.owner_account_id "
+      "WHERE c.id = ? AND w.active = 1 AND (',' || w.events || ',') LIKE ? ORDER BY w.id",
+      {Int(calendar_id), Text("%," + std::string(type) + ",%")});
+  // The attendee by email, when the server sends email; a meeting's booking, which sits
+  // on each participant's calendar, goes to that participant (its host).
+  if (email_on.load() && Emailed(type)) {
+    const json& data = payload["data"];
+    const char* key = face == "meeting" ? "host" : "attendee";
+    const json none = json::object();
+    const json& who = data.contains(key) ? data[key] : none;
+    if (who.is_object() && who.contains("email") && who["email"].is_string() &&
+        !who["email"].get<std::string>().empty()) {
+      tx.Exec(
+          "INSERT INTO notification_deliveries (uuid, event_id, email, state, attempts, next_attempt_at, retry_from, "
+          "created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)",
+          {Text(auth::NewUuid()), Int(event_id), Text(who["email"].get<std::string>()), Int(ToStored(now) * 1000),
+           Int(ToStored(now)), Int(ToStored(now)), Int(ToStored(now))});
+    }
+  }
+  for (const store::Row& h : hooks) {
+    tx.Exec(
+        "INSERT INTO notification_deliveries (uuid, event_id, webhook_id, state, attempts, next_attempt_at, "
+        "retry_from, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)",
+        {Text(auth::NewUuid()), Int(event_id), Int(h.Int(0)), Int(ToStored(now) * 1000), Int(ToStored(now)),
+         Int(ToStored(now)), Int(ToStored(now))});
+  }
+  return uuid;
+}
+
+struct Loaded {
+  json data;
+  std::string uuid;
+  std::int64_t calendar_id = 0;
+  std::string face;
+};
+
+std::optional<Loaded> Load(store::Tx& tx, std::int64_t booking_id) {
+  auto row = tx.QueryOne(
+      "SELECT b.uuid, b.status, b.start_at, b.end_at, b.face, c.uuid, c.name, h.uuid, h.email, "
+      "a.uuid, a.first_name, a.last_name, a.email, b.customer_name, b.customer_email, b.customer_phone, b.notes, "
+      "b.calendar_id, h.first_name, h.last_name "
+      "FROM bookings b JOIN calendars c ON c.id = b.calendar_id LEFT JOIN accounts h ON h.id = c.owner_account_id "
+      "LEFT JOIN accounts a ON a.id = b.client_account_id WHERE b.id = ?",
+      {Int(booking_id)});
+  if (!row) return std::nullopt;
+  auto name = [](const std::optional<std::string>& first, const std::optional<std::string>& last) -> json {
+    std::string n = first.value_or("");
+    if (last && !last->empty()) n += (n.empty() ? "" : " ") + *last;
+    return n.empty() ? json(nullptr) : json(n);
+  };
+  json attendee = {{"id", OrNull(row->OptionalText(9))}};
+  if (row->OptionalText(13) || row->OptionalText(14)) {
+    attendee["name"] = OrNull(row->OptionalText(13));
+    attendee["email"] = OrNull(row->OptionalText(14));
+  } else {
+    attendee["name"] = name(row->OptionalText(10), row->OptionalText(11));
+    attendee["email"] = OrNull(row->OptionalText(12));
+  }
+  attendee["phone"] = OrNull(row->OptionalText(15));
+  Loaded out;
+  out.uuid = row->Text(0);
+  out.face = row->Text(4);
+  out.calendar_id = row->Int(17);
+  out.data = {{"id", out.uuid},
+              {"status", row->Text(1)},
+              {"start", FormatUtc(FromStored(row->Int(2)))},
+              {"end", FormatUtc(FromStored(row->Int(3)))},
+              {"face", out.face},
+              {"calendar", {{"id", row->Text(5)}, {"name", row->Text(6)}}},
+              {"host",
+               {{"id", OrNull(row->OptionalText(7))},
+                {"name", name(row->OptionalText(18), row->OptionalText(19))},
+                {"email", OrNull(row->OptionalText(8))}}},
+              {"attendee", std::move(attendee)},
+              {"notes", OrNull(row->OptionalText(16))}};
+  return out;
+}
+
+// The event a booking written with `status` announces.
+std::optional<std::string_view> CreationType(BookingStatus status) {
+  switch (status) {
+    case BookingStatus::kPending: return "booking.requested";
+    case BookingStatus::kConfirmed:
+    case BookingStatus::kActive: return "booking.created";
+    case BookingStatus::kCompleted:
+    case BookingStatus::kCancelled: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void SetEmailNotifications(bool on) { email_on.store(on); }
+bool EmailNotifications() { return email_on.load(); }
+
+bool IsEventType(std::string_view type) {
+  return std::find(kEventTypes.begin(), kEventTypes.end(), type) != kEventTypes.end();
+}
+
+std::optional<json> BookingEventData(store::Tx& tx, std::int64_t booking_id) {
+  auto loaded = Load(tx, booking_id);
+  if (!loaded) return std::nullopt;
+  return loaded->data;
+}
+
+std::optional<std::string> RecordEvent(store::Tx& tx, std::string_view type, std::int64_t booking_id, Instant now,
+                                       const json& extra) {
+  auto loaded = Load(tx, booking_id);
+  if (!loaded) return std::nullopt;
+  json data = loaded->data;
+  for (const auto& [key, value] : extra.items()) data[key] = value;
+  return Emit(tx, type, booking_id, loaded->uuid, loaded->calendar_id, loaded->face, std::move(data), now);
+}
+
+void RecordBooked(store::Tx& tx, std::span<const NewBooking> requests, const Booked& booked, Instant now) {
+  if (!booked.ok()) return;
+  std::vector<std::int64_t> meetings;
+  for (std::size_t i = 0; i < requests.size() && i < booked.bookings.size(); ++i) {
+    const NewBooking& r = requests[i];
+    const std::int64_t id = booked.bookings[i].id;
+    std::optional<Remembered> before;
+    if (r.meeting_id) {
+      if (auto it = remembered.find(*r.meeting_id); it != remembered.end()) {
+        if (std::find(meetings.begin(), meetings.end(), *r.meeting_id) == meetings.end()) {
+          meetings.push_back(*r.meeting_id);
+        }
+        auto& list = it->second;
+        auto same = std::find_if(list.begin(), list.end(),
+                                 [&](const Remembered& m) { return m.calendar_id == r.calendar_id; });
+        if (same != list.end()) {
+          before = std::move(*same);
+          list.erase(same);
+        }
+      }
+    }
+    if (!before) {
+      if (auto type = CreationType(r.status)) RecordEvent(tx, *type, id, now);
+      continue;
+    }
+    const bool held = HoldsCapacity(before->status);
+    const bool holds = HoldsCapacity(r.status);
+    if (held && !holds) {
+      RecordEvent(tx, "booking.cancelled", id, now);
+    } else if (!held && holds) {
+      if (auto type = CreationType(r.status)) RecordEvent(tx, *type, id, now);
+    } else if (holds && (before->start != r.interval.start || before->end != r.interval.end)) {
+      RecordEvent(tx, "booking.rescheduled", id, now,
+                  {{"previous",
+                    {{"id", before->uuid}, {"start", FormatUtc(before->start)}, {"end", FormatUtc(before->end)}}}});
+    }
+  }
+  // Participants the meeting no longer has: their bookings are gone, cancelled.
+  for (std::int64_t meeting : meetings) {
+    for (Remembered& m : remembered[meeting]) {
+      if (!HoldsCapacity(m.status)) continue;
+      m.data["status"] = "cancelled";
+      Emit(tx, "booking.cancelled", std::nullopt, m.uuid, m.calendar_id, m.face, std::move(m.data), now);
+    }
+    remembered.erase(meeting);
+  }
+}
+
+void RecordStatusChange(store::Tx& tx, std::int64_t booking_id, BookingStatus from, BookingStatus to, Instant now) {
+  if (from == to) return;
+  if (to == BookingStatus::kConfirmed) RecordEvent(tx, "booking.confirmed", booking_id, now);
+  if (to == BookingStatus::kCancelled) RecordEvent(tx, "booking.cancelled", booking_id, now);
+  if (to == BookingStatus::kActive && !HoldsCapacity(from)) RecordEvent(tx, "booking.created", booking_id, now);
+}
+
+void RememberMeetingBookings(store::Tx& tx, std::int64_t meeting_id) {
+  std::vector<Remembered> list;
+  for (const store::Row& row :
+       tx.Query("SELECT id, status, start_at, end_at FROM bookings WHERE meeting_id = ? ORDER BY id",
+                {Int(meeting_id)})) {
+    auto loaded = Load(tx, row.Int(0));
+    if (!loaded) continue;
+    Remembered m;
+    m.id = row.Int(0);
+    m.uuid = loaded->uuid;
+    m.calendar_id = loaded->calendar_id;
+    m.face = loaded->face;
+    m.status = ParseBookingStatus(row.Text(1)).value_or(BookingStatus::kCancelled);
+    m.start = FromStored(row.Int(2));
+    m.end = FromStored(row.Int(3));
+    m.data = std::move(loaded->data);
+    list.push_back(std::move(m));
+  }
+  remembered[meeting_id] = std::move(list);
+}
+
+}  // namespace kairos::booking

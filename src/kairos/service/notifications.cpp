@@ -1,0 +1,687 @@
+#include "kairos/service/notifications.hpp"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <limits>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "kairos/auth/crypto.hpp"
+#include "kairos/booking/calendars.hpp"
+#include "kairos/booking/events.hpp"
+
+namespace kairos::service {
+namespace {
+
+using nlohmann::json;
+using store::Int;
+using store::Null;
+using store::Text;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool PrivateV4(const unsigned char* b) {
+  return b[0] == 0 || b[0] == 10 || b[0] == 127 || (b[0] == 169 && b[1] == 254) ||
+         (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+         (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 192 && b[1] == 0 && b[2] == 0) ||
+         (b[0] == 198 && (b[1] & 0xfe) == 18) || b[0] >= 224;
+}
+
+bool PrivateV6(const unsigned char* b) {
+  static const unsigned char zero[16] = {};
+  if (std::memcmp(b, zero, 15) == 0 && (b[15] == 0 || b[15] == 1)) return true;  // :: and ::1
+  const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(b, mapped, 12) == 0) return PrivateV4(b + 12);
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return true;  // fe80::/10 link-local
+  if ((b[0] & 0xfe) == 0xfc) return true;                   // fc00::/7 unique local
+  if (b[0] == 0xff) return true;                            // multicast
+  return false;
+}
+
+bool PrivateSockaddr(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET) {
+    return PrivateV4(reinterpret_cast<const unsigned char*>(&reinterpret_cast<const sockaddr_in*>(sa)->sin_addr));
+  }
+  if (sa->sa_family == AF_INET6) {
+    return PrivateV6(reinterpret_cast<const unsigned char*>(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr));
+  }
+  return true;
+}
+
+struct ParsedUrl {
+  std::string scheme;
+  std::string host;
+};
+
+std::optional<ParsedUrl> ParseUrl(std::string_view url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> h(curl_url(), curl_url_cleanup);
+  if (!h) return std::nullopt;
+  std::string text(url);
+  if (curl_url_set(h.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) return std::nullopt;
+  ParsedUrl out;
+  char* part = nullptr;
+  if (curl_url_get(h.get(), CURLUPART_SCHEME, &part, 0) != CURLUE_OK) return std::nullopt;
+  out.scheme = part;
+  curl_free(part);
+  part = nullptr;
+  if (curl_url_get(h.get(), CURLUPART_HOST, &part, 0) != CURLUE_OK) return std::nullopt;
+  out.host = part;
+  curl_free(part);
+  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);
+  }
+  return out;
+}
+
+std::vector<std::string> SplitEvents(const std::string& stored) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= stored.size()) {
+    auto comma = stored.find(',', start);
+    std::string item = stored.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string JoinEvents(const std::vector<std::string>& events) {
+  std::string out;
+  for (const auto& e : events) out += (out.empty() ? "" : ",") + e;
+  return out;
+}
+
+Status CheckEvents(const std::vector<std::string>& events) {
+  if (events.empty()) return InvalidArgument("events must name at least one event type.", "events");
+  for (const auto& e : events) {
+    if (!booking::IsEventType(e)) return InvalidArgument("events: \"" + e + "\" is not an event type.", "events");
+  }
+  return {};
+}
+
+// Each type once, in the documented order.
+std::vector<std::string> Normalized(const std::vector<std::string>& events) {
+  std::vector<std::string> out;
+  for (std::string_view t : booking::kEventTypes) {
+    if (std::find(events.begin(), events.end(), t) != events.end()) out.emplace_back(t);
+  }
+  return out;
+}
+
+constexpr const char* kWebhookColumns = "id, uuid, url, events, active, created_at, updated_at";
+
+Webhook WebhookOf(const store::Row& r) {
+  Webhook w;
+  w.id = r.Int(0);
+  w.uuid = r.Text(1);
+  w.url = r.Text(2);
+  w.events = SplitEvents(r.Text(3));
+  w.active = r.Bool(4);
+  w.created_at = booking::FromStored(r.Int(5));
+  w.updated_at = booking::FromStored(r.Int(6));
+  return w;
+}
+
+Result<Webhook> Owned(store::Tx& tx, const auth::Principal& caller, std::string_view uuid) {
+  auto row = tx.QueryOne("SELECT " + std::string(kWebhookColumns) + " FROM webhooks WHERE uuid = ? AND owner_account_id = ?",
+                         {Text(std::string(uuid)), Int(caller.account_id)});
+  if (!row) return NotFound("Webhook not found.");
+  return WebhookOf(*row);
+}
+
+constexpr const char* kDeliveryColumns =
+    "d.id, d.uuid, e.uuid, e.type, d.state, d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status, "
+    "d.last_error, d.created_at";
+
+Delivery DeliveryOf(const store::Row& r) {
+  Delivery d;
+  d.id = r.Int(0);
+  d.uuid = r.Text(1);
+  d.event_id = r.Text(2);
+  d.event_type = r.Text(3);
+  d.state = r.Text(4);
+  d.attempts = r.Int(5);
+  if (d.state == "pending") d.next_attempt_ms = r.Int(6);
+  d.last_attempt_ms = r.OptionalInt(7);
+  d.last_status = r.OptionalInt(8);
+  d.last_error = r.OptionalText(9);
+  d.created_at = booking::FromStored(r.Int(10));
+  return d;
+}
+
+std::string Hex(const unsigned char* data, std::size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(digits[data[i] >> 4]);
+    out.push_back(digits[data[i] & 15]);
+  }
+  return out;
+}
+
+std::size_t Discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+
+// Refuses, at connect time, an address that is not public (the host may resolve
+// differently than when the webhook was created).
+curl_socket_t OpenPublicSocket(void* allow_private, curlsocktype, curl_sockaddr* address) {
+  if (!*static_cast<bool*>(allow_private) && PrivateSockaddr(&address->addr)) return CURL_SOCKET_BAD;
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+}  // namespace
+
+struct Outcome {
+  std::optional<long> status;
+  std::string error;
+  bool aborted = false;  // the server is stopping: not an attempt
+  bool ok() const { return status && *status >= 200 && *status < 300; }
+};
+
+namespace {
+
+int AbortWhenStopping(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(stopping)->load() ? 1 : 0;
+}
+
+Outcome Post(const std::string& url, const std::vector<std::string>& headers, const std::string& body,
+             std::chrono::milliseconds timeout, bool allow_private, const std::atomic<bool>& stopping) {
+  Outcome out;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) {
+    out.error = "libcurl could not create a handle";
+    return out;
+  }
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  std::string ignored;
+  bool allow = allow_private;
+  char error[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ignored);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenPublicSocket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &allow);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, AbortWhenStopping);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(&stopping));
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  if (code == CURLE_COULDNT_CONNECT && !allow_private && error[0] == '\0') {
+    out.error = "the target resolves to a private address";
+  } else if (code != CURLE_OK) {
+    out.error = error[0] != '\0' ? std::string(error) : std::string(curl_easy_strerror(code));
+  }
+  if (code == CURLE_OK) out.status = status;
+  out.aborted = code == CURLE_ABORTED_BY_CALLBACK;
+  return out;
+}
+
+struct Upload {
+  const std::string* text;
+  std::size_t at = 0;
+};
+
+std::size_t ReadUpload(char* out, std::size_t size, std::size_t count, void* data) {
+  auto* u = static_cast<Upload*>(data);
+  const std::size_t n = std::min(size * count, u->text->size() - u->at);
+  std::memcpy(out, u->text->data() + u->at, n);
+  u->at += n;
+  return n;
+}
+
+std::string HeaderSafe(std::string s) {
+  for (char& c : s) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json) {
+  json payload = json::parse(payload_json, nullptr, false);
+  if (!payload.is_object()) payload = json::object();
+  const json data = payload.value("data", json::object());
+  const std::string type = payload.value("type", "booking");
+  auto text = [&](const json& j, const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  };
+  std::string what = type.rfind("booking.", 0) == 0 ? type.substr(8) : type;
+  const std::string host = data.contains("host") ? text(data["host"], "name") : "";
+  std::string subject = "Booking " + what + ": " + text(data, "start") + (host.empty() ? "" : " with " + host);
+  std::time_t now = std::time(nullptr);
+  char date[64];
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", std::gmtime(&now));
+  std::string domain = from.find('@') != std::string::npos ? from.substr(from.find('@') + 1) : "kairos.invalid";
+  std::string out;
+  out += "From: " + HeaderSafe(from) + "\r\n";
+  out += "To: " + HeaderSafe(to) + "\r\n";
+  out += "Subject: " + HeaderSafe(subject) + "\r\n";
+  out += "Date: " + std::string(date) + "\r\n";
+  out += "Message-ID: <" + HeaderSafe(text(payload, "id")) + "@" + HeaderSafe(domain) + ">\r\n";
+  out += "Kairos-Event-Id: " + HeaderSafe(text(payload, "id")) + "\r\n";
+  out += "Kairos-Event-Type: " + HeaderSafe(type) + "\r\n";
+  out += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
+  out += "Your booking is " + what + ".\r\n\r\n";
+  out += "Start:  " + text(data, "start") + "\r\n";
+  out += "End:    " + text(data, "end") + "\r\n";
+  out += "Status: " + text(data, "status") + "\r\n";
+  if (!host.empty()) out += "With:   " + host + "\r\n";
+  out += "Booking: " + text(data, "id") + "\r\n";
+  // SMTP: a line of a lone "." ends the message; dot-stuff every line that starts with one.
+  std::string stuffed;
+  std::size_t line = 0;
+  while (line < out.size()) {
+    std::size_t end = out.find("\r\n", line);
+    std::string l = out.substr(line, end == std::string::npos ? std::string::npos : end - line);
+    if (!l.empty() && l[0] == '.') stuffed += ".";
+    stuffed += l + "\r\n";
+    if (end == std::string::npos) break;
+    line = end + 2;
+  }
+  return stuffed;
+}
+
+bool IsPrivateAddress(std::string_view address) {
+  std::string text(address);
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, text.c_str(), buf) == 1) return PrivateV4(buf);
+  if (inet_pton(AF_INET6, text.c_str(), buf) == 1) return PrivateV6(buf);
+  return true;
+}
+
+Status CheckWebhookUrl(std::string_view url, bool allow_private) {
+  if (url.size() > kMaxWebhookUrl) return InvalidArgument("url is longer than 2048 characters.", "url");
+  auto parsed = ParseUrl(url);
+  if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https") || parsed->host.empty()) {
+    return InvalidArgument("url must be an http or https URL.", "url");
+  }
+  if (allow_private) return {};
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(parsed->host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+    return InvalidArgument("url: its host does not resolve.", "url");
+  }
+  bool refused = false;
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) refused = refused || PrivateSockaddr(a->ai_addr);
+  freeaddrinfo(found);
+  if (refused) {
+    return InvalidArgument("url resolves to a loopback, private or link-local address, which is not allowed.", "url");
+  }
+  return {};
+}
+
+std::string SignatureHeader(std::string_view secret, std::int64_t unix_seconds, std::string_view body) {
+  auth::InitSodium();
+  const std::string signed_text = std::to_string(unix_seconds) + "." + std::string(body);
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(signed_text.data()),
+                                signed_text.size());
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, mac);
+  return "t=" + std::to_string(unix_seconds) + ",v1=" + Hex(mac, sizeof mac);
+}
+
+// ---- Webhooks ---------------------------------------------------------------------------
+
+Result<Webhook> Webhooks::Create(const auth::Principal& caller, const WebhookFields& fields, Instant now) {
+  if (!fields.url) return InvalidArgument("url is required.", "url");
+  if (!fields.events) return InvalidArgument("events is required.", "events");
+  if (auto s = CheckWebhookUrl(*fields.url, allow_private_); !s) return s.error();
+  if (auto s = CheckEvents(*fields.events); !s) return s.error();
+  auth::InitSodium();
+  unsigned char key[32];
+  randombytes_buf(key, sizeof key);
+  const std::string secret = Hex(key, sizeof key);
+  return db_.Write([&](store::Tx& tx) -> Result<Webhook> {
+    auto count = tx.QueryOne("SELECT COUNT(*) FROM webhooks WHERE owner_account_id = ?", {Int(caller.account_id)});
+    if (count && count->Int(0) >= static_cast<std::int64_t>(kMaxWebhooksPerAccount)) {
+      return InvalidArgument("An account has at most 50 webhooks.", "url");
+    }
+    auto rows = tx.Query("INSERT INTO webhooks (uuid, owner_account_id, url, events, secret, active, created_at, "
+                         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " +
+                             std::string(kWebhookColumns),
+                         {Text(auth::NewUuid()), Int(caller.account_id), Text(*fields.url),
+                          Text(JoinEvents(Normalized(*fields.events))), Text(secret), store::Bool(fields.active.value_or(true)),
+                          Int(booking::ToStored(now)), Int(booking::ToStored(now))});
+    Webhook w = WebhookOf(rows.at(0));
+    w.secret = secret;
+    return w;
+  });
+}
+
+Result<Page<Webhook>> Webhooks::List(const auth::Principal& caller, const PageRequest& page) {
+  return db_.Read([&](store::Tx& tx) -> Result<Page<Webhook>> {
+    std::vector<Webhook> rows;
+    const std::int64_t after = page.after ? page.after->id : 0;
+    for (const auto& r : tx.Query("SELECT " + std::string(kWebhookColumns) +
+                                      " FROM webhooks WHERE owner_account_id = ? AND id > ? ORDER BY id LIMIT ?",
+                                  {Int(caller.account_id), Int(after), Int(static_cast<std::int64_t>(page.limit) + 1)})) {
+      rows.push_back(WebhookOf(r));
+    }
+    return TakePage(std::move(rows), page, [](const Webhook& w) { return PageKey{"", w.id}; });
+  });
+}
+
+Result<Webhook> Webhooks::Get(const auth::Principal& caller, std::string_view uuid) {
+  return db_.Read([&](store::Tx& tx) { return Owned(tx, caller, uuid); });
+}
+
+Result<Webhook> Webhooks::Update(const auth::Principal& caller, std::string_view uuid, const WebhookFields& fields,
+                                 Instant now) {
+  if (fields.url) {
+    if (auto s = CheckWebhookUrl(*fields.url, allow_private_); !s) return s.error();
+  }
+  if (fields.events) {
+    if (auto s = CheckEvents(*fields.events); !s) return s.error();
+  }
+  return db_.Write([&](store::Tx& tx) -> Result<Webhook> {
+    auto current = Owned(tx, caller, uuid);
+    if (!current) return current.error();
+    tx.Exec("UPDATE webhooks SET url = ?, events = ?, active = ?, updated_at = ? WHERE id = ?",
+            {Text(fields.url.value_or(current->url)),
+             Text(JoinEvents(fields.events ? Normalized(*fields.events) : current->events)),
+             store::Bool(fields.active.value_or(current->active)), Int(booking::ToStored(now)), Int(current->id)});
+    return Owned(tx, caller, uuid);
+  });
+}
+
+Status Webhooks::Delete(const auth::Principal& caller, std::string_view uuid) {
+  return db_.Write([&](store::Tx& tx) -> Status {
+    auto current = Owned(tx, caller, uuid);
+    if (!current) return current.error();
+    tx.Exec("DELETE FROM webhooks WHERE id = ?", {Int(current->id)});
+    return {};
+  });
+}
+
+Result<Page<Delivery>> Webhooks::Deliveries(const auth::Principal& caller, std::string_view uuid,
+                                            const PageRequest& page) {
+  return db_.Read([&](store::Tx& tx) -> Result<Page<Delivery>> {
+    auto hook = Owned(tx, caller, uuid);
+    if (!hook) return hook.error();
+    const std::int64_t before = page.after ? page.after->id : std::numeric_limits<std::int64_t>::max();
+    std::vector<Delivery> rows;
+    for (const auto& r : tx.Query("SELECT " + std::string(kDeliveryColumns) +
+                                      " FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
+                                      "WHERE d.webhook_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?",
+                                  {Int(hook->id), Int(before), Int(static_cast<std::int64_t>(page.limit) + 1)})) {
+      rows.push_back(DeliveryOf(r));
+    }
+    return TakePage(std::move(rows), page, [](const Delivery& d) { return PageKey{"", d.id}; });
+  });
+}
+
+Result<Delivery> Webhooks::Redeliver(const auth::Principal& caller, std::string_view uuid,
+                                     std::string_view delivery_uuid, Instant now) {
+  return db_.Write([&](store::Tx& tx) -> Result<Delivery> {
+    auto hook = Owned(tx, caller, uuid);
+    if (!hook) return hook.error();
+    const std::int64_t changed = tx.Exec(
+        "UPDATE notification_deliveries SET state = 'pending', next_attempt_at = ?, retry_from = ?, claimed_by = NULL, "
+        "claimed_until = NULL, updated_at = ? WHERE uuid = ? AND webhook_id = ?",
+        {Int(NowMs()), Int(booking::ToStored(now)), Int(booking::ToStored(now)), Text(std::string(delivery_uuid)),
+         Int(hook->id)});
+    if (changed == 0) return NotFound("Delivery not found.");
+    auto row = tx.QueryOne("SELECT " + std::string(kDeliveryColumns) +
+                               " FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
+                               "WHERE d.uuid = ?",
+                           {Text(std::string(delivery_uuid))});
+    return DeliveryOf(*row);
+  });
+}
+
+// ---- Dispatcher -------------------------------------------------------------------------
+
+Dispatcher::Dispatcher(store::Database& db, DispatcherOptions options) : db_(db), options_(options) {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  instance_ = std::string(host) + ":" + std::to_string(getpid()) + ":" + auth::NewUuid().substr(0, 8);
+}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+void Dispatcher::Start() {
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Dispatcher::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Dispatcher::Loop() {
+  for (;;) {
+    int sent = 0;
+    try {
+      sent = RunOnce();
+    } catch (const std::exception& e) {
+      spdlog::warn("notifications: dispatcher round failed: {}", e.what());
+    }
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    // A full batch: more may be due at once.
+    if (sent >= options_.batch) continue;
+    wake_.wait_for(lock, options_.poll, [this] { return stopping_.load(); });
+    if (stopping_) return;
+  }
+}
+
+int Dispatcher::RunOnce() {
+  const std::int64_t now = NowMs();
+  std::vector<std::int64_t> claimed = db_.Write([&](store::Tx& tx) {
+    const std::string lock = tx.dialect() == store::Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+    std::vector<std::int64_t> ids;
+    for (const auto& r : tx.Query(
+             "UPDATE notification_deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM "
+             "notification_deliveries WHERE state = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR "
+             "claimed_until < ?) ORDER BY next_attempt_at, id LIMIT ?" + lock + ") RETURNING id",
+             {Text(instance_), Int(now + options_.claim.count()), Int(now), Int(now), Int(options_.batch)})) {
+      ids.push_back(r.Int(0));
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  });
+  for (std::int64_t id : claimed) {
+    if (stopping_) {
+      // Hand the rest back for the next start (or another instance).
+      db_.Write([&](store::Tx& tx) {
+        tx.Exec("UPDATE notification_deliveries SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "
+                "claimed_by = ?",
+                {Int(id), Text(instance_)});
+      });
+      continue;
+    }
+    Send(id);
+  }
+  return static_cast<int>(claimed.size());
+}
+
+Outcome Dispatcher::Mail(const std::string& to, const std::string& message) {
+  Outcome out;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) {
+    out.error = "libcurl could not create a handle";
+    return out;
+  }
+  curl_slist* rcpt = curl_slist_append(nullptr, ("<" + to + ">").c_str());
+  Upload upload{&message};
+  char error[CURL_ERROR_SIZE] = {};
+  const std::string from = "<" + options_.smtp_from + ">";
+  curl_easy_setopt(curl, CURLOPT_URL, options_.smtp_url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));  // STARTTLS when offered
+  if (!options_.smtp_user.empty()) {
+    curl_easy_setopt(curl, CURLOPT_USERNAME, options_.smtp_user.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, options_.smtp_password.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
+  curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, AbortWhenStopping);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &stopping_);
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(rcpt);
+  curl_easy_cleanup(curl);
+  out.aborted = code == CURLE_ABORTED_BY_CALLBACK;
+  if (code == CURLE_OK) {
+    out.status = 250;  // the server accepted the message
+  } else {
+    out.error = error[0] != '\0' ? std::string(error) : std::string(curl_easy_strerror(code));
+    if (status > 0) out.error += " (SMTP " + std::to_string(status) + ")";
+  }
+  return out;
+}
+
+void Dispatcher::Send(std::int64_t delivery_id) {
+  struct Target {
+    std::string delivery_uuid, event_uuid, type, payload, url, secret;
+    bool active = false;
+    std::int64_t attempts = 0, retry_from = 0;
+    std::optional<std::string> email;
+  };
+  auto target = db_.Read([&](store::Tx& tx) -> std::optional<Target> {
+    auto r = tx.QueryOne(
+        "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from, d.email "
+        "FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
+        "LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
+        {Int(delivery_id), Text(instance_)});
+    if (!r) return std::nullopt;
+    Target t;
+    t.delivery_uuid = r->Text(0);
+    t.event_uuid = r->Text(1);
+    t.type = r->Text(2);
+    t.payload = r->Text(3);
+    t.email = r->OptionalText(9);
+    if (!t.email) {
+      if (r->IsNull(4)) return std::nullopt;
+      t.url = r->Text(4);
+      t.secret = r->Text(5);
+      t.active = r->Bool(6);
+    } else {
+      t.active = true;
+    }
+    t.attempts = r->Int(7);
+    t.retry_from = r->Int(8);
+    return t;
+  });
+  if (!target) return;
+  const std::int64_t started = NowMs();
+  Outcome outcome;
+  if (target->email && options_.smtp_url.empty()) {
+    outcome.error = "email is off (no --smtp-url)";
+    target->active = false;  // no retry
+  } else if (target->email) {
+    outcome = Mail(*target->email, EmailMessage(options_.smtp_from, *target->email, target->payload));
+    if (outcome.aborted) {
+      db_.Write([&](store::Tx& tx) {
+        tx.Exec("UPDATE notification_deliveries SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "
+                "claimed_by = ?",
+                {Int(delivery_id), Text(instance_)});
+      });
+      return;
+    }
+  } else if (!target->active) {
+    outcome.error = "the webhook is inactive";
+  } else {
+    const std::int64_t t = started / 1000;
+    outcome = Post(target->url,
+                   {"Content-Type: application/json", "User-Agent: Kairos-Webhooks/1",
+                    "Kairos-Event-Id: " + target->event_uuid, "Kairos-Event-Type: " + target->type,
+                    "Kairos-Delivery-Id: " + target->delivery_uuid,
+                    "Kairos-Signature: " + SignatureHeader(target->secret, t, target->payload), "Expect:"},
+                   target->payload, options_.timeout, options_.allow_private, stopping_);
+    if (outcome.aborted) {
+      // Stopping: hand the delivery back untouched for the next start (or another instance).
+      db_.Write([&](store::Tx& tx) {
+        tx.Exec("UPDATE notification_deliveries SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "
+                "claimed_by = ?",
+                {Int(delivery_id), Text(instance_)});
+      });
+      return;
+    }
+    if (!outcome.ok() && outcome.error.empty() && outcome.status) {
+      outcome.error = "the receiver answered " + std::to_string(*outcome.status);
+    }
+  }
+  const std::int64_t finished = NowMs();
+  const std::int64_t attempts = target->attempts + 1;
+  std::string state = "pending";
+  std::int64_t next = 0;
+  if (outcome.ok()) {
+    state = "sent";
+  } else if (!target->active || finished / 1000 - target->retry_from >= options_.give_up.count()) {
+    state = "failed";
+  } else {
+    std::int64_t delay = options_.retry_base.count();
+    for (std::int64_t i = 1; i < attempts && delay < options_.retry_cap.count(); ++i) delay *= 2;
+    next = finished + std::min<std::int64_t>(delay, options_.retry_cap.count());
+  }
+  db_.Write([&](store::Tx& tx) {
+    tx.Exec("INSERT INTO notification_attempts (delivery_id, instance, at_ms, status, error, duration_ms) VALUES "
+            "(?, ?, ?, ?, ?, ?)",
+            {Int(delivery_id), Text(instance_), Int(started), outcome.status ? Int(*outcome.status) : Null(),
+             outcome.ok() ? Null() : Text(outcome.error), Int(finished - started)});
+    tx.Exec("UPDATE notification_deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?, "
+            "last_status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? "
+            "WHERE id = ? AND claimed_by = ?",
+            {Text(state), Int(attempts), Int(state == "pending" ? next : finished), Int(started),
+             outcome.status ? Int(*outcome.status) : Null(), outcome.ok() ? Null() : Text(outcome.error),
+             Int(finished / 1000), Int(delivery_id), Text(instance_)});
+  });
+  if (outcome.ok()) {
+    spdlog::debug("notifications: delivered {} ({})", target->event_uuid, target->type);
+  } else {
+    spdlog::info("notifications: delivery {} attempt {} failed ({}); {}", target->delivery_uuid, attempts,
+                 outcome.error, state == "failed" ? "giving up" : "will retry");
+  }
+}
+
+}  // namespace kairos::service
