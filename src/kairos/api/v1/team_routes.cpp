@@ -139,6 +139,7 @@ json RoundRobinJson(const service::RoundRobinView& v) {
 }
 
 void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
+  FaceRoutes routes(router);
   const std::map<std::string, std::string> id_param = {{"id", "The team's id."}};
   const std::map<std::string, std::string> member_params = {{"id", "The team's id."},
                                                             {"account_id", "The member's account id."}};
@@ -156,7 +157,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   create.doc.request_body = name_body;
   create.doc.request_body_name = "TeamWrite";
   create.doc.responses = WithProblems({Success(201, "The team.", TeamSchema(), "Team")}, {400, 401});
-  router.Add(std::move(create));
+  routes.Add(std::move(create));
 
   http::Route list{Method::kGet, "/v1/teams", Access::kAuthenticated, kStyle, kTag,
                    "The teams the caller belongs to or is invited to, oldest first.", PageParams(),
@@ -171,7 +172,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   DocumentPageParams(list.doc);
   list.doc.responses =
       WithProblems({Success(200, "A page of teams.", schema::PageOf(TeamSchema(), "teams"), "TeamPage")}, {400, 401});
-  router.Add(std::move(list));
+  routes.Add(std::move(list));
 
   http::Route get{Method::kGet, "/v1/teams/{id:uuid}", Access::kAuthenticated, kStyle, kTag,
                   "One team, with the caller's role in it.", {}, [&teams](Request& req) -> Response {
@@ -182,7 +183,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   get.doc.operation_id = "getTeam";
   get.doc.path_params = id_param;
   get.doc.responses = WithProblems({Success(200, "The team.", TeamSchema(), "Team")}, {401, 404});
-  router.Add(std::move(get));
+  routes.Add(std::move(get));
 
   http::Route rename{Method::kPatch, "/v1/teams/{id:uuid}", Access::kAuthenticated, kStyle, kTag,
                      "Rename a team (owners and admins).", {}, [&teams](Request& req) -> Response {
@@ -197,7 +198,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   rename.doc.request_body = name_body;
   rename.doc.request_body_name = "TeamWrite";
   rename.doc.responses = WithProblems({Success(200, "The team.", TeamSchema(), "Team")}, {400, 401, 403, 404});
-  router.Add(std::move(rename));
+  routes.Add(std::move(rename));
 
   http::Route remove{Method::kDelete, "/v1/teams/{id:uuid}", Access::kAuthenticated, kStyle, kTag,
                      "Delete a team (owners), once it has no event types.", {}, [&teams](Request& req) -> Response {
@@ -208,7 +209,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   remove.doc.operation_id = "deleteTeam";
   remove.doc.path_params = id_param;
   remove.doc.responses = WithProblems({Success(204, "Deleted.")}, {401, 403, 404, 409});
-  router.Add(std::move(remove));
+  routes.Add(std::move(remove));
 
   http::Route members{Method::kGet, "/v1/teams/{id:uuid}/members", Access::kAuthenticated, kStyle, kTag,
                       "The team's members, invited ones included, in the order they were invited.", PageParams(),
@@ -225,7 +226,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   members.doc.responses = WithProblems(
       {Success(200, "A page of members.", schema::PageOf(TeamMemberSchema(), "team members"), "TeamMemberPage")},
       {400, 401, 404});
-  router.Add(std::move(members));
+  routes.Add(std::move(members));
 
   http::Route invite{Method::kPost, "/v1/teams/{id:uuid}/members", Access::kAuthenticated, kStyle, kTag,
                      "Invite an account (owners and admins; only owners invite owners).", {},
@@ -244,7 +245,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   invite.doc.request_body_name = "TeamInvitation";
   invite.doc.responses =
       WithProblems({Success(201, "The invited member.", TeamMemberSchema(), "TeamMember")}, {400, 401, 403, 404, 409});
-  router.Add(std::move(invite));
+  routes.Add(std::move(invite));
 
   http::Route accept{Method::kPost, "/v1/teams/{id:uuid}/accept", Access::kAuthenticated, kStyle, kTag,
                      "Accept the caller's invitation to the team.", {}, [&teams](Request& req) -> Response {
@@ -258,7 +259,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   accept.doc.path_params = id_param;
   accept.doc.responses =
       WithProblems({Success(200, "The caller's membership.", TeamMemberSchema(), "TeamMember")}, {401, 404, 409});
-  router.Add(std::move(accept));
+  routes.Add(std::move(accept));
 
   http::Route change{Method::kPatch, "/v1/teams/{id:uuid}/members/{account_id:uuid}", Access::kAuthenticated, kStyle,
                      kTag, "Change a member's role (owners and admins; only owners touch the owner role).", {},
@@ -276,7 +277,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   change.doc.request_body_name = "TeamMemberUpdate";
   change.doc.responses =
       WithProblems({Success(200, "The member.", TeamMemberSchema(), "TeamMember")}, {400, 401, 403, 404, 409});
-  router.Add(std::move(change));
+  routes.Add(std::move(change));
 
   http::Route leave{Method::kDelete, "/v1/teams/{id:uuid}/members/{account_id:uuid}", Access::kAuthenticated, kStyle,
                     kTag, "Remove a member (owners and admins), or leave (the member itself).", {},
@@ -290,7 +291,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   leave.doc.description = "The member stops hosting the team's event types.";
   leave.doc.path_params = member_params;
   leave.doc.responses = WithProblems({Success(204, "Removed.")}, {401, 403, 404, 409});
-  router.Add(std::move(leave));
+  routes.Add(std::move(leave));
 
   http::Route standing{Method::kGet, "/v1/event-types/{id:uuid}/round-robin", Access::kAuthenticated, kStyle, kTag,
                        "A round-robin event type's hosts under the fairness rule, and who is next (owner).", {},
@@ -306,7 +307,7 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
   standing.doc.path_params = {{"id", "The event type's id."}};
   standing.doc.responses =
       WithProblems({Success(200, "The standing.", RoundRobinSchema(), "RoundRobinStanding")}, {401, 404, 409});
-  router.Add(std::move(standing));
+  routes.Add(std::move(standing));
 }
 
 }  // namespace kairos::api::v1
