@@ -160,8 +160,23 @@ std::optional<json> BookingEventData(store::Tx& tx, std::int64_t booking_id) {
   return loaded->data;
 }
 
+// Whether anyone would receive an event of `type` about the booking: an active webhook of
+// its calendar's owner asking for it, or an email (when the server sends email). An event
+// nobody receives is not stored, so a booking on a server without subscribers writes
+// nothing more than the booking.
+static bool Wanted(store::Tx& tx, std::string_view type, std::int64_t booking_id) {
+  if (email_on.load() && Emailed(type)) return true;
+  return tx.QueryOne(
+             "SELECT 1 FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN webhooks w ON "
+             "w.owner_account_id = c.owner_account_id WHERE b.id = ? AND w.active = 1 AND "
+             "(',' || w.events || ',') LIKE ? LIMIT 1",
+             {Int(booking_id), Text("%," + std::string(type) + ",%")})
+      .has_value();
+}
+
 std::optional<std::string> RecordEvent(store::Tx& tx, std::string_view type, std::int64_t booking_id, Instant now,
                                        const json& extra) {
+  if (!Wanted(tx, type, booking_id)) return std::nullopt;
   auto loaded = Load(tx, booking_id);
   if (!loaded) return std::nullopt;
   json data = loaded->data;
