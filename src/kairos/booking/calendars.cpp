@@ -106,7 +106,9 @@ Result<Calendar> FindCalendarByUuid(store::Tx& tx, std::string_view uuid) {
   return FindWhere(tx, "uuid = ?", Text(std::string(uuid)));
 }
 
-std::vector<Calendar> FindCalendars(store::Tx& tx, std::vector<std::int64_t> ids) {
+// The calendars matching `where` (which ends in "IN") over distinct `ids`, in one query,
+// ordered by id.
+static std::vector<Calendar> FindIn(store::Tx& tx, std::string_view where, std::vector<std::int64_t> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::vector<Calendar> out;
@@ -117,12 +119,20 @@ std::vector<Calendar> FindCalendars(store::Tx& tx, std::vector<std::int64_t> ids
     marks += marks.empty() ? "?" : ", ?";
     params.push_back(Int(id));
   }
-  for (const auto& row : tx.Query("SELECT " + std::string(kCalendarColumns) + " FROM calendars WHERE id IN (" +
-                                      marks + ") ORDER BY id",
+  for (const auto& row : tx.Query("SELECT " + std::string(kCalendarColumns) + " FROM calendars WHERE " +
+                                      std::string(where) + " (" + marks + ") ORDER BY id",
                                   params)) {
     out.push_back(CalendarFromRow(row));
   }
   return out;
+}
+
+std::vector<Calendar> FindCalendars(store::Tx& tx, std::vector<std::int64_t> ids) {
+  return FindIn(tx, "id IN", std::move(ids));
+}
+
+std::vector<Calendar> FindPersonalCalendars(store::Tx& tx, std::vector<std::int64_t> account_ids) {
+  return FindIn(tx, "kind = 'personal' AND owner_account_id IN", std::move(account_ids));
 }
 
 std::optional<Calendar> FindPersonalCalendar(store::Tx& tx, std::int64_t account_id) {

@@ -69,6 +69,9 @@ Result<Calendar> FindCalendarByUuid(store::Tx& tx, std::string_view uuid);
 // The calendars with these ids that exist, in one query, ordered by id.
 std::vector<Calendar> FindCalendars(store::Tx& tx, std::vector<std::int64_t> ids);
 
+// The personal calendars of these accounts that have one, in one query, ordered by id.
+std::vector<Calendar> FindPersonalCalendars(store::Tx& tx, std::vector<std::int64_t> account_ids);
+
 // The account's personal calendar, if it has one yet.
 std::optional<Calendar> FindPersonalCalendar(store::Tx& tx, std::int64_t account_id);
 

@@ -8,10 +8,12 @@
 namespace kairos::booking {
 namespace {
 
-constexpr std::array<std::string_view, 6> kFaces = {"slot", "coach", "meeting", "business", "consultant", "other"};
-constexpr std::array<Reason, 8> kReasons = {Reason::kInvalid,  Reason::kOutsideHours, Reason::kBlocked,
-                                            Reason::kTaken,    Reason::kFull,         Reason::kTooSoon,
-                                            Reason::kTooFar,   Reason::kLimitReached};
+constexpr std::array<std::string_view, 7> kFaces = {"slot",       "coach", "meeting", "business",
+                                                    "consultant", "v1",    "other"};
+constexpr std::array<Reason, 10> kReasons = {Reason::kInvalid, Reason::kOutsideHours, Reason::kBlocked,
+                                             Reason::kTaken,   Reason::kFull,         Reason::kTooSoon,
+                                             Reason::kTooFar,  Reason::kLimitReached, Reason::kHeld,
+                                             Reason::kBuffer};
 constexpr std::size_t kOther = kFaces.size() - 1;
 
 struct FaceCounts {
@@ -56,6 +58,8 @@ std::string_view ReasonLabel(Reason reason) {
     case Reason::kTooSoon: return "too_soon";
     case Reason::kTooFar: return "too_far";
     case Reason::kLimitReached: return "limit_reached";
+    case Reason::kHeld: return "held";
+    case Reason::kBuffer: return "buffer";
   }
   return "unknown";
 }

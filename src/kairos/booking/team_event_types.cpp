@@ -269,21 +269,7 @@ TeamContext LoadTeamContext(store::Tx& tx, EventTypeContext base, bool create_ca
   std::unordered_map<std::int64_t, std::int64_t> oldest_schedule;
   if (!accounts.empty()) {
     const std::string in = "(" + Marks(accounts.size()) + ")";
-    for (const auto& r : tx.Query("SELECT id, uuid, owner_account_id, kind, name, description, timezone, capacity "
-                                  "FROM calendars WHERE kind = 'personal' AND owner_account_id IN " + in,
-                                  Ints(accounts))) {
-      Calendar c;
-      c.id = r.Int(0);
-      c.uuid = r.Text(1);
-      c.owner_account_id = r.Int(2);
-      c.kind = r.Text(3);
-      c.name = r.Text(4);
-      c.description = r.Text(5);
-      c.timezone = r.Text(6);
-      c.capacity = static_cast<int>(r.Int(7));
-      c.zone = ZoneOrUtc(c.timezone);
-      calendars.emplace(c.owner_account_id, std::move(c));
-    }
+    for (Calendar& c : FindPersonalCalendars(tx, accounts)) calendars.emplace(c.owner_account_id, std::move(c));
     for (const auto& r : tx.Query("SELECT id, timezone FROM accounts WHERE id IN " + in, Ints(accounts))) {
       zones.emplace(r.Int(0), r.Text(1));
     }

@@ -380,13 +380,10 @@ void RegisterEventTypeRoutes(http::Router& router, service::EventTypes& event_ty
   routes.Add(std::move(create));
 
   http::Route list{Method::kGet, "/v1/event-types", Access::kAuthenticated, kStyle, kTag,
-                   "The caller's event types, oldest first.", PageParams(), [&event_types](Request& req) -> Response {
-                     auto p = ReadPage(req);
-                     if (!p) return Fail(p.error());
-                     auto found = event_types.List(Caller(req), *p);
-                     if (!found) return Fail(found.error());
-                     return Ok(PageJson(*found, EventTypeJson));
-                   }};
+                   "The caller's event types, oldest first.", PageParams(),
+                     PageHandler([&event_types](Request& req, const service::PageRequest& page) {
+                       return event_types.List(Caller(req), page);
+                     }, EventTypeJson)};
   list.doc.operation_id = "listEventTypes";
   DocumentPageParams(list.doc);
   list.doc.responses = WithProblems({page()}, {400, 401});
@@ -429,13 +426,9 @@ void RegisterEventTypeRoutes(http::Router& router, service::EventTypes& event_ty
 
   http::Route by_user{Method::kGet, "/v1/users/{username}/event-types", Access::kPublic, kStyle, kTag,
                       "A user's public event types, oldest first.", PageParams(),
-                      [&event_types](Request& req) -> Response {
-                        auto p = ReadPage(req);
-                        if (!p) return Fail(p.error());
-                        auto found = event_types.ListPublic(req.Param("username"), *p);
-                        if (!found) return Fail(found.error());
-                        return Ok(PageJson(*found, EventTypeJson));
-                      }};
+                      PageHandler([&event_types](Request& req, const service::PageRequest& page) {
+                        return event_types.ListPublic(req.Param("username"), page);
+                      }, EventTypeJson)};
   by_user.doc.operation_id = "listPublicEventTypes";
   by_user.doc.path_params = {{"username", "The owner's username (case-insensitive)."}};
   DocumentPageParams(by_user.doc);

@@ -91,6 +91,19 @@ json PageJson(const service::Page<T>& page, ToJson to_json) {
   for (const auto& item : page.items) data.push_back(to_json(item));
   return {{"data", std::move(data)}, {"next_cursor", page.next ? json(EncodeCursor(*page.next)) : json(nullptr)}};
 }
+// The handler of a paginated list: reads ?limit= and ?cursor=, asks `fetch(request, page)`
+// for a Result<service::Page<T>>, and answers it as PageJson with `to_json`; a bad page or
+// a refused fetch is answered as a problem.
+template <class Fetch, class ToJson>
+http::Handler PageHandler(Fetch fetch, ToJson to_json) {
+  return [fetch = std::move(fetch), to_json = std::move(to_json)](http::Request& request) -> http::Response {
+    auto page = ReadPage(request);
+    if (!page) return Fail(page.error());
+    auto found = fetch(request, *page);
+    if (!found) return Fail(found.error());
+    return Ok(PageJson(*found, to_json));
+  };
+}
 // The query parameters a paginated route documents (for Route::query) and their schemas
 // (for RouteDoc::query_schemas).
 std::vector<http::QueryParam> PageParams();

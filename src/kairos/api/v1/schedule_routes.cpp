@@ -206,13 +206,10 @@ void RegisterScheduleRoutes(http::Router& router, service::Schedules& schedules)
   routes.Add(std::move(create));
 
   http::Route list{Method::kGet, "/v1/schedules", Access::kAuthenticated, kStyle, kTag,
-                   "The caller's schedules, oldest first.", PageParams(), [&schedules](Request& req) -> Response {
-                     auto page = ReadPage(req);
-                     if (!page) return Fail(page.error());
-                     auto p = schedules.List(Caller(req), *page);
-                     if (!p) return Fail(p.error());
-                     return Ok(PageJson(*p, ScheduleJson));
-                   }};
+                   "The caller's schedules, oldest first.", PageParams(),
+                     PageHandler([&schedules](Request& req, const service::PageRequest& page) {
+                       return schedules.List(Caller(req), page);
+                     }, ScheduleJson)};
   list.doc.operation_id = "listSchedules";
   DocumentPageParams(list.doc);
   list.doc.responses =

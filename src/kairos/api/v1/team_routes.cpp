@@ -161,13 +161,9 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
 
   http::Route list{Method::kGet, "/v1/teams", Access::kAuthenticated, kStyle, kTag,
                    "The teams the caller belongs to or is invited to, oldest first.", PageParams(),
-                   [&teams](Request& req) -> Response {
-                     auto page = ReadPage(req);
-                     if (!page) return Fail(page.error());
-                     auto p = teams.List(Caller(req), *page);
-                     if (!p) return Fail(p.error());
-                     return Ok(PageJson(*p, TeamJson));
-                   }};
+                   PageHandler([&teams](Request& req, const service::PageRequest& page) {
+                     return teams.List(Caller(req), page);
+                   }, TeamJson)};
   list.doc.operation_id = "listTeams";
   DocumentPageParams(list.doc);
   list.doc.responses =
@@ -213,13 +209,9 @@ void RegisterTeamRoutes(http::Router& router, service::Teams& teams) {
 
   http::Route members{Method::kGet, "/v1/teams/{id:uuid}/members", Access::kAuthenticated, kStyle, kTag,
                       "The team's members, invited ones included, in the order they were invited.", PageParams(),
-                      [&teams](Request& req) -> Response {
-                        auto page = ReadPage(req);
-                        if (!page) return Fail(page.error());
-                        auto p = teams.Members(Caller(req), NormalizedUuid(req.Param("id")), *page);
-                        if (!p) return Fail(p.error());
-                        return Ok(PageJson(*p, TeamMemberJson));
-                      }};
+                      PageHandler([&teams](Request& req, const service::PageRequest& page) {
+                        return teams.Members(Caller(req), NormalizedUuid(req.Param("id")), page);
+                      }, TeamMemberJson)};
   members.doc.operation_id = "listTeamMembers";
   members.doc.path_params = id_param;
   DocumentPageParams(members.doc);

@@ -146,13 +146,10 @@ void RegisterWebhookRoutes(http::Router& router, service::Webhooks& webhooks) {
   routes.Add(std::move(create));
 
   http::Route list{Method::kGet, "/v1/webhooks", Access::kAuthenticated, kStyle, kTag,
-                   "The caller's webhooks, oldest first.", PageParams(), [&webhooks](Request& req) -> Response {
-                     auto page = ReadPage(req);
-                     if (!page) return Fail(page.error());
-                     auto p = webhooks.List(Caller(req), *page);
-                     if (!p) return Fail(p.error());
-                     return Ok(PageJson(*p, WebhookJson));
-                   }};
+                   "The caller's webhooks, oldest first.", PageParams(),
+                     PageHandler([&webhooks](Request& req, const service::PageRequest& page) {
+                       return webhooks.List(Caller(req), page);
+                     }, WebhookJson)};
   list.doc.operation_id = "listWebhooks";
   DocumentPageParams(list.doc);
   list.doc.responses =
@@ -200,13 +197,9 @@ void RegisterWebhookRoutes(http::Router& router, service::Webhooks& webhooks) {
 
   http::Route deliveries{Method::kGet, "/v1/webhooks/{id:uuid}/deliveries", Access::kAuthenticated, kStyle, kTag,
                          "The webhook's deliveries, newest first.", PageParams(),
-                         [&webhooks](Request& req) -> Response {
-                           auto page = ReadPage(req);
-                           if (!page) return Fail(page.error());
-                           auto p = webhooks.Deliveries(Caller(req), NormalizedUuid(req.Param("id")), *page);
-                           if (!p) return Fail(p.error());
-                           return Ok(PageJson(*p, DeliveryJson));
-                         }};
+                         PageHandler([&webhooks](Request& req, const service::PageRequest& page) {
+                           return webhooks.Deliveries(Caller(req), NormalizedUuid(req.Param("id")), page);
+                         }, DeliveryJson)};
   deliveries.doc.operation_id = "listWebhookDeliveries";
   deliveries.doc.path_params = id_param;
   DocumentPageParams(deliveries.doc);
