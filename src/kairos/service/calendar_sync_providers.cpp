@@ -8,6 +8,7 @@
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/core/text.hpp"
+#include "kairos/service/calendar_sync_ical.hpp"
 
 namespace kairos::service {
 namespace {
@@ -264,6 +265,24 @@ OutgoingRequest CaldavPutRequest(std::string_view resource_url, std::string_view
   r.url = std::string(resource_url);
   r.headers = {{"Content-Type", "text/calendar; charset=utf-8"}};
   r.body = std::move(ics);
+  r.username = std::string(user);
+  r.password = std::string(password);
+  return r;
+}
+
+OutgoingRequest CaldavBusyQueryRequest(std::string_view collection_url, std::string_view user,
+                                       std::string_view password, Interval range) {
+  OutgoingRequest r;
+  r.method = "REPORT";
+  r.url = std::string(collection_url);
+  r.headers = {{"Depth", "1"}, {"Content-Type", "application/xml; charset=utf-8"}};
+  r.body =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+      "<c:calendar-query xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
+      "<d:prop><d:getetag/><c:calendar-data/></d:prop>"
+      "<c:filter><c:comp-filter name=\"VCALENDAR\"><c:comp-filter name=\"VEVENT\">"
+      "<c:time-range start=\"" + IcalUtc(range.start) + "\" end=\"" + IcalUtc(range.end) + "\"/>"
+      "</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>";
   r.username = std::string(user);
   r.password = std::string(password);
   return r;

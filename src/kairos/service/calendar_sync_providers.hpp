@@ -101,6 +101,12 @@ OutgoingRequest CaldavPutRequest(std::string_view resource_url, std::string_view
 // The resource URL of a UID inside a collection URL.
 std::string CaldavResourceUrl(std::string_view collection_url, std::string_view uid);
 
+// A calendar-query REPORT (RFC 4791 §7.8, Depth: 1) for the VEVENTs of the collection
+// that overlap `range`, each answered with its whole calendar-data: recurring events come
+// back as their master and overrides, unexpanded, and ReadIcalBusyTime expands them.
+OutgoingRequest CaldavBusyQueryRequest(std::string_view collection_url, std::string_view user,
+                                       std::string_view password, Interval range);
+
 // An error for a peer's unexpected status: 401/403 as "credentials refused" (the caller
 // should reconnect), others as kBadGateway with the status.
 Error PeerError(CalendarProvider p, int status);
