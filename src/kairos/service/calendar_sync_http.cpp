@@ -1,18 +1,57 @@
 #include "kairos/service/calendar_sync_http.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <mutex>
 #include <stdexcept>
 
 #include "kairos/core/text.hpp"
+#include "kairos/service/notifications.hpp"
 
 namespace kairos::service {
 namespace {
 
+// The body read so far, and how much of it may be kept.
+struct Sink {
+  std::string* body;
+  std::size_t max_bytes;  // 0: no limit
+  bool overflowed = false;
+};
+
 std::size_t Append(char* data, std::size_t size, std::size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
+  auto* sink = static_cast<Sink*>(out);
+  if (sink->max_bytes != 0 && sink->body->size() + size * count > sink->max_bytes) {
+    sink->overflowed = true;
+    return 0;  // curl stops with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, size * count);
   return size * count;
+}
+
+// Whether `public_only` turned a connection away.
+struct SocketGate {
+  bool public_only = false;
+  bool refused = false;
+};
+
+curl_socket_t OpenSocket(void* gate_ptr, curlsocktype, curl_sockaddr* address) {
+  auto* gate = static_cast<SocketGate*>(gate_ptr);
+  if (gate->public_only) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const sockaddr* sa = &address->addr;
+    bool known = (sa->sa_family == AF_INET &&
+                  inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, text, sizeof text)) ||
+                 (sa->sa_family == AF_INET6 &&
+                  inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, text, sizeof text));
+    if (!known || IsPrivateAddress(text)) {
+      gate->refused = true;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype, address->protocol);
 }
 
 class CurlFetcher : public HttpFetcher {
@@ -45,13 +84,25 @@ class CurlFetcher : public HttpFetcher {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_.count()));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for timeouts
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    Sink sink{&response.body, request.max_body_bytes};
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    SocketGate gate{request.public_only};
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &gate);
     CURLcode code = curl_easy_perform(curl);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
+    if (gate.refused) {
+      return Error{ErrorCode::kBadGateway,
+                   peer + " is at a loopback, private or link-local address, which is not allowed", {}};
+    }
+    if (sink.overflowed) {
+      return Error{ErrorCode::kPayloadTooLarge,
+                   peer + " answered more than " + std::to_string(request.max_body_bytes) + " bytes", {}};
+    }
     if (code == CURLE_OPERATION_TIMEDOUT) {
       return Error{ErrorCode::kBadGateway, peer + " did not answer in time", {}};
     }

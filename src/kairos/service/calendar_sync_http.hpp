@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,6 +21,11 @@ struct OutgoingRequest {
   // HTTP Basic credentials (CalDAV); sent only when username is set.
   std::string username;
   std::string password;
+  // Refuse to connect to a loopback, private or link-local address (checked on each
+  // address the host resolves to, at connect time). Default: any address.
+  bool public_only = false;
+  // A larger response body is kPayloadTooLarge naming the peer. Default: 0, no limit.
+  std::size_t max_body_bytes = 0;
 };
 
 struct OutgoingResponse {
