@@ -145,10 +145,13 @@ async function showHours() {
     const on = h('input', { type: 'checkbox', id: `on-${day}`, checked: spans.length > 0 });
     const start = h('input', { type: 'time', id: `start-${day}`, value: spans[0] ? spans[0].start : '09:00' });
     const end = h('input', { type: 'time', id: `end-${day}`, value: spans[0] ? (spans[0].end === '24:00' ? '23:59' : spans[0].end) : '17:00' });
-    return { day, on, start, end, el: h('div', { class: 'hours-row' },
+    // Stretches after the first (set through the API) are kept as they are.
+    const more = spans.slice(1);
+    return { day, on, start, end, more, el: h('div', { class: 'hours-row' },
       h('div', { class: 'field inline' }, on, h('label', { for: on.id }, DAY_NAMES[day])),
       h('div', { class: 'field' }, h('label', { for: start.id }, h('span', { class: 'visually-hidden' }, `${DAY_NAMES[day]} `), 'from'), start),
-      h('div', { class: 'field' }, h('label', { for: end.id }, h('span', { class: 'visually-hidden' }, `${DAY_NAMES[day]} `), 'until'), end)) };
+      h('div', { class: 'field' }, h('label', { for: end.id }, h('span', { class: 'visually-hidden' }, `${DAY_NAMES[day]} `), 'until'), end),
+      more.length ? h('p', { class: 'hint' }, `Also ${more.map((w) => `${w.start}–${w.end}`).join(', ')} (kept)`) : null) };
   });
   const overrides = s.overrides.slice();
   const list = h('ul', { class: 'overrides' });
@@ -186,7 +189,8 @@ async function showHours() {
     h('div', { class: 'actions' }, save));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const weekly = rows.filter((r) => r.on.checked).map((r) => ({ day: r.day, start: r.start.value, end: r.end.value === '23:59' ? '24:00' : r.end.value }));
+    const weekly = rows.filter((r) => r.on.checked).flatMap((r) => [
+      { day: r.day, start: r.start.value, end: r.end.value === '23:59' ? '24:00' : r.end.value }, ...r.more]);
     save.disabled = true;
     const res = await api('PATCH', `/v1/schedules/${s.id}`, { time_zone: tz, weekly, overrides });
     save.disabled = false;
