@@ -110,7 +110,42 @@ async function showBookings() {
     h('h2', { tabindex: '-1' }, 'Bookings'),
     h('p', { class: 'muted' }, `Times in ${zone.replaceAll('_', ' ')}.`),
     h('h3', {}, 'Upcoming'), table(up.body.data, 'Upcoming bookings'),
-    h('h3', {}, 'Past'), table(past.ok ? past.body.data.slice().reverse() : [], 'Past bookings'));
+    h('h3', {}, 'Past'), table(past.ok ? past.body.data.slice().reverse() : [], 'Past bookings'),
+    data.role === 'coach' ? await coachSessions() : null);
+}
+
+// A coach's sessions booked through the coach bookings API (/booking, face 001).
+async function coachSessions() {
+  const res = await api('GET', `/booking/coach/${data.uuid}?limit=100`);
+  const section = h('section', { 'aria-labelledby': 'sessions-heading' }, h('h3', { id: 'sessions-heading' }, 'Coaching sessions'));
+  if (!res.ok) { section.append(h('p', { class: 'muted' }, problemText(res))); return section; }
+  const rows = res.body.bookings;
+  if (!rows.length) { section.append(h('p', { class: 'muted' }, 'None.')); return section; }
+  const row = (s) => {
+    const end = new Date(Date.parse(s.session_datetime) + s.duration_minutes * 60000).toISOString();
+    const actions = h('div', { class: 'row-actions' });
+    const live = s.status === 'pending' || s.status === 'confirmed';
+    if (s.status === 'pending') actions.append(h('button', { type: 'button', onclick: () => session(s, 'confirm') }, 'Confirm'));
+    if (live && new Date(end) > new Date()) actions.append(h('button', { type: 'button', class: 'danger', onclick: () => session(s, 'cancel') }, 'Cancel'));
+    return h('tr', { dataset: { session: s.id } },
+      h('td', { 'data-label': 'When' }, rangeOf(s.session_datetime, end, zone)),
+      h('td', { 'data-label': 'Who' }, s.client_name ? `${s.client_name} (${s.client_email})` : '—'),
+      h('td', { 'data-label': 'Status', class: 'booking-status' }, s.status), h('td', { 'data-label': 'Actions' }, actions));
+  };
+  section.append(h('div', { class: 'table-wrap' }, h('table', {},
+    h('caption', { class: 'visually-hidden' }, 'Coaching sessions'),
+    h('thead', {}, h('tr', {}, ['When', 'Who', 'Status', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rows.map(row)))));
+  return section;
+}
+
+async function session(s, what) {
+  const res = what === 'confirm'
+    ? await api('PATCH', `/booking/${s.id}/status`, { status: 'confirmed' })
+    : await api('DELETE', `/booking/${s.id}`);
+  if (!res.ok) { fail(res); return; }
+  await showBookings();
+  done(what === 'confirm' ? 'Session confirmed.' : 'Session cancelled.');
 }
 
 async function act(b, what) {
@@ -149,8 +184,8 @@ async function showHours() {
     const more = spans.slice(1);
     return { day, on, start, end, more, el: h('div', { class: 'hours-row' },
       h('div', { class: 'field inline' }, on, h('label', { for: on.id }, DAY_NAMES[day])),
-      h('div', { class: 'field' }, h('label', { for: start.id }, h('span', { class: 'visually-hidden' }, `${DAY_NAMES[day]} `), 'from'), start),
-      h('div', { class: 'field' }, h('label', { for: end.id }, h('span', { class: 'visually-hidden' }, `${DAY_NAMES[day]} `), 'until'), end),
+      h('div', { class: 'field' }, h('label', { for: start.id }, h('span', { class: 'visually-hidden' }, `${DAY_NAMES[day]} `), 'From'), start),
+      h('div', { class: 'field' }, h('label', { for: end.id }, h('span', { class: 'visually-hidden' }, `${DAY_NAMES[day]} `), 'Until'), end),
       more.length ? h('p', { class: 'hint' }, `Also ${more.map((w) => `${w.start}–${w.end}`).join(', ')} (kept)`) : null) };
   });
   const overrides = s.overrides.slice();

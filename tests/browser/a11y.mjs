@@ -1,4 +1,5 @@
-// axe-core on every page and state (no serious or critical violation) at 375 and 1280 px,
+// axe-core on every page and state (no serious or critical violation, nothing wider than
+// the screen) at 375 and 1280 px,
 // and a booking made with the keyboard alone on a 375 px wide screen.
 import { axeSource, check, dstDates, equal, newPage, run, seedHost } from './harness.mjs';
 
@@ -12,6 +13,8 @@ async function audit(page, name, problems) {
       const r = await window.axe.run(document, { resultTypes: ['violations'] });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
     });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (wide > width) problems.push(`${name} @${width}px: the page is ${wide} px wide`);
     for (const v of result) {
       if (v.impact === 'serious' || v.impact === 'critical') problems.push(`${name} @${width}px: ${v.id} (${v.impact}) at ${v.nodes.join(', ')}`);
     }

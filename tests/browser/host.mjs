@@ -2,7 +2,7 @@
 // and a date override, creates an event type that needs confirmation, confirms a pending
 // booking and cancels another; the embed snippet embeds the booking page.
 import http from 'node:http';
-import { check, dstDates, equal, newPage, run, seedHost } from './harness.mjs';
+import { account, check, dstDates, equal, newPage, run, seedHost } from './harness.mjs';
 
 run('host', async ({ server, browser, call, shoot }) => {
   const base = server.base;
@@ -78,6 +78,17 @@ run('host', async ({ server, browser, call, shoot }) => {
   const declined = (await call('GET', `/v1/bookings/${second.body.id}`, undefined, host.auth)).body;
   equal(declined.status, 'declined', 'declined in /v1');
   equal(declined.reason, 'Double booked', 'with the reason');
+
+  // A coaching session booked through face 001 is listed too, and confirmed here.
+  const client = await account(call, 'otto');
+  const coached = await call('POST', '/booking', { coach_id: host.uuid, session_datetime: `${mondayAfter}T13:00:00Z`, duration_minutes: 30 }, client.auth);
+  equal(coached.status, 201, 'face 001 books a session');
+  await page.reload();
+  const sessionRow = page.locator(`tr[data-session="${coached.body.id}"]`);
+  await sessionRow.waitFor();
+  await sessionRow.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('status').filter({ hasText: 'Session confirmed' }).waitFor();
+  equal((await call('GET', `/booking/${coached.body.id}`, undefined, host.auth)).body.status, 'confirmed', 'confirmed in face 001');
 
   // The embed snippet, on another page of this machine (same server, a plain file).
   await page.getByRole('button', { name: 'Embed', exact: true }).click();

@@ -199,7 +199,13 @@ Response HostApp(const Request& req, PageServices& sv) {
   nlohmann::json data = {{"signed_in", false}};
   if (req.principal) {
     auto account = sv.accounts.FindById(req.principal->account_id);
-    if (account.ok()) data = {{"signed_in", true}, {"username", account->username}, {"time_zone", account->timezone}};
+    if (account.ok()) {
+      data = {{"signed_in", true},
+              {"username", account->username},
+              {"uuid", account->uuid},
+              {"role", auth::RoleName(account->role)},
+              {"time_zone", account->timezone}};
+    }
   }
   s.data = data;
   s.body = "<div id=\"app\"><p class=\"muted\">Loading…</p></div>\n<noscript><p>This page needs JavaScript.</p></noscript>";
