@@ -14,6 +14,7 @@ packages=(
   wrk nginx-light curl prometheus
   postgresql radicale
   python3 python3-dateutil python3-icalendar python3-caldav python3-requests python3-aiosmtpd
+  chromium
 )
 
 # `install-deps.sh packaging` adds what `make deb` needs to check the package.

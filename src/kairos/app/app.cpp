@@ -27,6 +27,7 @@
 #include "kairos/api/v1/slot_routes.hpp"
 #include "kairos/api/v1/webhook_routes.hpp"
 #include "kairos/auth/password_hasher.hpp"
+#include "kairos/pages/page_routes.hpp"
 #include "kairos/booking/events.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
@@ -273,6 +274,8 @@ int Serve(const Config& config) {
   api::v1::RegisterHoldRoutes(router, v1_bookings, idempotency);
   api::v1::RegisterBookingRoutes(router, v1_bookings, idempotency);
   api::v1::RegisterWebhookRoutes(router, webhooks);
+  // The pages a person reads in a browser (docs/pages.md), over /v1 from the browser.
+  pages::RegisterPageRoutes(router, {accounts, event_types, v1_bookings});
 
   // The notification dispatcher: delivers the outbox the booking module writes, until the
   // server stops (SIGTERM: the attempt in flight finishes, then the thread is joined).
