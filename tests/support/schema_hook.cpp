@@ -20,6 +20,7 @@ const std::vector<std::string>& CheckedPrefixes() {
   static const std::vector<std::string> prefixes = {
       "/users/time-slots",                                       // 000
       "/booking",                                                // 001 coach bookings
+      "/calendar",                                               // 001 calendar integration
       "/api/event", "/api/user",  // 002
       "/v1"};
   return prefixes;
