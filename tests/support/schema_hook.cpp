@@ -22,6 +22,7 @@ const std::vector<std::string>& CheckedPrefixes() {
       "/booking",                                                // 001 coach bookings
       "/calendar",                                               // 001 calendar integration
       "/api/event", "/api/user",  // 002
+      "/api/exchanges", "/api/time-slots", "/api/bookings",      // 003
       "/v1"};
   return prefixes;
 }
