@@ -23,6 +23,7 @@ const std::vector<std::string>& CheckedPrefixes() {
       "/calendar",                                               // 001 calendar integration
       "/api/event", "/api/user",  // 002
       "/api/exchanges", "/api/time-slots", "/api/bookings",      // 003
+      "/consultant", "/consultants", "/user", "/availabilities",  // 004
       "/v1"};
   return prefixes;
 }
