@@ -74,6 +74,28 @@ TEST_F(SchemaHookTest, DocumentedFacesDeclareEveryOperation) {
   EXPECT_GE(operations, 70);
 }
 
+// Every route of the server, on every face, /v1 and the operations routes, declares at
+// least one response of its own status (not only `default`), with its body's schema or as
+// a 204 without a body.
+TEST_F(SchemaHookTest, EveryOperationDeclaresItsAnswer) {
+  json doc = OpenApi();
+  int operations = 0;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (method == "parameters") continue;
+      ++operations;
+      bool declared = false;
+      for (const auto& [status, r] : op["responses"].items()) {
+        if (status == "default") continue;
+        bool schema = r.contains("content") && !r["content"].empty() && r["content"].begin()->contains("schema");
+        declared = declared || schema || status == "204";
+      }
+      EXPECT_TRUE(declared) << method << " " << path << " declares only a default response";
+    }
+  }
+  EXPECT_GE(operations, 70);
+}
+
 TEST_F(SchemaHookTest, AResponseThatFitsPasses) {
   HttpClient c(server_->port());
   auto r = c.Get(kUnknownCoach);  // checked by the hook; no failure expected
