@@ -20,7 +20,10 @@ const std::vector<std::string>& CheckedPrefixes() {
   static const std::vector<std::string> prefixes = {
       "/users/time-slots",                                       // 000
       "/booking",                                                // 001 coach bookings
+      "/calendar",                                               // 001 calendar integration
       "/api/event", "/api/user",  // 002
+      "/api/exchanges", "/api/time-slots", "/api/bookings",      // 003
+      "/consultant", "/consultants", "/user", "/availabilities",  // 004
       "/v1"};
   return prefixes;
 }

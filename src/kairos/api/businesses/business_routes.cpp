@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 #include <memory>
 
 #include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
+#include "kairos/api/schema.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/core/text.hpp"
 #include "kairos/service/businesses.hpp"
@@ -33,6 +35,42 @@ constexpr const char* kDateFormat = "Date has wrong format. Use one of these for
 constexpr const char* kTimeFormat = "Time has wrong format. Use one of these formats instead: hh:mm[:ss].";
 
 constexpr FaceErrors Fail{kStyle};
+
+// The bodies' fields: what the readers read and /openapi.json documents.
+constexpr BodyField kBusinessName{"business_name", BodyField::Type::kString, true, service::kMaxBusinessNameLength};
+constexpr BodyField kDescription{"description", BodyField::Type::kString, false, kMaxTextLength, true};
+constexpr BodyField kTimezone{"timezone", BodyField::Type::kString, false, kMaxIdLength, false,
+                              "An IANA time zone (default UTC)."};
+constexpr BodyField kDefaultCapacity{"default_capacity", BodyField::Type::kInteger, false, 0, false,
+                                     "1-1000 (default 1)."};
+constexpr std::string_view kOperatingHours = "operating_hours";  // a list of kHours* entries, read by HoursEntry
+// One operating_hours entry.
+constexpr BodyField kHoursDay{"day_of_week", BodyField::Type::kInteger, true, 0, false, "1 (Monday) to 7 (Sunday)."};
+constexpr BodyField kHoursClosed{"is_closed", BodyField::Type::kBoolean, false, 0, false, "Default false."};
+constexpr BodyField kHoursOpen{"open_time", BodyField::Type::kString, false, kMaxIdLength, true, "hh:mm[:ss]"};
+constexpr BodyField kHoursClose{"close_time", BodyField::Type::kString, false, kMaxIdLength, true, "hh:mm[:ss]"};
+// generate_slots.
+constexpr BodyField kExchangeUuid{"exchange_uuid", BodyField::Type::kString, true, kMaxIdLength, false,
+                                  "The exchange's UUID."};
+constexpr BodyField kStartDate{"start_date", BodyField::Type::kString, true, kMaxIdLength, false, "YYYY-MM-DD"};
+constexpr BodyField kEndDate{"end_date", BodyField::Type::kString, true, kMaxIdLength, false,
+                             "YYYY-MM-DD, at most 92 days after start_date."};
+constexpr BodyField kSlotMinutes{"slot_duration_minutes", BodyField::Type::kInteger, false, 0, false,
+                                 "5-480 (default 60)."};
+constexpr BodyField kMaxCapacity{"max_capacity", BodyField::Type::kInteger, false, 0, false,
+                                 "1-1000 (default: the exchange's default_capacity)."};
+// A booking.
+constexpr BodyField kExchange{"exchange", BodyField::Type::kString, true, kMaxIdLength, false, "The exchange's UUID."};
+constexpr BodyField kDate{"date", BodyField::Type::kString, true, kMaxIdLength, false,
+                          "The local date, YYYY-MM-DD."};
+constexpr BodyField kStartTime{"start_time", BodyField::Type::kString, true, kMaxIdLength, false,
+                               "Local time, hh:mm[:ss]."};
+constexpr BodyField kEndTime{"end_time", BodyField::Type::kString, true, kMaxIdLength, false,
+                             "Local time, hh:mm[:ss]."};
+constexpr BodyField kCustomerName{"customer_name", BodyField::Type::kString, true, kMaxNameLength};
+constexpr BodyField kCustomerEmail{"customer_email", BodyField::Type::kString, true, kMaxEmailLength};
+constexpr BodyField kCustomerPhone{"customer_phone", BodyField::Type::kString, false, kMaxPhoneLength, true};
+constexpr BodyField kNotes{"notes", BodyField::Type::kString, false, kMaxTextLength, true};
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -89,34 +127,27 @@ json BookingJson(const service::ExchangeBooking& b) {
 }
 
 // A field that must hold a UUID, lower-cased as stored.
-Result<std::string> UuidField(JsonBody& body, std::string_view name) {
-  auto text = body.RequiredString(name, kMaxIdLength);
+Result<std::string> UuidField(JsonBody& body, const BodyField& field) {
+  auto text = ReadString(body, field);
   if (!text) return text.error();
-  if (!http::IsUuid(*text)) return InvalidArgument("Must be a valid UUID.", std::string(name));
-  return Lower(std::move(*text));
+  if (!http::IsUuid(**text)) return InvalidArgument("Must be a valid UUID.", std::string(field.name));
+  return Lower(std::move(**text));
 }
 
-Result<Date> DateField(JsonBody& body, std::string_view name) {
-  auto text = body.RequiredString(name, kMaxIdLength);
+Result<Date> DateField(JsonBody& body, const BodyField& field) {
+  auto text = ReadString(body, field);
   if (!text) return text.error();
-  auto day = ParseDate(*text, name);
-  if (!day) return InvalidArgument(kDateFormat, std::string(name));
+  auto day = ParseDate(**text, field.name);
+  if (!day) return InvalidArgument(kDateFormat, std::string(field.name));
   return *day;
 }
 
-Result<TimeOfDay> TimeField(JsonBody& body, std::string_view name) {
-  auto text = body.RequiredString(name, kMaxIdLength);
+Result<TimeOfDay> TimeField(JsonBody& body, const BodyField& field) {
+  auto text = ReadString(body, field);
   if (!text) return text.error();
-  auto time = ParseTimeOfDay(*text, name);
-  if (!time) return InvalidArgument(kTimeFormat, std::string(name));
+  auto time = ParseTimeOfDay(**text, field.name);
+  if (!time) return InvalidArgument(kTimeFormat, std::string(field.name));
   return *time;
-}
-
-// A string that may also be sent as null (the same as leaving it out).
-Result<std::optional<std::string>> NullableString(JsonBody& body, std::string_view name, std::size_t max_length) {
-  const json* raw = body.Raw(name);
-  if (raw == nullptr || raw->is_null()) return std::optional<std::string>();
-  return body.OptionalString(name, max_length);
 }
 
 // One operating_hours entry; errors name the entry and stay under "operating_hours".
@@ -128,18 +159,18 @@ Result<service::OpeningHours> HoursEntry(const json& entry, std::size_t index) {
   auto body = JsonBody::Parse(entry.dump(), kBodies);
   if (!body) return prefix(body.error());
   service::OpeningHours h;
-  auto day = body->RequiredInt("day_of_week");
+  auto day = ReadInt(*body, kHoursDay);
   if (!day) return prefix(day.error());
-  h.day_of_week = static_cast<int>(std::clamp<std::int64_t>(*day, 0, 8));
-  auto closed = body->OptionalBool("is_closed");
+  h.day_of_week = static_cast<int>(std::clamp<std::int64_t>(**day, 0, 8));
+  auto closed = ReadBool(*body, kHoursClosed);
   if (!closed) return prefix(closed.error());
   h.is_closed = closed->value_or(false);
-  for (auto [name, out] : {std::pair{"open_time", &h.open_time}, std::pair{"close_time", &h.close_time}}) {
-    auto text = NullableString(*body, name, kMaxIdLength);
+  for (auto [field, out] : {std::pair{&kHoursOpen, &h.open_time}, std::pair{&kHoursClose, &h.close_time}}) {
+    auto text = ReadString(*body, *field);  // null reads as absent
     if (!text) return prefix(text.error());
     if (!*text || h.is_closed) continue;
-    auto time = ParseTimeOfDay(**text, name);
-    if (!time) return prefix(InvalidArgument(std::string(name) + ": " + kTimeFormat));
+    auto time = ParseTimeOfDay(**text, field->name);
+    if (!time) return prefix(InvalidArgument(std::string(field->name) + ": " + kTimeFormat));
     *out = *time;
   }
   if (auto s = body->RejectUnknownFields(); !s) return prefix(s.error());
@@ -148,33 +179,33 @@ Result<service::OpeningHours> HoursEntry(const json& entry, std::size_t index) {
 
 enum class Fields { kCreate, kReplace, kPatch };
 
+// business_name is required except in a PATCH.
+constexpr BodyField NameField(Fields fields) {
+  BodyField f = kBusinessName;
+  f.required = fields != Fields::kPatch;
+  return f;
+}
+
 Result<service::ExchangeInput> ExchangeBody(const Request& req, Fields fields) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body) return body.error();
   service::ExchangeInput in;
-  if (fields == Fields::kPatch) {
-    auto name = body->OptionalString("business_name", service::kMaxBusinessNameLength);
-    if (!name) return name.error();
-    in.business_name = std::move(*name);
-  } else {
-    auto name = body->RequiredString("business_name", service::kMaxBusinessNameLength);
-    if (!name) return name.error();
-    in.business_name = std::move(*name);
-  }
-  auto description = NullableString(*body, "description", kMaxTextLength);
+  auto name = ReadString(*body, NameField(fields));
+  if (!name) return name.error();
+  in.business_name = std::move(*name);
+  auto description = ReadString(*body, kDescription);  // null reads as absent
   if (!description) return description.error();
   in.description = std::move(*description);
-  auto timezone = body->OptionalString("timezone", kMaxIdLength);
+  auto timezone = ReadString(*body, kTimezone);
   if (!timezone) return timezone.error();
   in.timezone = std::move(*timezone);
-  auto capacity = body->OptionalInt("default_capacity");
+  auto capacity = ReadInt(*body, kDefaultCapacity);
   if (!capacity) return capacity.error();
   in.default_capacity = *capacity;
-  if (const json* hours = body->Raw("operating_hours")) {
-    if (!hours->is_array()) return InvalidArgument("Expected a list of items.", "operating_hours");
-    if (hours->size() > kMaxHoursEntries) {
-      return InvalidArgument("Give at most one entry per day of the week.", "operating_hours");
-    }
+  if (const json* hours = body->Raw(kOperatingHours)) {
+    const std::string field(kOperatingHours);
+    if (!hours->is_array()) return InvalidArgument("Expected a list of items.", field);
+    if (hours->size() > kMaxHoursEntries) return InvalidArgument("Give at most one entry per day of the week.", field);
     std::vector<service::OpeningHours> parsed;
     for (std::size_t i = 0; i < hours->size(); ++i) {
       auto entry = HoursEntry((*hours)[i], i);
@@ -305,19 +336,19 @@ Response GenerateSlots(Businesses& businesses, Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::SlotGeneration in;
-  auto exchange = UuidField(*body, "exchange_uuid");
+  auto exchange = UuidField(*body, kExchangeUuid);
   if (!exchange) return Fail(exchange.error());
   in.exchange_uuid = std::move(*exchange);
-  auto start = DateField(*body, "start_date");
+  auto start = DateField(*body, kStartDate);
   if (!start) return Fail(start.error());
   in.start_date = *start;
-  auto end = DateField(*body, "end_date");
+  auto end = DateField(*body, kEndDate);
   if (!end) return Fail(end.error());
   in.end_date = *end;
-  auto minutes = body->OptionalInt("slot_duration_minutes");
+  auto minutes = ReadInt(*body, kSlotMinutes);
   if (!minutes) return Fail(minutes.error());
   in.slot_minutes = minutes->value_or(service::kDefaultSlotMinutes);
-  auto capacity = body->OptionalInt("max_capacity");
+  auto capacity = ReadInt(*body, kMaxCapacity);
   if (!capacity) return Fail(capacity.error());
   in.max_capacity = *capacity;
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
@@ -336,28 +367,28 @@ Response CreateBooking(Businesses& businesses, Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::NewExchangeBooking in;
-  auto exchange = UuidField(*body, "exchange");
+  auto exchange = UuidField(*body, kExchange);
   if (!exchange) return Fail(exchange.error());
   in.exchange_uuid = std::move(*exchange);
-  auto day = DateField(*body, "date");
+  auto day = DateField(*body, kDate);
   if (!day) return Fail(day.error());
   in.date = *day;
-  auto start = TimeField(*body, "start_time");
+  auto start = TimeField(*body, kStartTime);
   if (!start) return Fail(start.error());
   in.start_time = *start;
-  auto end = TimeField(*body, "end_time");
+  auto end = TimeField(*body, kEndTime);
   if (!end) return Fail(end.error());
   in.end_time = *end;
-  auto name = body->RequiredString("customer_name", kMaxNameLength);
+  auto name = ReadString(*body, kCustomerName);
   if (!name) return Fail(name.error());
-  in.customer_name = std::move(*name);
-  auto email = body->RequiredString("customer_email", kMaxEmailLength);
+  in.customer_name = std::move(**name);
+  auto email = ReadString(*body, kCustomerEmail);
   if (!email) return Fail(email.error());
-  in.customer_email = std::move(*email);
-  auto phone = NullableString(*body, "customer_phone", kMaxPhoneLength);
+  in.customer_email = std::move(**email);
+  auto phone = ReadString(*body, kCustomerPhone);  // null reads as absent
   if (!phone) return Fail(phone.error());
   in.customer_phone = std::move(*phone);
-  auto notes = NullableString(*body, "notes", kMaxTextLength);
+  auto notes = ReadString(*body, kNotes);
   if (!notes) return Fail(notes.error());
   in.notes = std::move(*notes);
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
@@ -393,6 +424,166 @@ Response CancelBooking(Businesses& businesses, Request& req) {
   return http::JsonResponse(200, BookingJson(*booking));
 }
 
+namespace doc {
+
+using schema::ArrayOf;
+using schema::ClosedObject;
+using schema::Enum;
+using schema::Integer;
+using schema::Nullable;
+using schema::String;
+using schema::Timestamp;
+using schema::Uuid;
+
+// HH:MM:SS (24:00:00 for the end of a day), as FormatTimeOfDay writes a time.
+json Time() { return {{"type", "string"}, {"pattern", "^(([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d|24:00:00)$"}}; }
+
+// What HoursJson writes.
+json Hours() {
+  return ClosedObject({{"uuid", Uuid()},
+                       {"day_of_week", Integer(1, 7)},
+                       {"day_name", Enum({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})},
+                       {"open_time", Nullable(Time())},
+                       {"close_time", Nullable(Time())},
+                       {"is_closed", schema::Boolean()}});
+}
+// What ExchangeJson writes.
+json Exchange() {
+  return ClosedObject({{"uuid", Uuid()},
+                       {"business_name", String()},
+                       {"description", String()},
+                       {"timezone", String()},
+                       {"default_capacity", Integer(1)},
+                       {"operating_hours", ArrayOf(Hours())},
+                       {"created_at", Timestamp()},
+                       {"updated_at", Timestamp()}});
+}
+// What BookingJson writes.
+json Booking() {
+  json slot = ClosedObject({{"uuid", Uuid()},
+                            {"date", schema::Day()},
+                            {"start_time", Time()},
+                            {"end_time", Time()},
+                            {"available_capacity", Integer(0)}});
+  return ClosedObject({{"uuid", Uuid()},
+                       {"user", Nullable(Uuid())},
+                       {"exchange", Uuid()},
+                       {"time_slot", Nullable(Uuid())},
+                       {"time_slot_details", Nullable(slot)},
+                       {"exchange_name", String()},
+                       {"user_name", String()},
+                       {"status", Enum({"pending", "confirmed", "completed", "cancelled"})},
+                       {"customer_name", String()},
+                       {"customer_email", String()},
+                       {"customer_phone", Nullable(String())},
+                       {"notes", Nullable(String())},
+                       {"created_at", Timestamp()},
+                       {"updated_at", Timestamp()}});
+}
+// What PageResponse writes around the items.
+json Page(json item) {
+  return ClosedObject({{"count", Integer(0)},
+                       {"next", Nullable(String())},
+                       {"previous", Nullable(String())},
+                       {"results", ArrayOf(std::move(item))}});
+}
+std::map<std::string, json> PageQueries() { return {{"page", Integer(1)}, {"page_size", Integer(1, 100)}}; }
+
+// An exchange's body: its fields, and operating_hours as a list of entries read as HoursEntry reads them.
+json ExchangeBody(Fields fields) {
+  json body = schema::Body(kBodies, {NameField(fields), kDescription, kTimezone, kDefaultCapacity});
+  json entry = schema::Body(kBodies, {kHoursDay, kHoursClosed, kHoursOpen, kHoursClose});
+  json list = ArrayOf(entry, kMaxHoursEntries);
+  list["description"] = "The opening hours, one entry per day; when given, replaces all of them.";
+  body["properties"][std::string(kOperatingHours)] = list;
+  return body;
+}
+http::RouteDoc ExchangeWrite(Fields fields, int status, std::string what) {
+  http::RouteDoc d;
+  d.request_body = ExchangeBody(fields);
+  d.request_body_name = fields == Fields::kPatch ? "ExchangePatch" : "ExchangeWrite";
+  d.responses = WithErrors({Returns(status, std::move(what), Exchange(), "Exchange")}, kStyle, {400, 401, 403, 404});
+  return d;
+}
+http::RouteDoc ExchangeListDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, "One page of the caller's exchanges.", Page(Exchange()), "ExchangePage")},
+                           kStyle, {400, 401, 404});
+  d.query_schemas = PageQueries();
+  return d;
+}
+http::RouteDoc ExchangeGetDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, "The exchange.", Exchange(), "Exchange")}, kStyle, {401, 403, 404});
+  return d;
+}
+http::RouteDoc ExchangeDeleteDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(204, "Deleted.")}, kStyle, {401, 403, 404});
+  return d;
+}
+http::RouteDoc AvailableSlotsDoc() {
+  http::RouteDoc d;
+  json slot = ClosedObject({{"start_time", schema::Clock()},
+                            {"end_time", schema::Clock()},
+                            {"is_available", schema::Boolean()},
+                            {"available_capacity", Integer(0)}});
+  json day = schema::Object({{"exchange", Uuid()},
+                             {"business_name", String()},
+                             {"date", schema::Day()},
+                             {"day_of_week", Integer(1, 7)},
+                             {"slot_duration_minutes", Integer()},
+                             {"slots", ArrayOf(slot)},
+                             {"message", String()}},
+                            {"exchange", "business_name", "date", "day_of_week", "slot_duration_minutes", "slots"});
+  d.responses = WithErrors({Returns(200, "The day's slots; a closed day has none and a message.", day,
+                                     "ExchangeDaySlots")},
+                           kStyle, {400, 401, 404});
+  d.query_schemas = {{"exchange", Uuid()}, {"date", schema::Day()}, {"slot_duration", Integer(5, 480)}};
+  return d;
+}
+http::RouteDoc GenerateSlotsDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kExchangeUuid, kStartDate, kEndDate, kSlotMinutes, kMaxCapacity});
+  d.request_body_name = "GenerateSlots";
+  d.responses = WithErrors({Returns(201, "What was created and updated.",
+                                     ClosedObject({{"exchange", Uuid()},
+                                                   {"start_date", schema::Day()},
+                                                   {"end_date", schema::Day()},
+                                                   {"slot_duration_minutes", Integer()},
+                                                   {"max_capacity", Integer()},
+                                                   {"slots_created", Integer(0)},
+                                                   {"slots_updated", Integer(0)}}),
+                                     "GeneratedSlots")},
+                           kStyle, {400, 401, 403, 404});
+  return d;
+}
+http::RouteDoc BookDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kExchange, kDate, kStartTime, kEndTime, kCustomerName, kCustomerEmail,
+                                          kCustomerPhone, kNotes});
+  d.request_body_name = "ExchangeBookingCreate";
+  d.responses = WithErrors({Returns(201, "The booking, pending.", Booking(), "ExchangeBooking")}, kStyle,
+                           {400, 401, 404});
+  return d;
+}
+http::RouteDoc BookingListDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, "One page of bookings.", Page(Booking()), "ExchangeBookingPage")}, kStyle,
+                           {400, 401, 404});
+  d.query_schemas = PageQueries();
+  d.query_schemas["exchange"] = Uuid();
+  d.query_schemas["status"] = Enum({"pending", "confirmed", "completed", "cancelled"});
+  return d;
+}
+http::RouteDoc BookingDoc(std::string what, std::initializer_list<int> errors) {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, std::move(what), Booking(), "ExchangeBooking")}, kStyle, errors);
+  return d;
+}
+
+}  // namespace doc
+
 }  // namespace
 
 void RegisterBusinessRoutes(http::Router& router, service::Businesses& businesses) {
@@ -412,50 +603,55 @@ void RegisterBusinessRoutes(http::Router& router, service::Businesses& businesse
   routes.Add({Method::kPost, "/api/exchanges/", Access::kAuthenticated, kStyle, kTag,
               "Create an exchange owned by the caller: business_name, description, timezone (IANA, default UTC), "
               "default_capacity (1-1000, default 1), operating_hours (one entry per day_of_week 1=Monday..7=Sunday).",
-              {}, [b](Request& req) { return CreateExchange(*b, req); }});
+              {}, [b](Request& req) { return CreateExchange(*b, req); }, {},
+              doc::ExchangeWrite(Fields::kCreate, 201, "The exchange.")});
   routes.Add({Method::kGet, "/api/exchanges/", Access::kAuthenticated, kStyle, kTag,
               "The caller's exchanges, oldest first (count, next, previous, results).", page_params,
-              [b](Request& req) { return ListExchanges(*b, req); }});
+              [b](Request& req) { return ListExchanges(*b, req); }, {}, doc::ExchangeListDoc()});
   routes.Add({Method::kGet, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "An exchange with its operating hours (owner only).", {},
-              [b](Request& req) { return GetExchange(*b, req); }});
+              [b](Request& req) { return GetExchange(*b, req); }, {}, doc::ExchangeGetDoc()});
   routes.Add({Method::kPut, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "Update an exchange (owner only; business_name required); operating_hours, when given, replaces all "
               "hours.",
-              {}, [b](Request& req) { return UpdateExchange(*b, req, Fields::kReplace); }});
+              {}, [b](Request& req) { return UpdateExchange(*b, req, Fields::kReplace); }, {},
+              doc::ExchangeWrite(Fields::kReplace, 200, "The exchange.")});
   routes.Add({Method::kPatch, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "Change some of an exchange's fields (owner only); operating_hours, when given, replaces all hours.",
-              {}, [b](Request& req) { return UpdateExchange(*b, req, Fields::kPatch); }});
+              {}, [b](Request& req) { return UpdateExchange(*b, req, Fields::kPatch); }, {},
+              doc::ExchangeWrite(Fields::kPatch, 200, "The exchange.")});
   routes.Add({Method::kDelete, "/api/exchanges/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "Delete an exchange with its hours, time slots and bookings (owner only).", {},
-              [b](Request& req) { return DeleteExchange(*b, req); }});
+              [b](Request& req) { return DeleteExchange(*b, req); }, {}, doc::ExchangeDeleteDoc()});
   routes.Add({Method::kGet, "/api/time-slots/available_slots/", Access::kAuthenticated, kStyle, kTag,
               "A day's slots from opening time with is_available and available_capacity, in the exchange's time "
               "zone; a closed day has no slots and a message.",
               {{"exchange", "UUID of the exchange.", true},
                {"date", "Local date YYYY-MM-DD (default: today in the exchange's time zone)."},
                {"slot_duration", "Slot length in minutes, 5-480 (default 60)."}},
-              [b](Request& req) { return AvailableSlots(*b, req); }});
+              [b](Request& req) { return AvailableSlots(*b, req); }, {}, doc::AvailableSlotsDoc()});
   routes.Add({Method::kPost, "/api/time-slots/generate_slots/", Access::kAuthenticated, kStyle, kTag,
               "Pre-create time slots within opening hours (owner only): exchange_uuid, start_date, end_date (at most "
               "92 days), slot_duration_minutes (5-480, default 60), max_capacity (1-1000). Existing slots at the "
               "same times take the new capacity.",
-              {}, [b](Request& req) { return GenerateSlots(*b, req); }});
+              {}, [b](Request& req) { return GenerateSlots(*b, req); }, {}, doc::GenerateSlotsDoc()});
   routes.Add({Method::kPost, "/api/bookings/", Access::kAuthenticated, kStyle, kTag,
               "Book exchange, date, start_time, end_time (local) for customer_name and customer_email; uses or "
               "creates the time slot. Starts pending.",
-              {}, [b](Request& req) { return CreateBooking(*b, req); }});
+              {}, [b](Request& req) { return CreateBooking(*b, req); }, {}, doc::BookDoc()});
   routes.Add({Method::kGet, "/api/bookings/", Access::kAuthenticated, kStyle, kTag,
               "Bookings the caller made or received at their exchanges, latest appointment first (count, next, "
               "previous, results).",
-              booking_params, [b](Request& req) { return ListBookings(*b, req); }});
+              booking_params, [b](Request& req) { return ListBookings(*b, req); }, {}, doc::BookingListDoc()});
   routes.Add({Method::kGet, "/api/bookings/{uuid:uuid}/", Access::kAuthenticated, kStyle, kTag,
               "A booking with its time slot (the booker or the exchange's owner).", {},
-              [b](Request& req) { return GetBooking(*b, req); }});
+              [b](Request& req) { return GetBooking(*b, req); }, {},
+              doc::BookingDoc("The booking.", {401, 403, 404})});
   routes.Add({Method::kPost, "/api/bookings/{uuid:uuid}/cancel/", Access::kAuthenticated, kStyle, kTag,
               "Cancel a pending or confirmed booking (the booker or the exchange's owner), giving its slot's unit "
               "back.",
-              {}, [b](Request& req) { return CancelBooking(*b, req); }});
+              {}, [b](Request& req) { return CancelBooking(*b, req); }, {},
+              doc::BookingDoc("The booking, cancelled.", {400, 401, 403, 404})});
 }
 
 }  // namespace kairos::api::businesses

@@ -5,6 +5,7 @@
 
 #include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
+#include "kairos/api/schema.hpp"
 #include "kairos/auth/policy.hpp"
 
 namespace kairos::api::calendar {
@@ -28,6 +29,25 @@ constexpr std::size_t kMaxUrlLength = 2048;
 constexpr std::size_t kMaxCredentialLength = 1024;
 
 constexpr FaceErrors Fail{kStyle};
+
+// The bodies' fields: what the readers read and /openapi.json documents.
+constexpr BodyField kCodeField{"code", BodyField::Type::kString, true, kMaxTokenLength, false,
+                               "The authorization code the provider gave the redirect URI."};
+constexpr BodyField kStateField{"state", BodyField::Type::kString, true, kMaxIdLength, false,
+                                "The state from auth-url (single-use)."};
+constexpr BodyField kUrlField{"url", BodyField::Type::kString, true, kMaxUrlLength, false,
+                              "The CalDAV calendar collection, http(s)."};
+constexpr BodyField kUsernameField{"username", BodyField::Type::kString, true, kMaxCredentialLength};
+constexpr BodyField kPasswordField{"password", BodyField::Type::kString, true, kMaxCredentialLength};
+constexpr BodyField kBookingIdField{"booking_id", BodyField::Type::kString, true, kMaxIdLength, false,
+                                    "A booking's id (UUID): a coach session, a consultant or business booking."};
+constexpr BodyField kCalendarTypeField{"calendar_type", BodyField::Type::kString, true, kMaxIdLength, false,
+                                       "google, outlook or caldav."};
+constexpr BodyField kAccessTokenField{"access_token", BodyField::Type::kString, false, kMaxTokenLength, true,
+                                      "Google/Outlook: a token to use instead of the stored connection (empty: "
+                                      "the connection)."};
+constexpr BodyField kTimezoneField{"timezone", BodyField::Type::kString, false, kMaxIdLength, true,
+                                   "The IANA zone the event is shown in (default UTC)."};
 
 std::string Lower(std::string id) {
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -56,12 +76,12 @@ Response AuthUrl(service::CalendarSync& sync, Request& req, CalendarProvider pro
 Response ExchangeToken(service::CalendarSync& sync, Request& req, CalendarProvider provider) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
-  auto code = body->RequiredString("code", kMaxTokenLength);
+  auto code = ReadString(*body, kCodeField);
   if (!code) return Fail(code.error());
-  auto state = body->RequiredString("state", kMaxIdLength);
+  auto state = ReadString(*body, kStateField);
   if (!state) return Fail(state.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto tokens = sync.ExchangeCode(Caller(req), provider, *code, *state, req.Query("redirect_uri").value_or(""),
+  auto tokens = sync.ExchangeCode(Caller(req), provider, **code, **state, req.Query("redirect_uri").value_or(""),
                                   Now());
   if (!tokens) return Fail(tokens.error());
   return http::JsonResponse(200, {{"access_token", tokens->access_token},
@@ -74,16 +94,16 @@ Response ConnectCaldav(service::CalendarSync& sync, Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
   service::CaldavCredentials c;
-  auto url = body->RequiredString("url", kMaxUrlLength);
+  auto url = ReadString(*body, kUrlField);
   if (!url) return Fail(url.error());
-  auto username = body->RequiredString("username", kMaxCredentialLength);
+  auto username = ReadString(*body, kUsernameField);
   if (!username) return Fail(username.error());
-  auto password = body->RequiredString("password", kMaxCredentialLength);
+  auto password = ReadString(*body, kPasswordField);
   if (!password) return Fail(password.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  c.url = std::move(*url);
-  c.username = std::move(*username);
-  c.password = std::move(*password);
+  c.url = std::move(**url);
+  c.username = std::move(**username);
+  c.password = std::move(**password);
   if (auto s = sync.ConnectCaldav(Caller(req), c, Now()); !s) return Fail(s.error());
   return http::JsonResponse(200, {{"calendar_type", "caldav"}, {"url", c.url}, {"username", c.username}});
 }
@@ -91,26 +111,22 @@ Response ConnectCaldav(service::CalendarSync& sync, Request& req) {
 Response SyncBooking(service::CalendarSync& sync, Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body) return Fail(body.error());
-  auto booking_id = body->RequiredString("booking_id", kMaxIdLength);
+  auto booking_id = ReadString(*body, kBookingIdField);
   if (!booking_id) return Fail(booking_id.error());
-  auto type = body->RequiredString("calendar_type", kMaxIdLength);
+  auto type = ReadString(*body, kCalendarTypeField);
   if (!type) return Fail(type.error());
   service::SyncRequest in;
-  if (const json* raw = body->Raw("access_token"); raw != nullptr && !raw->is_null()) {
-    auto token = body->OptionalString("access_token", kMaxTokenLength);
-    if (!token) return Fail(token.error());
-    if (token->has_value() && !(*token)->empty()) in.access_token = std::move(**token);
-  }
-  if (const json* raw = body->Raw("timezone"); raw != nullptr && !raw->is_null()) {
-    auto zone = body->OptionalString("timezone", kMaxIdLength);
-    if (!zone) return Fail(zone.error());
-    if (zone->has_value()) in.timezone = std::move(**zone);
-  }
+  auto token = ReadString(*body, kAccessTokenField);  // null reads as absent
+  if (!token) return Fail(token.error());
+  if (token->has_value() && !(*token)->empty()) in.access_token = std::move(**token);
+  auto zone = ReadString(*body, kTimezoneField);
+  if (!zone) return Fail(zone.error());
+  if (zone->has_value()) in.timezone = std::move(**zone);
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto provider = service::ParseCalendarProvider(*type);
+  auto provider = service::ParseCalendarProvider(**type);
   if (!provider) return Fail(provider.error());
-  if (!http::IsUuid(*booking_id)) return Fail(InvalidArgument("booking_id must be a valid UUID", "booking_id"));
-  in.booking_uuid = Lower(std::move(*booking_id));
+  if (!http::IsUuid(**booking_id)) return Fail(InvalidArgument("booking_id must be a valid UUID", "booking_id"));
+  in.booking_uuid = Lower(std::move(**booking_id));
   in.provider = *provider;
   auto synced = sync.SyncBooking(Caller(req), in, Now());
   if (!synced) return Fail(synced.error());
@@ -163,6 +179,118 @@ Response BookingIcs(service::CalendarFeeds& feeds, Request& req) {
   return Calendar(200, std::move(*ics), "booking-" + id + ".ics");
 }
 
+namespace doc {
+
+using schema::ArrayOf;
+using schema::ClosedObject;
+using schema::Enum;
+using schema::Integer;
+using schema::Nullable;
+using schema::String;
+using schema::Timestamp;
+
+// An .ics answer: the file, text/calendar (RFC 5545).
+http::ResponseDoc Ics(std::string what) {
+  http::ResponseDoc r = Returns(200, std::move(what), String());
+  r.media_type = "text/calendar";
+  return r;
+}
+
+http::RouteDoc AuthUrlDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(200, "Where to send the user, and the state to bring back.",
+                                     ClosedObject({{"auth_url", String()}, {"state", String()}}),
+                                     "CalendarAuthUrl")},
+                           kStyle, {400, 401});
+  d.query_schemas = {{"redirect_uri", String()}};
+  return d;
+}
+http::RouteDoc ExchangeDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kCodeField, kStateField});
+  d.request_body_name = "CalendarCodeExchange";
+  d.responses = WithErrors({Returns(200, "The provider's tokens (also stored, sealed, as the caller's connection).",
+                                     ClosedObject({{"access_token", String()},
+                                                   {"refresh_token", Nullable(String())},
+                                                   {"expires_in", Integer()},
+                                                   {"token_type", String()}}),
+                                     "CalendarTokens")},
+                           kStyle, {400, 401, 403, 502, 503});
+  d.query_schemas = {{"redirect_uri", String()}};
+  return d;
+}
+http::RouteDoc CaldavDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kUrlField, kUsernameField, kPasswordField});
+  d.request_body_name = "CaldavConnect";
+  d.responses = WithErrors({Returns(200, "Connected (the password is not shown).",
+                                     ClosedObject({{"calendar_type", Enum({"caldav"})},
+                                                   {"url", String()},
+                                                   {"username", String()}}),
+                                     "CaldavConnection")},
+                           kStyle, {400, 401, 403, 502, 503});
+  return d;
+}
+http::RouteDoc SyncDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kBookingIdField, kCalendarTypeField, kAccessTokenField, kTimezoneField});
+  d.request_body_name = "CalendarSyncBooking";
+  d.responses = WithErrors({Returns(200, "The external event, created or updated (cancelled for a cancelled booking).",
+                                     ClosedObject({{"event_id", String()},
+                                                   {"meeting_link", Nullable(String())},
+                                                   {"status", Enum({"confirmed", "cancelled"})}}),
+                                     "CalendarSyncedEvent")},
+                           kStyle, {400, 401, 403, 404, 502, 503});
+  return d;
+}
+http::RouteDoc ConnectionsDoc() {
+  http::RouteDoc d;
+  // OAuth connections show their provider and time; a CalDAV one also its url and username.
+  json oauth = ClosedObject({{"calendar_type", Enum({"google", "outlook"})}, {"connected_at", Timestamp()}});
+  json caldav = ClosedObject({{"calendar_type", Enum({"caldav"})},
+                              {"connected_at", Timestamp()},
+                              {"url", Nullable(String())},
+                              {"username", Nullable(String())}});
+  json connection = {{"oneOf", json::array({oauth, caldav})}};
+  d.responses = WithErrors({Returns(200, "The caller's connections, without secrets.",
+                                     ClosedObject({{"connections", ArrayOf(connection)}}), "CalendarConnections")},
+                           kStyle, {401});
+  return d;
+}
+http::RouteDoc DisconnectDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(204, "Forgotten.")}, kStyle, {400, 401, 403, 404});
+  d.path_params = {{"calendar_type", "google, outlook or caldav."}};
+  return d;
+}
+http::RouteDoc FeedTokenDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(201, "The new token (shown once) and the feed's path.",
+                                     ClosedObject({{"token", String()}, {"feed_path", String()}}),
+                                     "CalendarFeedToken")},
+                           kStyle, {401, 403});
+  return d;
+}
+http::RouteDoc RevokeDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Returns(204, "Revoked.")}, kStyle, {401, 403, 404});
+  return d;
+}
+http::RouteDoc FeedDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Ics("The account's subscription feed.")}, kStyle, {404});
+  d.query_schemas = {{"token", String()}};
+  return d;
+}
+http::RouteDoc BookingIcsDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors({Ics("The booking as one VEVENT.")}, kStyle, {401, 403, 404});
+  d.path_params = {{"booking_id", "The booking's id."}};
+  return d;
+}
+
+}  // namespace doc
+
 }  // namespace
 
 void RegisterCalendarRoutes(http::Router& router, service::CalendarSync& sync, service::CalendarFeeds& feeds) {
@@ -176,42 +304,43 @@ void RegisterCalendarRoutes(http::Router& router, service::CalendarSync& sync, s
                 std::string(label) +
                     " OAuth authorization URL (PKCE S256) and its state: single-use, bound to the caller, valid 10 "
                     "minutes.",
-                redirect, [&sync, provider](Request& req) { return AuthUrl(sync, req, provider); }});
+                redirect, [&sync, provider](Request& req) { return AuthUrl(sync, req, provider); }, {}, doc::AuthUrlDoc()});
     routes.Add({Method::kPost, std::string("/calendar/") + name + "/exchange-token", Access::kAuthenticated, kStyle,
                 kTag,
                 "Exchange the authorization code ({code, state}) at " + std::string(label) +
                     "'s token endpoint; the tokens are stored encrypted as the caller's connection.",
-                redirect, [&sync, provider](Request& req) { return ExchangeToken(sync, req, provider); }});
+                redirect, [&sync, provider](Request& req) { return ExchangeToken(sync, req, provider); }, {},
+                doc::ExchangeDoc()});
   }
   routes.Add({Method::kPost, "/calendar/caldav/connect", Access::kAuthenticated, kStyle, kTag,
               "Connect a CalDAV calendar collection: url, username, password (checked with PROPFIND, stored "
               "encrypted).",
-              {}, [&sync](Request& req) { return ConnectCaldav(sync, req); }});
+              {}, [&sync](Request& req) { return ConnectCaldav(sync, req); }, {}, doc::CaldavDoc()});
   routes.Add({Method::kPost, "/calendar/sync-booking", Access::kAuthenticated, kStyle, kTag,
               "Write a booking to the caller's google, outlook or caldav calendar: booking_id, calendar_type, "
               "access_token (optional), timezone. Creates once, then updates the same event; cancels it once the "
               "booking is cancelled.",
-              {}, [&sync](Request& req) { return SyncBooking(sync, req); }});
+              {}, [&sync](Request& req) { return SyncBooking(sync, req); }, {}, doc::SyncDoc()});
   routes.Add({Method::kGet, "/calendar/connections", Access::kAuthenticated, kStyle, kTag,
               "The caller's connected calendars (no secrets).", {},
-              [&sync](Request& req) { return Connections(sync, req); }});
+              [&sync](Request& req) { return Connections(sync, req); }, {}, doc::ConnectionsDoc()});
   routes.Add({Method::kDelete, "/calendar/connections/{calendar_type}", Access::kAuthenticated, kStyle, kTag,
               "Forget the caller's connection to google, outlook or caldav.", {},
-              [&sync](Request& req) { return Disconnect(sync, req); }});
+              [&sync](Request& req) { return Disconnect(sync, req); }, {}, doc::DisconnectDoc()});
   routes.Add({Method::kPost, "/calendar/feed-token", Access::kAuthenticated, kStyle, kTag,
               "Create or rotate the caller's iCalendar feed token (shown once; the previous one stops working).", {},
-              [&feeds](Request& req) { return CreateFeedToken(feeds, req); }});
+              [&feeds](Request& req) { return CreateFeedToken(feeds, req); }, {}, doc::FeedTokenDoc()});
   routes.Add({Method::kDelete, "/calendar/feed-token", Access::kAuthenticated, kStyle, kTag,
               "Revoke the caller's iCalendar feed token.", {},
-              [&feeds](Request& req) { return RevokeFeedToken(feeds, req); }});
+              [&feeds](Request& req) { return RevokeFeedToken(feeds, req); }, {}, doc::RevokeDoc()});
   routes.Add({Method::kGet, "/calendar/feed.ics", Access::kPublic, kStyle, kTag,
               "The iCalendar (RFC 5545) subscription feed of the token's account: its bookings and meetings from "
               "every face.",
               {{"token", "The feed token from POST /calendar/feed-token.", true}},
-              [&feeds](Request& req) { return Feed(feeds, req); }});
+              [&feeds](Request& req) { return Feed(feeds, req); }, {}, doc::FeedDoc()});
   routes.Add({Method::kGet, "/calendar/bookings/{booking_id:uuid}/event.ics", Access::kAuthenticated, kStyle, kTag,
               "One booking as an iCalendar file (its client or its calendar's owner).", {},
-              [&feeds](Request& req) { return BookingIcs(feeds, req); }});
+              [&feeds](Request& req) { return BookingIcs(feeds, req); }, {}, doc::BookingIcsDoc()});
 }
 
 }  // namespace kairos::api::calendar

@@ -5,6 +5,7 @@
 
 #include "kairos/api/kit.hpp"
 #include "kairos/api/json_body.hpp"
+#include "kairos/api/schema.hpp"
 #include "kairos/booking/calendars.hpp"
 #include "kairos/service/consultants.hpp"
 
@@ -31,12 +32,29 @@ constexpr int kDefaultViewDays = 31;        // GET /consultant/<id>/availability
 // conflicts included.
 constexpr FaceErrors Fail{kStyle, ConflictStatus::k400};
 
+// The bodies' fields: what the readers read and /openapi.json documents.
+constexpr BodyField kFirstName{"first_name", BodyField::Type::kString, true, kMaxPersonName};
+constexpr BodyField kLastName{"last_name", BodyField::Type::kString, true, kMaxPersonName};
+constexpr BodyField kTimezone{"timezone", BodyField::Type::kString, false, kMaxPersonName, false,
+                              "An IANA time zone (default UTC)."};
+constexpr BodyField kDate{"date", BodyField::Type::kString, true, kMaxTimeText, false, "Local date, YYYY-MM-DD."};
+constexpr BodyField kStartTime{"start_time", BodyField::Type::kString, true, kMaxTimeText, false,
+                               "Local time, HH:MM[:SS]."};
+constexpr BodyField kEndTime{"end_time", BodyField::Type::kString, true, kMaxTimeText, false,
+                             "Local time, HH:MM[:SS]."};
+constexpr BodyField kAvailabilityId{"availability_id", BodyField::Type::kInteger, false, 0, false,
+                                    "The one-off availability to delete, instead of date and times."};
+constexpr BodyField kDayOfWeek{"day_of_week", BodyField::Type::kInteger, true, 0, false,
+                               "0 (Monday) to 6 (Sunday)."};
+constexpr BodyField kIsActive{"is_active", BodyField::Type::kBoolean, false, 0, false, "Default true."};
+constexpr BodyField kUser{"user", BodyField::Type::kInteger, true, 0, false, "The user's number."};
+
 // Path ids are decimal (the router checked), at most 18 digits, so they always fit.
 std::int64_t PathInt(const Request& req, std::string_view name) { return PathInteger(req, name).value_or(0); }
 
 std::int64_t PathId(const Request& req) { return PathInt(req, "id"); }
 
-Result<Date> DateField(std::string_view text, const char* field) {
+Result<Date> DateField(std::string_view text, std::string_view field) {
   auto day = ParseDate(text, field);
   if (!day.ok()) return Named(field, day.error());
   return day;
@@ -52,17 +70,17 @@ Result<std::optional<std::int64_t>> QueryInt(const Request& req, const char* nam
   return std::optional<std::int64_t>((*n)->value);
 }
 
-Result<Date> BodyDate(JsonBody& body, const char* name) {
-  auto text = body.RequiredString(name, kMaxTimeText);
+Result<Date> BodyDate(JsonBody& body, const BodyField& field) {
+  auto text = ReadString(body, field);
   if (!text.ok()) return text.error();
-  return DateField(*text, name);
+  return DateField(**text, field.name);
 }
 
-Result<TimeOfDay> BodyTime(JsonBody& body, const char* name) {
-  auto text = body.RequiredString(name, kMaxTimeText);
+Result<TimeOfDay> BodyTime(JsonBody& body, const BodyField& field) {
+  auto text = ReadString(body, field);
   if (!text.ok()) return text.error();
-  auto time = ParseTimeOfDay(*text, name);
-  if (!time.ok()) return Named(name, time.error());
+  auto time = ParseTimeOfDay(**text, field.name);
+  if (!time.ok()) return Named(field.name, time.error());
   return time;
 }
 
@@ -77,14 +95,14 @@ Result<TimeOfDay> QueryTime(const Request& req, const char* name) {
 Result<service::NewPerson> PersonFrom(const Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return body.error();
-  auto first_name = body->RequiredString("first_name", kMaxPersonName);
+  auto first_name = ReadString(*body, kFirstName);
   if (!first_name.ok()) return first_name.error();
-  auto last_name = body->RequiredString("last_name", kMaxPersonName);
+  auto last_name = ReadString(*body, kLastName);
   if (!last_name.ok()) return last_name.error();
-  auto timezone = body->OptionalString("timezone", kMaxPersonName);
+  auto timezone = ReadString(*body, kTimezone);
   if (!timezone.ok()) return timezone.error();
   if (auto s = body->RejectUnknownFields(); !s) return s.error();
-  return service::NewPerson{std::move(*first_name), std::move(*last_name), timezone->value_or("UTC")};
+  return service::NewPerson{std::move(**first_name), std::move(**last_name), timezone->value_or("UTC")};
 }
 
 // A consultant or a user: the face's own number as "id", and its account's uuid.
@@ -159,11 +177,11 @@ struct DayAndTimes {
 };
 
 Result<DayAndTimes> BodyDayAndTimes(JsonBody& body) {
-  auto day = BodyDate(body, "date");
+  auto day = BodyDate(body, kDate);
   if (!day.ok()) return day.error();
-  auto start = BodyTime(body, "start_time");
+  auto start = BodyTime(body, kStartTime);
   if (!start.ok()) return start.error();
-  auto end = BodyTime(body, "end_time");
+  auto end = BodyTime(body, kEndTime);
   if (!end.ok()) return end.error();
   return DayAndTimes{*day, *start, *end};
 }
@@ -234,10 +252,10 @@ Response DeleteAvailability(Consultants& service, Request& req) {
   if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
     auto body = JsonBody::Parse(req, kBodies);
     if (!body.ok()) return Fail(body.error());
-    auto id = body->OptionalInt("availability_id");
+    auto id = ReadInt(*body, kAvailabilityId);
     if (!id.ok()) return Fail(id.error());
     from_body = *id;
-    if (body->Has("date") || body->Has("start_time") || body->Has("end_time")) {
+    if (body->Has(kDate.name) || body->Has(kStartTime.name) || body->Has(kEndTime.name)) {
       auto named = BodyDayAndTimes(*body);
       if (!named.ok()) return Fail(named.error());
       when = *named;
@@ -271,19 +289,19 @@ Response AddRecurring(Consultants& service, Request& req) {
   }
   auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return Fail(body.error());
-  auto day = body->RequiredInt("day_of_week");
+  auto day = ReadInt(*body, kDayOfWeek);
   if (!day.ok()) return Fail(day.error());
-  auto start = BodyTime(*body, "start_time");
+  auto start = BodyTime(*body, kStartTime);
   if (!start.ok()) return Fail(start.error());
-  auto end = BodyTime(*body, "end_time");
+  auto end = BodyTime(*body, kEndTime);
   if (!end.ok()) return Fail(end.error());
-  auto active = body->OptionalBool("is_active");
+  auto active = ReadBool(*body, kIsActive);
   if (!active.ok()) return Fail(active.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  if (*day < 0 || *day > 6) {
+  if (**day < 0 || **day > 6) {
     return Fail(InvalidArgument("day_of_week must be between 0 (Monday) and 6 (Sunday).", "day_of_week"));
   }
-  auto added = service.AddRecurring(*consultant, static_cast<int>(*day), *start, *end, active->value_or(true), Now());
+  auto added = service.AddRecurring(*consultant, static_cast<int>(**day), *start, *end, active->value_or(true), Now());
   if (!added.ok()) return Fail(added.error());
   return http::JsonResponse(201, WithMessage(RecurringJson(*added), "Recurring availability created successfully"));
 }
@@ -302,12 +320,12 @@ Response Reserve(Consultants& service, Request& req) {
   auto body = JsonBody::Parse(req, kBodies);
   if (!body.ok()) return Fail(body.error());
   service::ReservationRequest in;
-  auto user = body->RequiredInt("user");
+  auto user = ReadInt(*body, kUser);
   if (!user.ok()) return Fail(user.error());
   auto when = BodyDayAndTimes(*body);
   if (!when.ok()) return Fail(when.error());
   if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
-  auto parties = service.MayReserve(PathId(req), *user, req.principal);
+  auto parties = service.MayReserve(PathId(req), **user, req.principal);
   if (!parties.ok()) return Fail(parties.error());
   in.date = when->day;
   in.start = when->start;
@@ -397,6 +415,176 @@ Response TimeRangeFreeTime(Consultants& service, Request& req) {
   return http::JsonResponse(200, SlotsJson(within));
 }
 
+namespace doc {
+
+using schema::ArrayOf;
+using schema::Boolean;
+using schema::ClosedObject;
+using schema::Enum;
+using schema::Integer;
+using schema::Nullable;
+using schema::String;
+using schema::Uuid;
+
+// HH:MM:SS (24:00:00 for the end of a day), as FormatTimeOfDay writes a time.
+json Time() { return {{"type", "string"}, {"pattern", "^(([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d|24:00:00)$"}}; }
+
+// What PersonJson writes, with the creation's message.
+json Person(std::optional<const char*> message) {
+  json p = {{"id", Integer(1)},
+            {"uuid", Uuid()},
+            {"username", String()},
+            {"first_name", String()},
+            {"last_name", String()},
+            {"timezone", String()}};
+  if (message) p["message"] = Enum({*message});
+  return ClosedObject(p);
+}
+// What AvailabilityJson writes, with the creation's message.
+json Availability() {
+  return ClosedObject({{"id", Integer()},
+                       {"consultant", Integer()},
+                       {"date", schema::Day()},
+                       {"start_time", Time()},
+                       {"end_time", Time()},
+                       {"is_booked", Boolean()},
+                       {"message", Enum({"availability slot created successfully"})}});
+}
+// What RecurringJson writes (created: with its message).
+json Recurring(bool created) {
+  json p = {{"id", Integer()},
+            {"consultant", Integer()},
+            {"day_of_week", Integer(0, 6)},
+            {"start_time", Time()},
+            {"end_time", Time()},
+            {"is_active", Boolean()}};
+  if (created) p["message"] = Enum({"Recurring availability created successfully"});
+  return ClosedObject(p);
+}
+// What SlotJson writes.
+json Slot() {
+  return ClosedObject({{"consultant", Integer()},
+                       {"date", schema::Day()},
+                       {"start_time", Time()},
+                       {"end_time", Time()},
+                       {"timezone", String()},
+                       {"is_booked", {{"type", "boolean"}, {"enum", json::array({false})}}},
+                       {"source", Enum({"recurring", "one_off"})},
+                       {"availability", Nullable(Integer())},
+                       {"recurring", Nullable(Integer())}});
+}
+http::ResponseDoc Slots(std::string what) { return Returns(200, std::move(what), ArrayOf(Slot()), "ConsultantSlots"); }
+
+// Reads answer 400 (bad input) and 404; writes may also need the person's credentials.
+std::vector<http::ResponseDoc> ReadAnswers(std::vector<http::ResponseDoc> ok) {
+  return WithErrors(std::move(ok), kStyle, {400, 404});
+}
+std::vector<http::ResponseDoc> WriteAnswers(std::vector<http::ResponseDoc> ok) {
+  return WithErrors(std::move(ok), kStyle, {400, 401, 403, 404});
+}
+
+http::RouteDoc CreatePersonDoc(bool consultant) {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kFirstName, kLastName, kTimezone});
+  d.request_body_name = "NewPerson";
+  const char* message = consultant ? "Consultant created successfully" : "User created successfully";
+  d.responses = WithErrors({Returns(201, consultant ? "The consultant." : "The user.", Person(message),
+                                    consultant ? "ConsultantCreated" : "UserCreated")},
+                           kStyle, {400});
+  return d;
+}
+http::RouteDoc GetConsultantDoc() {
+  http::RouteDoc d;
+  d.responses = ReadAnswers({Returns(200, "The consultant.", Person(std::nullopt), "Consultant")});
+  return d;
+}
+http::RouteDoc AddAvailabilityDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kDate, kStartTime, kEndTime});
+  d.request_body_name = "ConsultantAvailabilityCreate";
+  d.responses = WriteAnswers({Returns(201, "The one-off availability.", Availability(), "ConsultantAvailability")});
+  return d;
+}
+http::RouteDoc FreeTimeDoc() {
+  http::RouteDoc d;
+  d.responses = ReadAnswers({Slots("The consultant's free slots by date and time.")});
+  d.query_schemas = {{"start_date", schema::Day()}, {"end_date", schema::Day()}};
+  return d;
+}
+http::RouteDoc DateFreeTimeDoc() {
+  http::RouteDoc d;
+  d.responses = ReadAnswers({Returns(200, "Every consultant's free slots on the date.",
+                                     ClosedObject({{"date", schema::Day()},
+                                                   {"total_slots", Integer(0)},
+                                                   {"availabilities", ArrayOf(Slot())}}),
+                                     "ConsultantDaySlots")});
+  d.path_params = {{"date", "YYYY-MM-DD, not before today in the last time zone (UTC-12)."}};
+  return d;
+}
+http::RouteDoc DeleteAvailabilityDoc() {
+  http::RouteDoc d;
+  // Date, start_time and end_time together, or availability_id (here or in the query).
+  json body = schema::Body(kBodies, {kAvailabilityId, kDate, kStartTime, kEndTime});
+  body.erase("required");
+  d.request_body = body;
+  d.request_body_name = "ConsultantAvailabilityDelete";
+  d.responses = WriteAnswers({Returns(204, "Deleted.")});
+  d.query_schemas = {{"availability_id", Integer()}};
+  return d;
+}
+http::RouteDoc AddRecurringDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kDayOfWeek, kStartTime, kEndTime, kIsActive});
+  d.request_body_name = "RecurringAvailabilityCreate";
+  d.responses = WriteAnswers({Returns(201, "The weekly availability.", Recurring(true), "RecurringAvailabilityCreated")});
+  return d;
+}
+http::RouteDoc ListRecurringDoc() {
+  http::RouteDoc d;
+  d.responses = ReadAnswers({Returns(200, "The consultant's weekly patterns (none for an unknown consultant).",
+                                     ArrayOf(Recurring(false)), "RecurringAvailabilities")});
+  return d;
+}
+http::RouteDoc DeleteDoc() {
+  http::RouteDoc d;
+  d.responses = WriteAnswers({Returns(204, "Deleted.")});
+  return d;
+}
+http::RouteDoc ReserveDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kUser, kDate, kStartTime, kEndTime});
+  d.request_body_name = "ConsultantReserve";
+  d.responses = WriteAnswers({Returns(201, "The reservation's confirmation.",
+                                      ClosedObject({{"message", Enum({"Booking created successfully"})},
+                                                    {"booking_id", Integer()},
+                                                    {"consultant", String()},
+                                                    {"date", schema::Day()},
+                                                    {"start_time", Time()},
+                                                    {"end_time", Time()},
+                                                    {"consultant_id", Integer()},
+                                                    {"user", Integer()},
+                                                    {"availability", Nullable(Integer())},
+                                                    {"recurring", Nullable(Integer())}}),
+                                      "ConsultantReservation")});
+  return d;
+}
+http::RouteDoc MonthlyDoc() {
+  http::RouteDoc d;
+  d.responses = ReadAnswers({Slots("The month's free slots by date and time.")});
+  d.query_schemas = {{"year", Integer(1, 9999)}, {"month", Integer(1, 12)}, {"consultant", Integer()}};
+  return d;
+}
+http::RouteDoc TimeRangeDoc() {
+  http::RouteDoc d;
+  d.responses = ReadAnswers({Slots("The free slots within the dates and times.")});
+  json time = {{"type", "string"}, {"pattern", "^\\d{2}:\\d{2}(:\\d{2})?$"}};
+  d.query_schemas = {{"start_date", schema::Day()}, {"end_date", schema::Day()}, {"start_time", time},
+                     {"end_time", time}, {"consultant", Integer()}};
+  return d;
+}
+
+}  // namespace doc
+
 }  // namespace
 
 void RegisterConsultantRoutes(http::Router& router, service::Consultants& consultants, ConsultantRoutesOptions options) {
@@ -409,57 +597,59 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
   const Access access = options.require_auth ? Access::kAuthenticated : Access::kPublic;
   // Each handler holds the service, which lives as long as the route table.
   auto add = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
-                 Response (*handler)(Consultants&, Request&)) {
+                 Response (*handler)(Consultants&, Request&), http::RouteDoc doc) {
     routes.Add({method, std::move(pattern), access, kStyle, kTag, std::move(summary), std::move(query),
-                [service, handler](Request& req) { return handler(*service, req); }});
+                [service, handler](Request& req) { return handler(*service, req); }, {}, std::move(doc)});
   };
   const std::vector<http::QueryParam> no_query;
   add(Method::kPost, "/consultant/",
       "Create a consultant (first_name, last_name; optional timezone, default UTC); numbered from 1, username "
       "consultant-<id>.",
-      no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, true); });
+      no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, true); }, doc::CreatePersonDoc(true));
   add(Method::kGet, "/consultant/{id:int}/", "A consultant by its number, with its account's uuid.", no_query,
-      GetConsultant);
+      GetConsultant, doc::GetConsultantDoc());
   add(Method::kPost, "/user/",
       "Create a user who books consultations (first_name, last_name; optional timezone); numbered from 1, username "
       "user-<id>.",
-      no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, false); });
+      no_query, [](Consultants& s, Request& r) { return CreatePerson(s, r, false); }, doc::CreatePersonDoc(false));
   add(Method::kPost, "/consultants/{id:int}/availabilities/",
       "Add a one-off availability (date, start_time, end_time in the consultant's time zone).", no_query,
-      AddAvailability);
+      AddAvailability, doc::AddAvailabilityDoc());
   add(Method::kGet, "/consultant/{id:int}/availability/",
       "A consultant's free slots (one-off and recurring, minus bookings) by date; without dates every future "
       "one-off slot and the weekly ones of the next 31 days.",
       {{"start_date", "First local date, YYYY-MM-DD (default today in the consultant's zone)", false},
        {"end_date", "Last local date, inclusive (default start_date + 30 days; at most 92 days in all)", false}},
-      ConsultantFreeTime);
+      ConsultantFreeTime, doc::FreeTimeDoc());
   add(Method::kGet, "/consultants/availabilities/{date}/",
       "Every consultant's free slots on one date (each in its own time zone): {date, total_slots, availabilities}.",
-      no_query, DateFreeTime);
+      no_query, DateFreeTime, doc::DateFreeTimeDoc());
   for (const char* pattern : {"/consultant/{id:int}/availability/", "/consultant/{id:int}/availability/delete"}) {
     add(Method::kDelete, pattern,
         "Delete an unbooked one-off availability named by body {\"date\", \"start_time\", \"end_time\"}, or by "
         "?availability_id=<id> or body {\"availability_id\": <id>}.",
         {{"availability_id", "The one-off availability to delete (instead of date and times in the body)", false}},
-        DeleteAvailability);
+        DeleteAvailability, doc::DeleteAvailabilityDoc());
   }
   add(Method::kPost, "/consultant/{id:int}/recurring/",
       "Add a weekly availability (day_of_week 0=Monday..6=Sunday, start_time, end_time; optional is_active).",
-      no_query, AddRecurring);
+      no_query, AddRecurring, doc::AddRecurringDoc());
   add(Method::kGet, "/consultant/{id:int}/recurring/", "A consultant's weekly availability patterns.", no_query,
-      ListRecurring);
+      ListRecurring, doc::ListRecurringDoc());
   add(Method::kDelete, "/consultant/{id:int}/recurring/{recurring_id:int}/",
-      "Remove a weekly availability pattern (reservations already made stay booked).", no_query, DeleteRecurring);
+      "Remove a weekly availability pattern (reservations already made stay booked).", no_query, DeleteRecurring,
+      doc::DeleteDoc());
   add(Method::kDelete, "/consultant/{id:int}/reservations/{reservation_id:int}/",
-      "Cancel a reservation made through this face; its time is free again.", no_query, CancelReservation);
+      "Cancel a reservation made through this face; its time is free again.", no_query, CancelReservation,
+      doc::DeleteDoc());
   add(Method::kPost, "/consultant/{id:int}/reserve/",
       "Reserve offered time for a user (user, date, start_time, end_time); any part of one free slot.", no_query,
-      Reserve);
+      Reserve, doc::ReserveDoc());
   add(Method::kGet, "/availabilities/monthly/", "Free slots of one month, as one array by date and time.",
       {{"year", "Year, e.g. 2025", true},
        {"month", "Month 1-12", true},
        {"consultant", "Only this consultant's slots (default: every consultant)", false}},
-      MonthlyFreeTime);
+      MonthlyFreeTime, doc::MonthlyDoc());
   add(Method::kGet, "/availabilities/timerange/",
       "Free slots between two dates (at most 92 days) lying within start_time and end_time, as one array.",
       {{"start_date", "First local date, YYYY-MM-DD", true},
@@ -467,7 +657,7 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
        {"start_time", "Slots starting at or after this local time, HH:MM[:SS]", true},
        {"end_time", "Slots ending at or before this local time, HH:MM[:SS]", true},
        {"consultant", "Only this consultant's slots (default: every consultant)", false}},
-      TimeRangeFreeTime);
+      TimeRangeFreeTime, doc::TimeRangeDoc());
 }
 
 }  // namespace kairos::api::consultants
