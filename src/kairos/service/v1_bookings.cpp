@@ -271,10 +271,10 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
         auto hit = team_slots_.find(key);
         if (hit != team_slots_.end() && hit->second.generation == generation) {
           const auto age = clock - hit->second.at;
-          if (age < kTeamSlotsTtl) return hit->second.days;
+          if (age < kTeamSlotsTtl) return *hit->second.days;
           // Expired by age only: one request refreshes it, the others keep the last one
           // meanwhile (for one more period at most), so they do not all recompute at once.
-          if (hit->second.refreshing && age < 2 * kTeamSlotsTtl) return hit->second.days;
+          if (hit->second.refreshing && age < 2 * kTeamSlotsTtl) return *hit->second.days;
           hit->second.refreshing = true;
         }
       }
@@ -289,9 +289,10 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
         if (out.days.empty() || out.days.back().first != day) out.days.emplace_back(day, std::vector<OfferedSlot>{});
         out.days.back().second.push_back({s.interval, context->event_type.seats_per_slot, s.hosts_available});
       }
+      out.rendered = std::make_shared<RenderedSlots>();
       std::lock_guard<std::mutex> lock(cache_mutex_);
       if (team_slots_.size() >= 256) team_slots_.clear();
-      team_slots_[key] = {generation, clock, false, out};
+      team_slots_[key] = {generation, clock, false, std::make_shared<const SlotDays>(out)};
       return out;
     }
     booking::Policy policy = booking::EventTypePolicy(tx, *context, range, now);

@@ -1,5 +1,7 @@
 #include "kairos/api/v1/slot_routes.hpp"
 
+#include <mutex>
+
 #include "kairos/api/kit.hpp"
 #include "kairos/api/v1/booking_answers.hpp"
 #include "kairos/api/v1/kit.hpp"
@@ -62,6 +64,22 @@ json ExplanationSchema() {
       {"start", "offered", "reason", "booking_id", "hold_id", "rule"});
 }
 
+json SlotsBody(const service::v1::SlotDays& found) {
+  json days = json::object();
+  for (const auto& [day, list] : found.days) {
+    json slots = json::array();
+    for (const auto& s : list) {
+      json slot = {{"start", Instant3339(s.interval.start)},
+                   {"end", Instant3339(s.interval.end)},
+                   {"seats_remaining", s.seats_remaining}};
+      if (s.hosts_available) slot["hosts_available"] = *s.hosts_available;
+      slots.push_back(std::move(slot));
+    }
+    days[FormatDay(day)] = std::move(slots);
+  }
+  return {{"event_type_id", found.event_type_id}, {"time_zone", found.time_zone}, {"days", days}};
+}
+
 }  // namespace
 
 void RegisterSlotRoutes(http::Router& router, service::v1::V1Bookings& bookings) {
@@ -83,19 +101,15 @@ void RegisterSlotRoutes(http::Router& router, service::v1::V1Bookings& bookings)
         service::v1::SlotsQuery q{*id, *start, *end, req.Query("time_zone")};
         auto found = bookings.Slots(OptionalCaller(req), q, Now());
         if (!found) return Fail(found.error());
-        json days = json::object();
-        for (const auto& [day, list] : found->days) {
-          json slots = json::array();
-          for (const auto& s : list) {
-            json slot = {{"start", Instant3339(s.interval.start)},
-                         {"end", Instant3339(s.interval.end)},
-                         {"seats_remaining", s.seats_remaining}};
-            if (s.hosts_available) slot["hosts_available"] = *s.hosts_available;
-            slots.push_back(std::move(slot));
-          }
-          days[FormatDay(day)] = std::move(slots);
+        // A kept team listing is rendered once; every request it serves gets those bytes.
+        if (const auto& kept = found->rendered) {
+          std::call_once(kept->once, [&] { kept->body = Ok(SlotsBody(*found)).body; });
+          Response r;
+          r.status = 200;
+          r.body = kept->body;
+          return r;
         }
-        return Ok({{"event_type_id", found->event_type_id}, {"time_zone", found->time_zone}, {"days", days}});
+        return Ok(SlotsBody(*found));
       }};
   slots.doc.operation_id = "listSlots";
   slots.doc.description =
