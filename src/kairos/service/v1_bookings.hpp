@@ -82,10 +82,18 @@ struct SlotDays {
   std::shared_ptr<RenderedSlots> rendered;
 };
 
+// One host of a team event type: whether it could take the start, and why not.
+struct HostExplanation {
+  std::string account_id;  // the account's uuid
+  bool offered = false;
+  std::optional<Unavailable> why;
+};
+
 struct Explanation {
   Instant start{};
   bool offered = false;
   std::optional<Unavailable> why;
+  std::vector<HostExplanation> hosts;  // team event types: every host, in the event type's order
 };
 
 struct HoldView {
