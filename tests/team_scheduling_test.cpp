@@ -358,5 +358,95 @@ TEST_F(TeamSchedulingTest, SixtyFourClientsOnARoundRobinSlotWithThreeFreeHosts) 
   EXPECT_EQ(by_host, (std::map<std::string, int>{{hosts[0].uuid, 1}, {hosts[1].uuid, 1}, {hosts[2].uuid, 1}}));
 }
 
+// Explain names, per host, why a time is not offered (Berlin 09-17 is 08-16Z in March;
+// New York's 09-17 is 14-22Z on Wednesday 6 March 2030).
+TEST_F(TeamSchedulingTest, ExplainSaysPerHostWhyATimeIsNotOffered) {
+  auto berlin = Host();
+  auto ny = Host("America/New_York");
+  const std::string team = Team({berlin, ny});
+  const std::string et = EventType(berlin, "collective", team, HostsJson({berlin, ny}));
+  auto early = v1::Explain(c_, berlin, et, "2030-03-06T09:00:00Z");
+  ASSERT_EQ(early.status, 200) << early.body;
+  EXPECT_EQ(early.Json()["offered"], false);
+  EXPECT_EQ(early.Json()["reason"], "outside_hours");
+  ASSERT_EQ(early.Json()["hosts"].size(), 2u);
+  EXPECT_EQ(early.Json()["hosts"][0], (json{{"account_id", berlin.uuid}, {"offered", true}, {"reason", nullptr},
+                                            {"booking_id", nullptr}, {"hold_id", nullptr}, {"rule", nullptr}}));
+  EXPECT_EQ(early.Json()["hosts"][1]["account_id"], ny.uuid);
+  EXPECT_EQ(early.Json()["hosts"][1]["offered"], false);
+  EXPECT_EQ(early.Json()["hosts"][1]["reason"], "outside_hours");
+  auto both = v1::Explain(c_, berlin, et, "2030-03-06T14:00:00Z");
+  EXPECT_EQ(both.Json()["offered"], true);
+  EXPECT_EQ(both.Json()["hosts"][1]["offered"], true);
+  auto booked = v1::BookV1(c_, et, "2030-03-06T14:00:00Z");
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  auto taken = v1::Explain(c_, berlin, et, "2030-03-06T14:00:00Z");
+  EXPECT_EQ(taken.Json()["offered"], false);
+  EXPECT_EQ(taken.Json()["reason"], "booked");
+  const json taken_hosts = taken.Json()["hosts"];
+  for (const auto& h : taken_hosts) {
+    EXPECT_EQ(h["reason"], "booked") << h;
+    EXPECT_TRUE(h["booking_id"].is_string()) << h;
+  }
+  // A round robin is offered while one rotating host is free; the busy one says why.
+  auto other = Host();
+  const std::string team2 = Team({berlin, other});
+  const std::string rr = EventType(berlin, "round_robin", team2, HostsJson({berlin, other}));
+  auto one = v1::Explain(c_, berlin, rr, "2030-03-06T14:00:00Z");
+  EXPECT_EQ(one.Json()["offered"], true);
+  EXPECT_EQ(one.Json()["hosts"][0]["reason"], "booked");
+  EXPECT_EQ(one.Json()["hosts"][1]["offered"], true);
+  // An individual event type's explanation has no hosts.
+  EXPECT_FALSE(v1::Explain(c_, berlin, v1::MakeEventType(*server_, berlin, {}), "2030-03-06T14:00:00Z")
+                   .Json()
+                   .contains("hosts"));
+}
+
+// /v1/bookings lists a team booking to every host of its event type and to the team's
+// owners and admins, not to a plain member.
+TEST_F(TeamSchedulingTest, TeamBookingsAreListedToHostsAndTeamManagers) {
+  auto owner = Host();
+  auto admin = Host();
+  auto member = Host();
+  std::vector<TestAccount> hosts{Host(), Host()};
+  const std::string team = Team({owner, admin, member, hosts[0], hosts[1]});
+  ASSERT_EQ(c_.Patch("/v1/teams/" + team + "/members/" + admin.uuid, {{"role", "admin"}}, BearerAuth(owner)).status,
+            200);
+  const std::string et = EventType(owner, "round_robin", team, HostsJson(hosts));
+  auto booked = v1::BookV1(c_, et, "2030-03-07T09:00:00Z");
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const std::string id = booked.Json()["id"];
+  auto listed = [&](const TestAccount& a) {
+    auto r = c_.Get("/v1/bookings", BearerAuth(a));
+    EXPECT_EQ(r.status, 200) << r.body;
+    int n = 0;
+    const json page = r.Json();
+    for (const auto& b : page["data"]) n += b["id"] == id;
+    return n;
+  };
+  EXPECT_EQ(listed(hosts[0]), 1);
+  EXPECT_EQ(listed(hosts[1]), 1);  // the host the rule did not choose
+  EXPECT_EQ(listed(owner), 1);
+  EXPECT_EQ(listed(admin), 1);
+  EXPECT_EQ(listed(member), 0);
+}
+
+// A refused team booking is counted in /metrics like an individual one.
+TEST_F(TeamSchedulingTest, RefusedTeamBookingsAreCounted) {
+  std::vector<TestAccount> hosts{Host(), Host()};
+  const std::string team = Team(hosts);
+  const std::string et = EventType(hosts[0], "collective", team, HostsJson(hosts));
+  const std::string series = "kairos_bookings_total{face=\"v1\",outcome=\"refused\",reason=\"outside_hours\"} ";
+  auto count = [&] {
+    const std::string text = c_.Get("/metrics").body;
+    auto at = text.find(series);
+    EXPECT_NE(at, std::string::npos) << text.substr(0, 2000);
+    return at == std::string::npos ? -1.0 : std::stod(text.substr(at + series.size()));
+  };
+  const double before = count();
+  EXPECT_EQ(v1::BookV1(c_, et, "2030-03-07T20:00:00Z").status, 409);
+  EXPECT_EQ(count(), before + 1);
+}
+
 }  // namespace
 }  // namespace kairos::testing

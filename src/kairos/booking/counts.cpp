@@ -89,13 +89,17 @@ void CountBooked(store::Tx& tx, std::span<const NewBooking> requests, const Book
     for (const NewBooking& r : requests) {
       if (r.calendar_id == booked.refusal->calendar_id) face = r.face;
     }
-    Table()[FaceIndex(face)].refused[ReasonIndex(booked.refusal->reason)].fetch_add(1, std::memory_order_relaxed);
+    CountRefused(face, booked.refusal->reason);
     return;
   }
   if (!checked) return;
   for (const NewBooking& r : requests) {
     if (r.status != BookingStatus::kCancelled) AddAfterCommit(tx, Table()[FaceIndex(r.face)].created, 1);
   }
+}
+
+void CountRefused(std::string_view face, Reason reason) {
+  Table()[FaceIndex(face)].refused[ReasonIndex(reason)].fetch_add(1, std::memory_order_relaxed);
 }
 
 void CountStatusChange(store::Tx& tx, std::int64_t booking_id, BookingStatus to) {

@@ -42,5 +42,7 @@ std::string_view ReasonLabel(Reason reason);
 void CountBooked(store::Tx& tx, std::span<const NewBooking> requests, const Booked& booked, bool checked);
 void CountStatusChange(store::Tx& tx, std::int64_t booking_id, BookingStatus to);
 void CountCancelled(store::Tx& tx, std::string_view face, std::int64_t bookings);
+// A refusal decided before Book was asked (team event types judge every host at once).
+void CountRefused(std::string_view face, Reason reason);
 
 }  // namespace kairos::booking

@@ -339,6 +339,34 @@ std::vector<RoundRobinCandidate> RoundRobinStanding(store::Tx& tx, const TeamCon
   return out;
 }
 
+TeamExplained ExplainTeamTime(store::Tx& tx, const TeamContext& team, Interval interval, Instant now) {
+  TeamExplained out;
+  std::unique_ptr<TeamViews> v = LoadViews(tx, team, AroundLocalDays(interval), now);
+  auto free = TeamHostsFree(v->views, v->query, interval);
+  if (!free.ok()) {
+    out.refusal = Refusal{Reason::kInvalid, team.base.calendar.id, {}, free.error()};
+    return out;
+  }
+  std::optional<Refusal> first_rotating;
+  bool any_rotating_free = false;
+  bool any_rotating = false;
+  for (std::size_t i = 0; i < team.hosts.size(); ++i) {
+    std::optional<Refusal> refused;
+    if (!(*free)[i]) refused = HostRefusal(tx, team, i, interval, now);
+    const bool must = team.kind == TeamKind::kCollective || team.hosts[i].host.mandatory;
+    if (must && refused && !out.refusal) out.refusal = refused;
+    if (!must) {
+      any_rotating = true;
+      any_rotating_free = any_rotating_free || !refused;
+      if (refused && !first_rotating) first_rotating = refused;
+    }
+    out.hosts.push_back(std::move(refused));
+  }
+  // As Decide judges: a mandatory host's refusal first, then the first rotating host's.
+  if (!out.refusal && any_rotating && !any_rotating_free) out.refusal = first_rotating;
+  return out;
+}
+
 std::vector<std::int64_t> TeamBookingRows(store::Tx& tx, std::int64_t booking_id) {
   std::vector<std::int64_t> out;
   for (const auto& r : tx.Query("SELECT host_booking_id FROM team_booking_hosts WHERE booking_id = ? ORDER BY "
@@ -357,6 +385,7 @@ TeamBooked BookTeamEventType(store::Tx& tx, const TeamContext& team, const Event
   LockCalendars(tx, CalendarIds(team));
   Attending attending = Decide(tx, team, interval, now, std::nullopt);
   if (attending.refusal) {
+    CountRefused("v1", attending.refusal->reason);  // /metrics, as an individual booking's
     out.refusal = std::move(attending.refusal);
     return out;
   }
@@ -414,7 +443,7 @@ std::optional<Refusal> RescheduleTeamBooking(store::Tx& tx, const TeamContext& t
   tx.Exec("UPDATE bookings SET status = 'cancelled' WHERE id = ?", {Int(booking_id)});
   for (std::int64_t id : others) tx.Exec("UPDATE bookings SET status = 'cancelled' WHERE id = ?", {Int(id)});
   Attending attending = Decide(tx, team, interval, now, host);
-  if (attending.refusal) return attending.refusal;
+  if (attending.refusal) return attending.refusal;  // not counted, as an individual reschedule's
   for (std::int64_t id : others) tx.Exec("DELETE FROM bookings WHERE id = ?", {Int(id)});
   const TeamHostContext& chosen = team.hosts[attending.hosts.front()];
   try {

@@ -69,6 +69,15 @@ TeamBooked BookTeamEventType(store::Tx& tx, const TeamContext& team, const Event
 std::optional<Refusal> RescheduleTeamBooking(store::Tx& tx, const TeamContext& team, std::int64_t booking_id,
                                              Instant start, Instant now);
 
+// Why the team does or does not offer `interval`, for /v1/slots/explain: the refusal a
+// booking would get (none when offered), and each host's own (none when that host could
+// take it), in host order.
+struct TeamExplained {
+  std::optional<Refusal> refusal;
+  std::vector<std::optional<Refusal>> hosts;
+};
+TeamExplained ExplainTeamTime(store::Tx& tx, const TeamContext& team, Interval interval, Instant now);
+
 // The other hosts' rows of a team booking (empty for an individual one).
 std::vector<std::int64_t> TeamBookingRows(store::Tx& tx, std::int64_t booking_id);
 

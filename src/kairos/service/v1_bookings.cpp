@@ -271,10 +271,10 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
         auto hit = team_slots_.find(key);
         if (hit != team_slots_.end() && hit->second.generation == generation) {
           const auto age = clock - hit->second.at;
-          if (age < kTeamSlotsTtl) return hit->second.days;
+          if (age < kTeamSlotsTtl) return *hit->second.days;
           // Expired by age only: one request refreshes it, the others keep the last one
           // meanwhile (for one more period at most), so they do not all recompute at once.
-          if (hit->second.refreshing && age < 2 * kTeamSlotsTtl) return hit->second.days;
+          if (hit->second.refreshing && age < 2 * kTeamSlotsTtl) return *hit->second.days;
           hit->second.refreshing = true;
         }
       }
@@ -289,9 +289,10 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
         if (out.days.empty() || out.days.back().first != day) out.days.emplace_back(day, std::vector<OfferedSlot>{});
         out.days.back().second.push_back({s.interval, context->event_type.seats_per_slot, s.hosts_available});
       }
+      out.rendered = std::make_shared<RenderedSlots>();
       std::lock_guard<std::mutex> lock(cache_mutex_);
       if (team_slots_.size() >= 256) team_slots_.clear();
-      team_slots_[key] = {generation, clock, false, out};
+      team_slots_[key] = {generation, clock, false, std::make_shared<const SlotDays>(out)};
       return out;
     }
     booking::Policy policy = booking::EventTypePolicy(tx, *context, range, now);
@@ -316,9 +317,21 @@ Result<Explanation> V1Bookings::Explain(const auth::Principal& caller, const std
     if (!context.ok()) return context.error();
     if (!IsOwner(&caller, context->event_type)) return Forbidden("Only the event type's owner may ask why.");
     Interval interval{start, start + std::chrono::minutes{context->event_type.duration_minutes}};
-    booking::Policy policy = booking::EventTypePolicy(tx, *context, interval, now);
     Explanation out;
     out.start = start;
+    if (booking::IsTeamEventType(context->event_type)) {
+      booking::TeamContext team = booking::LoadTeamContext(tx, *context, false, now);
+      booking::TeamExplained explained = booking::ExplainTeamTime(tx, team, interval, now);
+      out.offered = !explained.refusal.has_value();
+      if (explained.refusal) out.why = UnavailableOf(tx, *explained.refusal, *context, now);
+      for (std::size_t i = 0; i < team.hosts.size(); ++i) {
+        HostExplanation h{team.hosts[i].host.account_uuid, !explained.hosts[i].has_value(), std::nullopt};
+        if (explained.hosts[i]) h.why = UnavailableOf(tx, *explained.hosts[i], *context, now);
+        out.hosts.push_back(std::move(h));
+      }
+      return out;
+    }
+    booking::Policy policy = booking::EventTypePolicy(tx, *context, interval, now);
     auto refused = booking::CheckOffered(tx, context->calendar, interval, policy, now);
     out.offered = !refused.has_value();
     if (refused) out.why = UnavailableOf(tx, *refused, *context, now);
@@ -426,8 +439,14 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
 Result<Page<BookingView>> V1Bookings::List(const auth::Principal& host, const BookingFilter& filter,
                                            std::size_t limit, const PageKey* after) {
   return db_.Read([&](store::Tx& tx) -> Result<Page<BookingView>> {
-    std::string sql = "SELECT " + std::string(kBookingColumns) + std::string(kBookingFrom) + " WHERE v.host_account_id = ?";
-    store::Params params{Int(host.account_id)};
+    // The caller's own bookings, and those of team event types it hosts or whose team it
+    // manages (an accepted owner or admin): docs/teams.md.
+    std::string sql = "SELECT " + std::string(kBookingColumns) + std::string(kBookingFrom) +
+                      " WHERE (v.host_account_id = ? OR v.event_type_id IN (SELECT h.event_type_id FROM "
+                      "event_type_hosts h WHERE h.account_id = ?) OR v.event_type_id IN (SELECT t.id FROM event_types "
+                      "t JOIN team_members m ON m.team_id = t.team_id WHERE m.account_id = ? AND m.role IN ('owner', "
+                      "'admin') AND m.accepted_at IS NOT NULL))";
+    store::Params params{Int(host.account_id), Int(host.account_id), Int(host.account_id)};
     if (filter.status) {
       sql += " AND v.status = ?";
       params.push_back(Text(std::string(booking::V1StatusName(*filter.status))));

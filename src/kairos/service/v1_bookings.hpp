@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -66,16 +67,33 @@ struct OfferedSlot {
   std::optional<int> hosts_available;  // team event types: the hosts the booking could go to
 };
 
+// A kept team listing's answer as the face renders it, made once while the listing is
+// kept: every request served from the same kept listing answers the same bytes.
+struct RenderedSlots {
+  std::once_flag once;
+  std::string body;
+};
+
 struct SlotDays {
   std::string event_type_id;
   std::string time_zone;
   std::vector<std::pair<Date, std::vector<OfferedSlot>>> days;  // in date order, only days with slots
+  // Team listings: the kept listing's rendering, shared by every answer it serves.
+  std::shared_ptr<RenderedSlots> rendered;
+};
+
+// One host of a team event type: whether it could take the start, and why not.
+struct HostExplanation {
+  std::string account_id;  // the account's uuid
+  bool offered = false;
+  std::optional<Unavailable> why;
 };
 
 struct Explanation {
   Instant start{};
   bool offered = false;
   std::optional<Unavailable> why;
+  std::vector<HostExplanation> hosts;  // team event types: every host, in the event type's order
 };
 
 struct HoldView {
@@ -173,7 +191,7 @@ class V1Bookings {
     std::uint64_t generation = 0;
     std::chrono::steady_clock::time_point at;
     bool refreshing = false;  // a request is computing its successor
-    SlotDays days;
+    std::shared_ptr<const SlotDays> days;
   };
   std::mutex cache_mutex_;
   std::map<std::string, CachedSlots> team_slots_;

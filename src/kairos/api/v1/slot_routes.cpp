@@ -1,5 +1,7 @@
 #include "kairos/api/v1/slot_routes.hpp"
 
+#include <mutex>
+
 #include "kairos/api/kit.hpp"
 #include "kairos/api/v1/booking_answers.hpp"
 #include "kairos/api/v1/kit.hpp"
@@ -50,16 +52,54 @@ json SlotsSchema() {
 }
 
 json ExplanationSchema() {
-  return schema::Object(
-      {{"start", schema::Timestamp()},
-       {"offered", schema::Boolean()},
-       {"reason", schema::Nullable(schema::Enum({"outside_hours", "blocked", "booked", "held", "full", "buffer",
-                                                  "too_soon", "too_far", "limit_reached"}))},
-       {"booking_id", schema::Nullable(schema::Uuid())},
-       {"hold_id", schema::Nullable(schema::Uuid())},
-       {"rule", schema::Nullable(
-                    schema::Enum({"limit_per_day", "limit_per_week", "minimum_notice", "booking_window"}))}},
-      {"start", "offered", "reason", "booking_id", "hold_id", "rule"});
+  const json reason = schema::Nullable(schema::Enum(
+      {"outside_hours", "blocked", "booked", "held", "full", "buffer", "too_soon", "too_far", "limit_reached"}));
+  const json rule =
+      schema::Nullable(schema::Enum({"limit_per_day", "limit_per_week", "minimum_notice", "booking_window"}));
+  json host = schema::Object({{"account_id", schema::Uuid()},
+                              {"offered", schema::Boolean()},
+                              {"reason", reason},
+                              {"booking_id", schema::Nullable(schema::Uuid())},
+                              {"hold_id", schema::Nullable(schema::Uuid())},
+                              {"rule", rule}},
+                             {"account_id", "offered", "reason", "booking_id", "hold_id", "rule"});
+  return schema::Object({{"start", schema::Timestamp()},
+                         {"offered", schema::Boolean()},
+                         {"reason", reason},
+                         {"booking_id", schema::Nullable(schema::Uuid())},
+                         {"hold_id", schema::Nullable(schema::Uuid())},
+                         {"rule", rule},
+                         {"hosts", schema::ArrayOf(host)}},  // team event types only (docs/teams.md)
+                        {"start", "offered", "reason", "booking_id", "hold_id", "rule"});
+}
+
+// reason, booking_id, hold_id and rule of an explanation (null when offered).
+void PutWhy(json& out, const std::optional<service::v1::Unavailable>& why) {
+  out["reason"] = nullptr;
+  out["booking_id"] = nullptr;
+  out["hold_id"] = nullptr;
+  out["rule"] = nullptr;
+  if (!why) return;
+  out["reason"] = why->reason;
+  if (why->booking_id) out["booking_id"] = *why->booking_id;
+  if (why->hold_id) out["hold_id"] = *why->hold_id;
+  if (why->rule) out["rule"] = *why->rule;
+}
+
+json SlotsBody(const service::v1::SlotDays& found) {
+  json days = json::object();
+  for (const auto& [day, list] : found.days) {
+    json slots = json::array();
+    for (const auto& s : list) {
+      json slot = {{"start", Instant3339(s.interval.start)},
+                   {"end", Instant3339(s.interval.end)},
+                   {"seats_remaining", s.seats_remaining}};
+      if (s.hosts_available) slot["hosts_available"] = *s.hosts_available;
+      slots.push_back(std::move(slot));
+    }
+    days[FormatDay(day)] = std::move(slots);
+  }
+  return {{"event_type_id", found.event_type_id}, {"time_zone", found.time_zone}, {"days", days}};
 }
 
 }  // namespace
@@ -83,19 +123,15 @@ void RegisterSlotRoutes(http::Router& router, service::v1::V1Bookings& bookings)
         service::v1::SlotsQuery q{*id, *start, *end, req.Query("time_zone")};
         auto found = bookings.Slots(OptionalCaller(req), q, Now());
         if (!found) return Fail(found.error());
-        json days = json::object();
-        for (const auto& [day, list] : found->days) {
-          json slots = json::array();
-          for (const auto& s : list) {
-            json slot = {{"start", Instant3339(s.interval.start)},
-                         {"end", Instant3339(s.interval.end)},
-                         {"seats_remaining", s.seats_remaining}};
-            if (s.hosts_available) slot["hosts_available"] = *s.hosts_available;
-            slots.push_back(std::move(slot));
-          }
-          days[FormatDay(day)] = std::move(slots);
+        // A kept team listing is rendered once; every request it serves gets those bytes.
+        if (const auto& kept = found->rendered) {
+          std::call_once(kept->once, [&] { kept->body = Ok(SlotsBody(*found)).body; });
+          Response r;
+          r.status = 200;
+          r.body = kept->body;
+          return r;
         }
-        return Ok({{"event_type_id", found->event_type_id}, {"time_zone", found->time_zone}, {"days", days}});
+        return Ok(SlotsBody(*found));
       }};
   slots.doc.operation_id = "listSlots";
   slots.doc.description =
@@ -122,13 +158,16 @@ void RegisterSlotRoutes(http::Router& router, service::v1::V1Bookings& bookings)
         if (!*start) return Fail(InvalidArgument("start is required.", "start"));
         auto found = bookings.Explain(Caller(req), *id, **start, Now());
         if (!found) return Fail(found.error());
-        json out = {{"start", Instant3339(found->start)}, {"offered", found->offered}, {"reason", nullptr},
-                    {"booking_id", nullptr},             {"hold_id", nullptr},         {"rule", nullptr}};
-        if (found->why) {
-          out["reason"] = found->why->reason;
-          if (found->why->booking_id) out["booking_id"] = *found->why->booking_id;
-          if (found->why->hold_id) out["hold_id"] = *found->why->hold_id;
-          if (found->why->rule) out["rule"] = *found->why->rule;
+        json out = {{"start", Instant3339(found->start)}, {"offered", found->offered}};
+        PutWhy(out, found->why);
+        if (!found->hosts.empty()) {
+          json hosts = json::array();
+          for (const auto& h : found->hosts) {
+            json host = {{"account_id", h.account_id}, {"offered", h.offered}};
+            PutWhy(host, h.why);
+            hosts.push_back(std::move(host));
+          }
+          out["hosts"] = std::move(hosts);
         }
         return Ok(out);
       }};

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 namespace kairos::store {
 namespace {
@@ -185,7 +186,10 @@ class Connection final : public Tx {
     return n[0] != '\0' ? std::strtoll(n, nullptr, 10) : 0;
   }
 
-  void ExecScript(std::string_view sql) override { Simple(std::string(sql)); }
+  void ExecScript(std::string_view sql) override {
+    Simple(std::string(sql));
+    changed_ = true;
+  }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
 
@@ -204,6 +208,9 @@ class Connection final : public Tx {
   }
 
   bool broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
+
+  // Whether a statement changed a row since the last call (one transaction's worth).
+  bool TakeChanged() { return std::exchange(changed_, false); }
 
  private:
   ResultPtr Run(std::string_view sql, const Params& params) {
@@ -241,7 +248,20 @@ class Connection final : public Tx {
     ResultPtr res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                                  nullptr, 0));
     Check(res.get(), sql);
+    NoteChanges(res.get());
     return res;
+  }
+
+  // INSERT, UPDATE, DELETE and MERGE report the rows they touched; anything else but a
+  // SELECT (DDL, COPY) counts as a change.
+  void NoteChanges(PGresult* res) {
+    std::string_view command = PQcmdStatus(res);
+    if (command.starts_with("SELECT") || command.starts_with("LOCK") || command.starts_with("SET") ||
+        command.empty()) {
+      return;
+    }
+    std::string_view rows = PQcmdTuples(res);
+    if (rows != "0") changed_ = true;
   }
 
   // Throws the typed error for a failed result; the SQLSTATE decides the kind.
@@ -271,6 +291,7 @@ class Connection final : public Tx {
 
   PGconn* conn_ = nullptr;
   bool broken_ = false;
+  bool changed_ = false;
   // SQL (with its parameter types) -> name of the statement prepared on this connection.
   std::unordered_map<std::string, std::string> statements_;
 };
@@ -287,10 +308,13 @@ class PostgresDatabase final : public Database {
     for (int attempt = 0;; ++attempt) {
       Lease lease = Begin("BEGIN");
       try {
+        lease.conn->TakeChanged();
         bool commit = f(*lease.conn);
         if (commit) {
+          const bool changed = lease.conn->TakeChanged();
           lease.conn->Simple("COMMIT");
-          NoteCommittedWrite();
+          // A transaction that changed no row leaves what readers may keep as it was.
+          if (changed) NoteCommittedWrite();
           lease.conn->RunAfterCommit();
         } else {
           lease.conn->Rollback();

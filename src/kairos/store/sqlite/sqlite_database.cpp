@@ -101,6 +101,10 @@ class Connection final : public Tx {
     return sqlite3_changes64(db_);
   }
 
+  // Rows inserted, updated or deleted on this connection since it opened (triggers
+  // included); a write transaction that leaves it unchanged changed nothing.
+  std::int64_t TotalChanges() const { return sqlite3_total_changes64(db_); }
+
   void ExecScript(std::string_view sql) override {
     std::string copy(sql);
     char* err = nullptr;
@@ -175,6 +179,7 @@ class SqliteDatabase final : public Database {
     if (closed_) throw StoreUnavailable(StoreUnavailable::Kind::kConnectionLost, "database is closed");
     writer_->DropAfterCommit();
     writer_->Exec("BEGIN IMMEDIATE", {});
+    const std::int64_t changes_before = writer_->TotalChanges();
     bool commit;
     try {
       commit = f(*writer_);
@@ -189,7 +194,9 @@ class SqliteDatabase final : public Database {
         Rollback(*writer_);
         throw;
       }
-      NoteCommittedWrite();
+      // A transaction that changed no row (a poll that found nothing to claim) leaves
+      // what readers see, and so what they may keep, as it was.
+      if (writer_->TotalChanges() != changes_before) NoteCommittedWrite();
       writer_->RunAfterCommit();
     } else {
       Rollback(*writer_);

@@ -126,6 +126,23 @@ TEST_F(SqliteTest, AfterCommitRunsOnlyForCommittedTransactions) {
   EXPECT_EQ(ran, 1) << "rolled-back hooks are dropped, not run by the next commit";
 }
 
+// Readers keep what they computed while WriteGeneration stands still: a committed
+// transaction that changed a row moves it, one that changed none (a poll) does not.
+TEST_F(SqliteTest, OnlyCommitsThatChangeARowMoveTheWriteGeneration) {
+  std::uint64_t g = WriteGeneration();
+  db_->Write([](Tx& tx) { tx.Exec("INSERT INTO t (name, n) VALUES ('g', 1)"); });
+  EXPECT_GT(WriteGeneration(), g);
+  g = WriteGeneration();
+  db_->Write([](Tx& tx) {
+    tx.Exec("UPDATE t SET n = 2 WHERE name = 'nobody'");
+    tx.Query("UPDATE t SET n = 3 WHERE name = 'nobody' RETURNING id");
+    tx.Query("SELECT COUNT(*) FROM t");
+  });
+  EXPECT_EQ(WriteGeneration(), g) << "nothing changed";
+  db_->Write([](Tx& tx) { tx.Exec("DELETE FROM t WHERE name = 'g'"); });
+  EXPECT_GT(WriteGeneration(), g);
+}
+
 TEST_F(SqliteTest, PoolWaitsCountOnlyBlockedAcquisitions) {
   auto idle = db_->Pools();
   ASSERT_EQ(idle.size(), 2u);
