@@ -71,6 +71,8 @@ class Receiver {
     std::ifstream in(dir_ + "/received.jsonl");
     std::string line;
     while (std::getline(in, line)) {
+      // A line the writer has not finished yet is read on the next look.
+      if (in.eof()) break;
       if (!line.empty()) out.push_back(json::parse(line));
     }
     return out;
@@ -461,6 +463,8 @@ class SmtpSink {
       std::ifstream in(dir_ + "/mail.jsonl");
       std::string line;
       while (std::getline(in, line)) {
+        // A line the writer has not finished yet is read on the next look.
+        if (in.eof()) break;
         if (!line.empty()) out.push_back(json::parse(line));
       }
       if (out.size() >= n || std::chrono::steady_clock::now() >= until) return out;
