@@ -21,6 +21,7 @@
 #include "support/database.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "v1_support.hpp"
 
 namespace kairos::testing {
 namespace {
@@ -70,6 +71,8 @@ class Receiver {
     std::ifstream in(dir_ + "/received.jsonl");
     std::string line;
     while (std::getline(in, line)) {
+      // A line the writer has not finished yet is read on the next look.
+      if (in.eof()) break;
       if (!line.empty()) out.push_back(json::parse(line));
     }
     return out;
@@ -94,7 +97,7 @@ json AddWebhook(HttpClient& c, const TestAccount& who, Receiver& receiver, const
   auto r = c.Post("/v1/webhooks",
                   {{"url", receiver.Url(path)},
                    {"events", {"booking.created", "booking.requested", "booking.confirmed", "booking.declined",
-                               "booking.cancelled", "booking.rescheduled"}}},
+                               "booking.cancelled", "booking.rescheduled", "booking.reminder"}}},
                   BearerAuth(who));
   EXPECT_EQ(r.status, 201) << r.body;
   json w = r.Json();
@@ -460,6 +463,8 @@ class SmtpSink {
       std::ifstream in(dir_ + "/mail.jsonl");
       std::string line;
       while (std::getline(in, line)) {
+        // A line the writer has not finished yet is read on the next look.
+        if (in.eof()) break;
         if (!line.empty()) out.push_back(json::parse(line));
       }
       if (out.size() >= n || std::chrono::steady_clock::now() >= until) return out;
@@ -502,22 +507,32 @@ TEST(NotificationsTest, EmailGoesThroughTheSameOutboxWhenSmtpIsSet) {
   const std::string uuid = booked.Json()["uuid"];
   ASSERT_EQ(c.Post("/api/bookings/" + uuid + "/cancel/", json::object(), BearerAuth(owner)).status, 200);
 
-  auto mail = smtp.WaitFor(2);
-  ASSERT_EQ(mail.size(), 2u);
+  // Each event to the customer and to the exchange's owner.
+  auto mail = smtp.WaitFor(4);
+  std::this_thread::sleep_for(500ms);
+  mail = smtp.WaitFor(4);
+  ASSERT_EQ(mail.size(), 4u);
   std::vector<std::string> event_ids;
+  std::multiset<std::string> seen;
   for (const auto& m : mail) {
     EXPECT_EQ(m["from"], "bookings@example.com");
-    EXPECT_EQ(m["to"], json({"jane@example.com"}));
-    const std::string text = m["message"];
-    EXPECT_NE(text.find("To: jane@example.com"), std::string::npos) << text;
-    EXPECT_NE(text.find(uuid), std::string::npos) << text;
-    EXPECT_NE(text.find("2030-01-07T11:00:00Z"), std::string::npos) << text;
-    auto at = text.find("Kairos-Event-Id: ");
-    ASSERT_NE(at, std::string::npos) << text;
-    event_ids.push_back(text.substr(at + 17, 36));
+    ASSERT_EQ(m["to"].size(), 1u);
+    const std::string to = m["to"][0];
+    EXPECT_TRUE(to == "jane@example.com" || to == owner.email) << to;
+    EXPECT_EQ(m["headers"]["To"], to);
+    EXPECT_EQ(m["headers"]["Kairos-Booking-Id"], uuid);
+    ASSERT_FALSE(m.contains("ics_error")) << m["ics_error"];
+    ASSERT_TRUE(m.contains("ics")) << m.dump();
+    EXPECT_EQ(m["ics"]["events"][0]["uid"], uuid + "@kairos");
+    EXPECT_EQ(m["ics"]["events"][0]["dtstart"], "2030-01-07T11:00:00Z");
+    const std::string type = m["headers"]["Kairos-Event-Type"];
+    EXPECT_EQ(m["ics"]["method"], type == "booking.cancelled" ? "CANCEL" : "REQUEST");
+    seen.insert(type + " " + to);
+    event_ids.push_back(m["headers"]["Kairos-Event-Id"]);
   }
-  EXPECT_NE(mail[0]["message"].get<std::string>().find("Kairos-Event-Type: booking.requested"), std::string::npos);
-  EXPECT_NE(mail[1]["message"].get<std::string>().find("Kairos-Event-Type: booking.cancelled"), std::string::npos);
+  EXPECT_EQ(seen, (std::multiset<std::string>{"booking.requested jane@example.com", "booking.requested " + owner.email,
+                                              "booking.cancelled jane@example.com",
+                                              "booking.cancelled " + owner.email}));
   // The same events as in the outbox, delivered by email.
   for (const auto& id : event_ids) {
     EXPECT_EQ(QuerySql(server.db_path(), "SELECT d.state FROM notification_deliveries d JOIN notification_events e ON "
@@ -535,6 +550,467 @@ TEST(NotificationsTest, WithoutSmtpEmailIsOffAndSaidSoAtStart) {
   EXPECT_EQ(QuerySql(server.db_path(), "SELECT COUNT(*) FROM notification_deliveries WHERE email IS NOT NULL"), "0");
   // Nobody would receive the event (no webhook, no email), so none is stored.
   EXPECT_EQ(QuerySql(server.db_path(), "SELECT COUNT(*) FROM notification_events"), "0");
+}
+
+
+// The webhook requests at `path` of one type.
+std::vector<json> OfType(const std::vector<json>& received, const std::string& path, const std::string& type) {
+  std::vector<json> out;
+  for (const auto& r : received) {
+    if (r["path"] == path && r["body"]["type"] == type) out.push_back(r["body"]);
+  }
+  return out;
+}
+
+TEST(NotificationsTest, V1DeclineRescheduleAndExchangeDeletionAreAnnounced) {
+  Receiver receiver;
+  ServerProcess server({.args = kFast});
+  HttpClient c(server.port());
+  auto host = SignUpAndLogin(c, Unique("nv1"));
+  AddWebhook(c, host, receiver, "/v1h");
+  v1::EventTypeSpec asks;
+  asks.requires_confirmation = true;
+  const std::string et_ask = v1::MakeEventType(server, host, asks);
+  const std::string et = v1::MakeEventType(server, host, {});
+
+  // Requested, then declined by the host.
+  auto requested = v1::BookV1(c, et_ask, "2030-03-04T08:00:00Z");
+  ASSERT_EQ(requested.status, 201) << requested.body;
+  const std::string requested_id = requested.Json()["id"];
+  auto declined = c.Post("/v1/bookings/" + requested_id + "/decline", {{"reason", "busy"}}, BearerAuth(host));
+  ASSERT_EQ(declined.status, 200) << declined.body;
+
+  // Booked, then moved by the attendee with the manage token.
+  auto booked = v1::BookV1(c, et, "2030-03-04T09:00:00Z");
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const std::string id = booked.Json()["id"];
+  const std::string token = booked.Json()["manage_token"];
+  auto moved = c.Post("/v1/bookings/" + id + "/reschedule?token=" + token, {{"start", "2030-03-04T10:00:00Z"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+
+  // Face 003: an exchange with a pending booking and a cancelled one is deleted.
+  auto owner = SignUpAndLogin(c, Unique("nv1x"));
+  auto customer = SignUpAndLogin(c, Unique("nv1c"));
+  AddWebhook(c, owner, receiver, "/x");
+  json hours = json::array();
+  for (int day = 1; day <= 5; ++day) {
+    hours.push_back({{"day_of_week", day}, {"open_time", "09:00"}, {"close_time", "17:00"}, {"is_closed", false}});
+  }
+  auto exchange = c.Post("/api/exchanges/", {{"business_name", "Gone"}, {"description", "d"}, {"operating_hours", hours}},
+                         BearerAuth(owner));
+  ASSERT_EQ(exchange.status, 201) << exchange.body;
+  const std::string exchange_uuid = exchange.Json()["uuid"];
+  std::vector<std::string> business;
+  for (const char* at : {"10:00", "11:00"}) {
+    auto b = c.Post("/api/bookings/",
+                    {{"exchange", exchange_uuid}, {"date", "2030-01-07"}, {"start_time", at}, {"end_time",
+                      std::string(at).substr(0, 2) + ":30"}, {"customer_name", "Cy"}, {"customer_email", "cy@example.com"}},
+                    BearerAuth(customer));
+    ASSERT_EQ(b.status, 201) << b.body;
+    business.push_back(b.Json()["uuid"]);
+  }
+  ASSERT_EQ(c.Post("/api/bookings/" + business[1] + "/cancel/", json::object(), BearerAuth(owner)).status, 200);
+  auto deleted = c.Request("DELETE", "/api/exchanges/" + exchange_uuid + "/", "", BearerAuth(owner));
+  ASSERT_LT(deleted.status, 300) << deleted.body;
+
+  auto received = receiver.WaitFor(9);
+  std::this_thread::sleep_for(800ms);
+  received = receiver.Received();
+  EXPECT_EQ(TypesAt(received, "/v1h"), (std::vector<std::string>{"booking.requested", "booking.declined",
+                                                                  "booking.created", "booking.rescheduled"}));
+  EXPECT_EQ(TypesAt(received, "/x"), (std::vector<std::string>{"booking.requested", "booking.requested",
+                                                               "booking.cancelled", "booking.cancelled"}));
+  auto decline = OfType(received, "/v1h", "booking.declined");
+  ASSERT_EQ(decline.size(), 1u);
+  EXPECT_EQ(decline[0]["data"]["id"], requested_id);
+  EXPECT_EQ(decline[0]["data"]["status"], "cancelled");
+  EXPECT_EQ(decline[0]["data"]["face"], "v1");
+  auto created = OfType(received, "/v1h", "booking.created");
+  auto rescheduled = OfType(received, "/v1h", "booking.rescheduled");
+  ASSERT_EQ(created.size(), 1u);
+  ASSERT_EQ(rescheduled.size(), 1u);
+  const json& data = rescheduled[0]["data"];
+  EXPECT_EQ(data["id"], id);
+  EXPECT_EQ(data["start"], "2030-03-04T10:00:00Z");
+  EXPECT_EQ(data["end"], "2030-03-04T10:30:00Z");
+  EXPECT_EQ(data["previous"], json({{"id", id}, {"start", "2030-03-04T09:00:00Z"}, {"end", "2030-03-04T09:30:00Z"}}));
+  EXPECT_EQ(data["attendee"]["email"], "ada@example.com");
+  EXPECT_EQ(data["attendee"]["time_zone"], "Europe/London");
+  EXPECT_EQ(data["ical_uid"], id + "@kairos");
+  EXPECT_EQ(created[0]["data"]["sequence"], 0);
+  EXPECT_GT(data["sequence"].get<int>(), 0);
+  // The booking's SEQUENCE is the revision the .ics route shows too.
+  auto ics = c.Get("/v1/bookings/" + id + ".ics?token=" + token);
+  EXPECT_NE(ics.body.find("SEQUENCE:" + std::to_string(data["sequence"].get<int>())), std::string::npos) << ics.body;
+  // The deleted exchange's live booking, cancelled; the one already cancelled is not again.
+  auto gone = OfType(received, "/x", "booking.cancelled");
+  ASSERT_EQ(gone.size(), 2u);
+  EXPECT_EQ(gone[0]["data"]["id"], business[1]);
+  EXPECT_EQ(gone[1]["data"]["id"], business[0]);
+  EXPECT_EQ(gone[1]["data"]["status"], "cancelled");
+  EXPECT_EQ(gone[1]["data"]["face"], "business");
+}
+
+// The decoded part of a message with that MIME type ("" when none).
+std::string PartText(const json& mail, const std::string& type) {
+  for (const auto& p : mail["parts"]) {
+    if (p["type"] == type) return p["text"];
+  }
+  return "";
+}
+
+TEST(NotificationsTest, EmailsInviteAttendeeGuestsAndHostInTheirOwnZonesAcrossDst) {
+  SmtpSink smtp;
+  std::vector<std::string> args = kFast;
+  args.insert(args.end(), {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com", "--public-url",
+                           "https://book.example.test/"});
+  ServerProcess server({.args = args});
+  EXPECT_TRUE(LogSays(server, "emails link https://book.example.test/manage/")) << server.Log();
+  HttpClient c(server.port());
+  auto host = SignUpAndLogin(c, Unique("ninv"));
+  // The host reads the calendar's zone; the attendee the one the booking records.
+  // (The personal calendar is made at the first booking, in the account's zone.)
+  ExecSql(server.db_path(), "UPDATE accounts SET timezone = 'America/New_York' WHERE id = " + std::to_string(host.id));
+  ExecSql(server.db_path(), "UPDATE calendars SET timezone = 'America/New_York' WHERE owner_account_id = " +
+                                std::to_string(host.id));
+  v1::EventTypeSpec spec;
+  spec.time_zone = "Europe/Paris";
+  const std::string et = v1::MakeEventType(server, host, spec);
+  // Friday 29 March 2030, 10:00 in Paris (CET, UTC+1); Paris moves to CEST on Sunday 31.
+  json body = {{"event_type_id", et},
+               {"start", "2030-03-29T09:00:00Z"},
+               {"attendee", {{"name", "<b>Ada & Co</b>"}, {"email", "ada@example.com"}, {"time_zone", "Europe/Paris"}}},
+               {"guests", {"guest@example.com"}}};
+  auto booked = c.Post("/v1/bookings", body);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const std::string id = booked.Json()["id"];
+  const std::string token = booked.Json()["manage_token"];
+  // Monday 1 April, 10:00 in Paris again, now UTC+2.
+  auto moved = c.Post("/v1/bookings/" + id + "/reschedule?token=" + token, {{"start", "2030-04-01T08:00:00Z"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  auto cancelled = c.Post("/v1/bookings/" + id + "/cancel", {{"reason", "ill"}}, BearerAuth(host));
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+
+  auto mail = smtp.WaitFor(9);
+  std::this_thread::sleep_for(800ms);
+  mail = smtp.WaitFor(9);
+  ASSERT_EQ(mail.size(), 9u);
+  const std::vector<std::string> types = {"booking.created", "booking.rescheduled", "booking.cancelled"};
+  std::map<std::string, std::map<std::string, json>> by;  // type -> recipient -> mail
+  for (const auto& m : mail) {
+    ASSERT_EQ(m["to"].size(), 1u);
+    by[m["headers"]["Kairos-Event-Type"]][m["to"][0]] = m;
+  }
+  const std::string manage = "https://book.example.test/manage/" + id + "?token=" + token;
+  std::map<std::string, std::int64_t> last_sequence;
+  for (const auto& type : types) {
+    ASSERT_EQ(by[type].size(), 3u) << type;
+    for (const std::string& who : std::vector<std::string>{"ada@example.com", "guest@example.com", host.email}) {
+      SCOPED_TRACE(type + " to " + who);
+      ASSERT_TRUE(by[type].count(who));
+      const json& m = by[type][who];
+      EXPECT_EQ(m["content_type"], "multipart/alternative");
+      ASSERT_EQ(m["parts"].size(), 3u);
+      EXPECT_EQ(m["parts"][0]["type"], "text/plain");
+      EXPECT_EQ(m["parts"][1]["type"], "text/html");
+      EXPECT_EQ(m["parts"][2]["type"], "text/calendar");
+      const std::string method = type == "booking.cancelled" ? "CANCEL" : "REQUEST";
+      EXPECT_EQ(m["parts"][2]["params"]["method"], method);
+      ASSERT_FALSE(m.contains("ics_error")) << m["ics_error"];
+      const json& ics = m["ics"];
+      EXPECT_EQ(ics["method"], method);
+      ASSERT_EQ(ics["events"].size(), 1u);
+      const json& e = ics["events"][0];
+      EXPECT_EQ(e["uid"], id + "@kairos");
+      EXPECT_EQ(e["status"], type == "booking.cancelled" ? "CANCELLED" : "CONFIRMED");
+      EXPECT_NE(e["organizer"].get<std::string>().find(host.email), std::string::npos) << e.dump();
+      const std::string attendees = e["attendees"].dump();
+      EXPECT_NE(attendees.find("ada@example.com"), std::string::npos) << attendees;
+      EXPECT_NE(attendees.find("guest@example.com"), std::string::npos) << attendees;
+      const bool first = type == "booking.created";
+      EXPECT_EQ(e["dtstart"], first ? "2030-03-29T09:00:00Z" : "2030-04-01T08:00:00Z");
+      EXPECT_EQ(e["dtend"], first ? "2030-03-29T09:30:00Z" : "2030-04-01T08:30:00Z");
+      const std::string text = PartText(m, "text/plain");
+      if (who == host.email) {
+        EXPECT_EQ(e["tzid"], "America/New_York");
+        // New York is already on summer time on 29 March: 05:00 (UTC-4), then 04:00.
+        EXPECT_EQ(e["dtstart_local"], first ? "2030-03-29T05:00:00" : "2030-04-01T04:00:00");
+        EXPECT_NE(text.find("America/New_York"), std::string::npos) << text;
+      } else {
+        EXPECT_EQ(e["tzid"], "Europe/Paris");
+        // The same wall-clock time on both sides of the change; the offset moves.
+        EXPECT_EQ(e["dtstart_local"], first ? "2030-03-29T10:00:00" : "2030-04-01T10:00:00");
+        EXPECT_EQ(e["utcoffset"], first ? 3600 : 7200);
+        EXPECT_NE(text.find("10:00"), std::string::npos) << text;
+        EXPECT_NE(text.find("Europe/Paris"), std::string::npos) << text;
+      }
+      // SEQUENCE grows with each change, the same for every recipient.
+      const std::int64_t seq = e["sequence"];
+      if (!last_sequence.count(who)) {
+        EXPECT_EQ(seq, 0);
+      } else {
+        EXPECT_GT(seq, last_sequence[who]);
+      }
+      last_sequence[who] = seq;
+      // The attendee's manage link (the token was known: the booking answer, then shown).
+      const std::string html = PartText(m, "text/html");
+      const bool link = who == "ada@example.com" && type != "booking.cancelled";
+      EXPECT_EQ(text.find(manage) != std::string::npos, link) << text;
+      EXPECT_EQ(html.find("/manage/") != std::string::npos, link) << html;
+      // Names are escaped in HTML.
+      EXPECT_NE(html.find("&lt;b&gt;Ada &amp; Co&lt;/b&gt;"), std::string::npos) << html;
+      EXPECT_EQ(html.find("<b>Ada"), std::string::npos) << html;
+    }
+  }
+  EXPECT_EQ(last_sequence["ada@example.com"], last_sequence[host.email]);
+  // The manage token leaves the database once its email is sent.
+  EXPECT_EQ(QuerySql(server.db_path(), "SELECT COUNT(*) FROM notification_deliveries WHERE manage_token IS NOT NULL"),
+            "0");
+}
+
+TEST(NotificationsTest, WithoutPublicUrlTheStartLogSaysEmailsHaveNoManageLink) {
+  SmtpSink smtp;
+  std::vector<std::string> args = kFast;
+  args.insert(args.end(), {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com"});
+  ServerProcess server({.args = args});
+  EXPECT_TRUE(LogSays(server, "no --public-url, so booking emails carry no manage link")) << server.Log();
+  HttpClient c(server.port());
+  auto host = SignUpAndLogin(c, Unique("nnolink"));
+  const std::string et = v1::MakeEventType(server, host, {});
+  auto booked = v1::BookV1(c, et, "2030-03-04T08:00:00Z");
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  auto mail = smtp.WaitFor(2);
+  ASSERT_EQ(mail.size(), 2u);
+  for (const auto& m : mail) EXPECT_EQ(PartText(m, "text/plain").find("/manage/"), std::string::npos);
+}
+
+// "YYYY-MM-DDTHH:MM:SSZ" for a Unix time.
+std::string Rfc3339(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// An event type open around the clock every day (UTC), 30-minute bookings, with reminders.
+std::string AlwaysOpen(HttpClient& c, const ServerProcess& server, const TestAccount& host, const json& reminders) {
+  v1::EventTypeSpec spec;
+  spec.time_zone = "UTC";
+  spec.weekly.clear();
+  for (int d = 1; d <= 7; ++d) spec.weekly.push_back({d, 0, 86400});
+  const std::string et = v1::MakeEventType(server, host, spec);
+  auto patched = c.Patch("/v1/event-types/" + et, {{"reminders", reminders}}, BearerAuth(host));
+  EXPECT_EQ(patched.status, 200) << patched.body;
+  return et;
+}
+
+TEST(NotificationsTest, EventTypeRemindersAreValidatedAndShown) {
+  ServerProcess server({.args = kFast});
+  HttpClient c(server.port());
+  auto host = SignUpAndLogin(c, Unique("nrem"));
+  const std::string et = AlwaysOpen(c, server, host, json::array({{{"minutes_before", 60}}, {{"minutes_before", 1440}}}));
+  auto got = c.Get("/v1/event-types/" + et, BearerAuth(host));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.Json()["reminders"], json::array({{{"minutes_before", 1440}}, {{"minutes_before", 60}}}));
+  auto field = [&](const json& reminders) {
+    auto r = c.Patch("/v1/event-types/" + et, {{"reminders", reminders}}, BearerAuth(host));
+    EXPECT_EQ(r.status, 400) << reminders.dump() << ": " << r.body;
+    auto body = json::parse(r.body, nullptr, false);
+    return body.is_object() && body.contains("errors") ? body["errors"][0].value("field", "") : std::string();
+  };
+  EXPECT_EQ(field(json::array({{{"minutes_before", 0}}})), "reminders[0].minutes_before");
+  EXPECT_EQ(field(json::array({{{"minutes_before", 40321}}})), "reminders[0].minutes_before");
+  EXPECT_EQ(field(json::array({{{"minutes_before", 5}}, {{"minutes_before", 5}}})), "reminders[1].minutes_before");
+  EXPECT_EQ(field(json::array({{{"minutes_before", "5"}}})), "reminders[0].minutes_before");
+  EXPECT_EQ(field(json::array({{{"minutes", 5}}})), "reminders[0].minutes_before");
+  json six = json::array();
+  for (int i = 1; i <= 6; ++i) six.push_back({{"minutes_before", i}});
+  EXPECT_EQ(field(six), "reminders");
+  EXPECT_EQ(field(json("soon")), "reminders");
+  auto cleared = c.Patch("/v1/event-types/" + et, {{"reminders", json::array()}}, BearerAuth(host));
+  ASSERT_EQ(cleared.status, 200) << cleared.body;
+  EXPECT_EQ(cleared.Json()["reminders"], json::array());
+}
+
+TEST(NotificationsTest, RemindersAreSentOnceAndNotForCancelledOrMovedTimes) {
+  Receiver receiver;
+  SmtpSink smtp;
+  std::string dir = MakeTempDir();
+  std::string db = FreshDatabase(dir + "/reminders.db");
+  std::vector<std::string> args = kFast;
+  args.insert(args.end(), {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com"});
+  // Slots start on the half hour; the first is three hours ahead.
+  const std::int64_t now = UnixNow();
+  const std::int64_t s1 = (now / 1800 + 1) * 1800 + 3 * 3600;
+  std::string kept, moved;
+  std::int64_t s4 = s1 + 6 * 3600;
+  {
+    ServerProcess server({.args = args, .db_path = db});
+    HttpClient c(server.port());
+    auto host = SignUpAndLogin(c, Unique("nremind"));
+    AddWebhook(c, host, receiver, "/r");
+    const std::string et = AlwaysOpen(c, server, host, json::array({{{"minutes_before", 60}}}));
+    auto a = v1::BookV1(c, et, Rfc3339(s1));
+    ASSERT_EQ(a.status, 201) << a.body;
+    kept = a.Json()["id"];
+    auto b = v1::BookV1(c, et, Rfc3339(s1 + 1800));
+    ASSERT_EQ(b.status, 201) << b.body;
+    ASSERT_EQ(c.Post("/v1/bookings/" + b.Json()["id"].get<std::string>() + "/cancel", json::object(), BearerAuth(host))
+                  .status,
+              200);
+    auto m = v1::BookV1(c, et, Rfc3339(s1 + 3600));
+    ASSERT_EQ(m.status, 201) << m.body;
+    moved = m.Json()["id"];
+    ASSERT_EQ(c.Post("/v1/bookings/" + moved + "/reschedule", {{"start", Rfc3339(s4)}}, BearerAuth(host)).status, 200);
+    // Its reminder would be due before the booking was made: none.
+    auto soon = v1::BookV1(c, et, Rfc3339((now / 1800 + 1) * 1800));
+    ASSERT_EQ(soon.status, 201) << soon.body;
+    EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM booking_reminders WHERE state = 'pending'"), "2");
+  }
+  auto reminders = [&] {
+    std::vector<json> out;
+    for (const auto& r : receiver.Received()) {
+      if (r["body"]["type"] == "booking.reminder") out.push_back(r["body"]);
+    }
+    return out;
+  };
+  auto reminder_mail = [&] {
+    std::size_t n = 0;
+    for (const auto& m : smtp.WaitFor(0, 0ms)) n += m["headers"]["Kairos-Event-Type"] == "booking.reminder";
+    return n;
+  };
+  auto wait_reminders = [&](std::size_t n) {
+    for (int i = 0; i < 200 && (reminders().size() < n || reminder_mail() < 2 * n); ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    std::this_thread::sleep_for(800ms);  // nothing more comes
+  };
+  // Half an hour before the first booking: its reminder (60 min before) is due.
+  {
+    std::vector<std::string> later = args;
+    later.insert(later.end(), {"--notify-reminder-clock-offset-s", std::to_string(s1 - 1800 - UnixNow())});
+    ServerProcess server({.args = later, .db_path = db});
+    wait_reminders(1);
+    auto sent = reminders();
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0]["data"]["id"], kept);
+    EXPECT_EQ(sent[0]["data"]["reminder"]["minutes_before"], 60);
+    EXPECT_EQ(reminder_mail(), 2u);  // the attendee and the host
+  }
+  // Half an hour before the moved booking's new time: its reminder, for that time only;
+  // the cancelled booking's never; the first one's not again.
+  for (int round = 0; round < 2; ++round) {
+    std::vector<std::string> later = args;
+    later.insert(later.end(), {"--notify-reminder-clock-offset-s", std::to_string(s4 - 1800 - UnixNow())});
+    ServerProcess server({.args = later, .db_path = db});
+    wait_reminders(2);
+    auto sent = reminders();
+    ASSERT_EQ(sent.size(), 2u) << json(sent).dump();
+    EXPECT_EQ(sent[1]["data"]["id"], moved);
+    EXPECT_EQ(sent[1]["data"]["start"], Rfc3339(s4));
+    EXPECT_EQ(reminder_mail(), 4u);
+  }
+  EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM notification_events WHERE type = 'booking.reminder'"), "2");
+  if (IsDatabaseUrl(db)) DropPostgresDatabase(db);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(NotificationsTest, TwoInstancesSendEachReminderOnce) {
+  Receiver receiver;
+  std::string dir = MakeTempDir();
+  std::string db = FreshDatabase(dir + "/shared-reminders.db");
+  const std::int64_t now = UnixNow();
+  // Bookings a day ahead with reminders a day before: both clocks, half an hour before
+  // the first booking, read every reminder as due at once.
+  const std::int64_t first = (now / 1800 + 1) * 1800 + 25 * 3600;
+  const std::vector<std::string> args = {"--webhooks-allow-private", "--notify-poll-ms", "20",
+                                         "--notify-reminder-clock-offset-s", std::to_string(first - 1800 - now)};
+  constexpr int kBookings = 8;
+  {
+    ServerProcess a({.args = args, .db_path = db});
+    ServerProcess b({.args = args, .db_path = db});
+    HttpClient ca(a.port());
+    HttpClient cb(b.port());
+    auto host = SignUpAndLogin(ca, Unique("nremtwo"));
+    AddWebhook(ca, host, receiver, "/two");
+    const std::string et = AlwaysOpen(ca, a, host, json::array({{{"minutes_before", 1440}}}));
+    for (int i = 0; i < kBookings; ++i) {
+      auto r = v1::BookV1(i % 2 == 0 ? ca : cb, et, Rfc3339(first + i * 1800));
+      ASSERT_EQ(r.status, 201) << r.body;
+    }
+    std::set<std::string> ids;
+    std::size_t reminders = 0;
+    for (int i = 0; i < 200; ++i) {
+      reminders = 0;
+      for (const auto& r : receiver.Received()) reminders += r["body"]["type"] == "booking.reminder";
+      if (reminders >= static_cast<std::size_t>(kBookings)) break;
+      std::this_thread::sleep_for(50ms);
+    }
+    std::this_thread::sleep_for(1s);
+    reminders = 0;
+    for (const auto& r : receiver.Received()) {
+      if (r["body"]["type"] != "booking.reminder") continue;
+      ++reminders;
+      ids.insert(r["body"]["data"]["id"]);
+    }
+    EXPECT_EQ(reminders, static_cast<std::size_t>(kBookings));
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(kBookings));
+    EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM notification_events WHERE type = 'booking.reminder'"),
+              std::to_string(kBookings));
+  }
+  if (IsDatabaseUrl(db)) DropPostgresDatabase(db);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(NotificationsTest, KillNineBeforeDeliveryLosesNoEmailOrReminder) {
+  SmtpSink smtp;
+  std::string dir = MakeTempDir();
+  std::string db = FreshDatabase(dir + "/kill-mail.db");
+  const std::int64_t now = UnixNow();
+  const std::int64_t start = (now / 1800 + 1) * 1800 + 3 * 3600;
+  std::vector<std::string> mail_args = {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com",
+                                        "--notify-reminder-clock-offset-s", std::to_string(start - 3000 - now)};
+  std::string id;
+  {
+    // A dispatcher that looks once at start, then not for ten minutes.
+    std::vector<std::string> args = mail_args;
+    args.insert(args.end(), {"--notify-poll-ms", "600000"});
+    ServerProcess server({.args = args, .db_path = db});
+    HttpClient c(server.port());
+    auto host = SignUpAndLogin(c, Unique("nkillmail"));
+    const std::string et = AlwaysOpen(c, server, host, json::array({{{"minutes_before", 60}}}));
+    std::this_thread::sleep_for(300ms);
+    auto r = v1::BookV1(c, et, Rfc3339(start));
+    ASSERT_EQ(r.status, 201) << r.body;
+    id = r.Json()["id"];
+    EXPECT_EQ(server.Stop(SIGKILL), 128 + SIGKILL);
+  }
+  EXPECT_TRUE(smtp.WaitFor(0, 0ms).empty());
+  EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM booking_reminders WHERE state = 'pending'"), "1");
+  {
+    std::vector<std::string> args = mail_args;
+    args.insert(args.end(), {"--notify-poll-ms", "100"});
+    ServerProcess restarted({.args = args, .db_path = db});
+    auto mail = smtp.WaitFor(4);
+    std::this_thread::sleep_for(800ms);
+    mail = smtp.WaitFor(4);
+    ASSERT_EQ(mail.size(), 4u);  // booked and reminded, each to the attendee and the host
+    std::multiset<std::string> types;
+    for (const auto& m : mail) {
+      EXPECT_EQ(m["headers"]["Kairos-Booking-Id"], id);
+      types.insert(m["headers"]["Kairos-Event-Type"]);
+    }
+    EXPECT_EQ(types, (std::multiset<std::string>{"booking.created", "booking.created", "booking.reminder",
+                                                 "booking.reminder"}));
+  }
+  if (IsDatabaseUrl(db)) DropPostgresDatabase(db);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

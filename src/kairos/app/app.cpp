@@ -302,6 +302,9 @@ int Serve(const Config& config) {
     }
   }
   booking::SetEmailNotifications(!dispatch.smtp_url.empty());
+  dispatch.public_url = config.public_url;
+  while (!dispatch.public_url.empty() && dispatch.public_url.back() == '/') dispatch.public_url.pop_back();
+  dispatch.reminder_clock_offset = std::chrono::seconds(config.notify_reminder_clock_offset_s);
   service::Dispatcher dispatcher(*db, dispatch);
 
   if (!config.port_file.empty()) {
@@ -333,6 +336,15 @@ int Serve(const Config& config) {
   } else {
     spdlog::info("notifications: webhooks on (dispatcher {}); email on through {} from {}", dispatcher.instance(),
                  RedactedDb(dispatch.smtp_url), dispatch.smtp_from);
+    if (dispatch.public_url.empty()) {
+      spdlog::info("notifications: no --public-url, so booking emails carry no manage link");
+    } else {
+      spdlog::info("notifications: booking emails link {}/manage/<booking id>?token=...", dispatch.public_url);
+    }
+  }
+  if (dispatch.reminder_clock_offset.count() != 0) {
+    spdlog::warn("notifications: the reminder clock runs {} s ahead (--notify-reminder-clock-offset-s, tests only)",
+                 dispatch.reminder_clock_offset.count());
   }
   server.Run();
   dispatcher.Stop();

@@ -68,6 +68,8 @@ struct Config {
   std::string smtp_user;
   std::string smtp_password_file;      // the SMTP password, in a file (first line)
   std::string smtp_from;               // the sender address; required with smtp_url
+  std::string public_url;              // where people reach this server (emails' manage links); empty: none
+  int notify_reminder_clock_offset_s = 0;  // tests only: the reminder scan's clock runs this far ahead
 };
 
 struct ListenAddress {

@@ -313,6 +313,15 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_SMTP_PASSWORD_FILE");
   serve->add_option("--smtp-from", config.smtp_from, "Sender address of booking emails (required with --smtp-url)")
       ->envname("KAIROS_SMTP_FROM");
+  serve->add_option("--public-url", config.public_url,
+                    "Base URL people reach this server at, e.g. https://book.example.com; booking emails link "
+                    "<url>/manage/<booking id>?token=... (default: no manage link)")
+      ->envname("KAIROS_PUBLIC_URL");
+  serve->add_option("--notify-reminder-clock-offset-s", config.notify_reminder_clock_offset_s,
+                    "Tests only: the reminder scan reads a clock this many seconds ahead of the real one")
+      ->envname("KAIROS_NOTIFY_REMINDER_CLOCK_OFFSET_S")
+      ->check(CLI::Range(0, 40 * 86400))
+      ->capture_default_str();
   serve->add_option("--calendar-http-timeout-ms", config.calendar_http_timeout_ms,
                     "Time allowed for each request to a calendar provider (then 502)")
       ->envname("KAIROS_CALENDAR_HTTP_TIMEOUT_MS")

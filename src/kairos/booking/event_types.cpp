@@ -92,6 +92,15 @@ Result<EventType> LoadEventTypeWhere(store::Tx& tx, std::string_view where, stor
   e.questions_json = row->Text(23);
   e.created_at = FromStored(row->Int(24));
   e.updated_at = FromStored(row->Int(25));
+  // Reminders (migration 13): a JSON array of minutes.
+  if (auto r = tx.QueryOne("SELECT reminders FROM event_types WHERE id = ?", {Int(e.id)})) {
+    auto list = nlohmann::json::parse(r->Text(0), nullptr, false);
+    if (list.is_array()) {
+      for (const auto& m : list) {
+        if (m.is_number_integer()) e.reminders.push_back(m.get<int>());
+      }
+    }
+  }
   // Team scheduling (migration 11).
   auto team = tx.QueryOne("SELECT e.scheduling, e.team_id, t.uuid FROM event_types e LEFT JOIN teams t ON t.id = e.team_id "
                           "WHERE e.id = ?",

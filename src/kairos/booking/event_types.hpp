@@ -104,6 +104,7 @@ struct EventType {
   bool is_public = false;
   int hold_minutes = 10;
   std::string questions_json = "[]";  // the validated questions, as stored
+  std::vector<int> reminders;          // minutes before the start (docs/notifications.md)
   // Team scheduling (docs/teams.md): "individual" (the owner hosts), "collective" (every
   // host attends) or "round_robin" (one host, chosen fairly, plus the mandatory ones).
   std::string scheduling = "individual";

@@ -7,6 +7,7 @@
 #include "kairos/auth/crypto.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/booking/booking.hpp"
+#include "kairos/booking/events.hpp"
 #include "kairos/core/free_time.hpp"
 #include "kairos/service/accounts.hpp"
 
@@ -520,6 +521,8 @@ Status Businesses::DeleteExchange(const auth::Principal& caller, std::string_vie
   return db_.Write([&](store::Tx& tx) -> Status {
     auto e = LoadExchange(tx, uuid);
     if (!e || !auth::RequireSelfOrAdmin(caller, e->owner_account_id)) return NotFoundError();
+    // Its bookings go with it: each one still holding its time is announced cancelled.
+    booking::RecordCalendarDeleted(tx, e->id, booking::ClockNow());
     tx.Exec("DELETE FROM calendars WHERE id = ?", {Int(e->id)});
     return {};
   });

@@ -264,10 +264,14 @@ std::string IcalCalendar(const std::vector<IcalEvent>& events, std::string_view 
   return out;
 }
 
-std::string IcalResource(const IcalEvent& e) {
+namespace {
+
+// A VCALENDAR of one event with its ORGANIZER and ATTENDEEs and, when zoned, the
+// VTIMEZONE it needs; METHOD when `method` is not empty.
+std::string Scheduling(const IcalEvent& e, std::string_view method) {
   std::string out;
   CalendarHead(out);
-  // No METHOD: a calendar collection holds no iTIP messages (RFC 4791 §4.1).
+  if (!method.empty()) Line(out, "METHOD", method);
   if (Zoned(e)) {
     int first = static_cast<int>(LocalDate(e.interval.start, e.zone).year());
     int last = static_cast<int>(LocalDate(e.interval.end, e.zone).year());
@@ -277,5 +281,12 @@ std::string IcalResource(const IcalEvent& e) {
   Line(out, "END", "VCALENDAR");
   return out;
 }
+
+}  // namespace
+
+// No METHOD: a calendar collection holds no iTIP messages (RFC 4791 §4.1).
+std::string IcalResource(const IcalEvent& e) { return Scheduling(e, ""); }
+
+std::string IcalInvitation(const IcalEvent& e, std::string_view method) { return Scheduling(e, method); }
 
 }  // namespace kairos::service

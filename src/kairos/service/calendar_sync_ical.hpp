@@ -65,4 +65,8 @@ std::string IcalCalendar(const std::vector<IcalEvent>& events, std::string_view 
 // covering the local years the event touches, its ORGANIZER and ATTENDEEs.
 std::string IcalResource(const IcalEvent& event);
 
+// One event as an iTIP message (RFC 5546) for email invitations: the resource above with
+// METHOD (REQUEST, or CANCEL with the event's status CANCELLED).
+std::string IcalInvitation(const IcalEvent& event, std::string_view method);
+
 }  // namespace kairos::service

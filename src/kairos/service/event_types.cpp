@@ -1,10 +1,12 @@
 #include "kairos/service/event_types.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/calendars.hpp"
+#include "kairos/booking/events.hpp"
 #include "kairos/service/accounts.hpp"
 #include "kairos/service/teams.hpp"
 
@@ -64,6 +66,7 @@ EventTypeFields FieldsOf(const booking::EventType& e) {
   f.is_public = e.is_public;
   f.hold_minutes = e.hold_minutes;
   f.questions = e.questions();
+  f.reminders = e.reminders;
   return f;
 }
 
@@ -89,7 +92,15 @@ EventTypeFields Merge(EventTypeFields base, const EventTypeFields& p) {
   Over(base.is_public, p.is_public);
   Over(base.hold_minutes, p.hold_minutes);
   Over(base.questions, p.questions);
+  Over(base.reminders, p.reminders);
   return base;
+}
+
+// The reminders in the stored form (a JSON array of minutes), sorted, longest ahead first.
+void WriteReminders(store::Tx& tx, std::int64_t event_type_id, std::vector<int> reminders) {
+  std::sort(reminders.begin(), reminders.end(), std::greater<>());
+  tx.Exec("UPDATE event_types SET reminders = ? WHERE id = ?",
+          {Text(nlohmann::json(reminders).dump()), Int(event_type_id)});
 }
 
 // The defaults of a create.
@@ -108,6 +119,7 @@ EventTypeFields Defaults() {
   f.is_public = false;
   f.hold_minutes = 10;
   f.questions = std::vector<booking::Question>{};
+  f.reminders = std::vector<int>{};
   return f;
 }
 
@@ -245,6 +257,21 @@ Status ValidateEventTypeFields(const EventTypeFields& f, bool creating) {
   }
   if (auto s = Range("seats_per_slot", f.seats_per_slot, 1, kMaxSeats); !s) return s;
   if (auto s = Range("hold_minutes", f.hold_minutes, 1, 30); !s) return s;
+  if (f.reminders) {
+    const auto& rs = *f.reminders;
+    if (rs.size() > static_cast<std::size_t>(booking::kMaxReminders)) {
+      return InvalidArgument("reminders has more than 5 reminders.", "reminders");
+    }
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      const std::string path = At("reminders", i) + ".minutes_before";
+      if (rs[i] < 1 || rs[i] > booking::kMaxReminderMinutes) {
+        return InvalidArgument(path + " must be between 1 and 40320.", path);
+      }
+      if (std::find(rs.begin(), rs.begin() + static_cast<std::ptrdiff_t>(i), rs[i]) != rs.begin() + static_cast<std::ptrdiff_t>(i)) {
+        return InvalidArgument(path + " repeats another reminder.", path);
+      }
+    }
+  }
   if (f.questions) {
     const auto& qs = *f.questions;
     if (qs.size() > kMaxQuestions) {
@@ -305,6 +332,7 @@ Result<booking::EventType> EventTypes::Create(const auth::Principal& caller, con
           "requires_confirmation, is_public, hold_minutes, questions, created_at, updated_at) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
           params);
+      WriteReminders(tx, row->Int(0), *f.reminders);
       if (auto s = WriteTeamScheduling(tx, caller, row->Int(0), in); !s) return s.error();
       return booking::LoadEventTypeById(tx, row->Int(0));
     });
@@ -363,6 +391,7 @@ Result<booking::EventType> EventTypes::Update(const auth::Principal& caller, std
               "window_end_date = ?, limit_per_day = ?, limit_per_week = ?, seats_per_slot = ?, "
               "requires_confirmation = ?, is_public = ?, hold_minutes = ?, questions = ?, updated_at = ? WHERE id = ?",
               params);
+      WriteReminders(tx, current->id, *f.reminders);
       if (auto s = WriteTeamScheduling(tx, caller, current->id, patch); !s) return s.error();
       return booking::LoadEventTypeById(tx, current->id);
     });

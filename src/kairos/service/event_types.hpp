@@ -57,6 +57,7 @@ struct EventTypeFields {
   std::optional<bool> is_public;
   std::optional<int> hold_minutes;
   std::optional<std::vector<booking::Question>> questions;
+  std::optional<std::vector<int>> reminders;  // minutes before the start
   // Team scheduling (docs/teams.md, service/teams.hpp checks and writes them).
   std::optional<std::string> scheduling;               // individual, collective, round_robin
   std::optional<std::optional<std::string>> team_uuid;  // null: no team

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <limits>
+#include <map>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/calendars.hpp"
 #include "kairos/booking/events.hpp"
+#include "kairos/service/calendar_sync_ical.hpp"
 
 namespace kairos::service {
 namespace {
@@ -265,48 +267,214 @@ std::string HeaderSafe(std::string s) {
 
 }  // namespace
 
-std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json) {
+namespace {
+
+std::string Str(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Base64Lines(std::string_view data) {
+  static const char* digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string flat;
+  for (std::size_t i = 0; i < data.size(); i += 3) {
+    std::uint32_t n = static_cast<unsigned char>(data[i]) << 16;
+    if (i + 1 < data.size()) n |= static_cast<unsigned char>(data[i + 1]) << 8;
+    if (i + 2 < data.size()) n |= static_cast<unsigned char>(data[i + 2]);
+    flat += digits[(n >> 18) & 63];
+    flat += digits[(n >> 12) & 63];
+    flat += i + 1 < data.size() ? digits[(n >> 6) & 63] : '=';
+    flat += i + 2 < data.size() ? digits[n & 63] : '=';
+  }
+  std::string out;
+  for (std::size_t i = 0; i < flat.size(); i += 76) out += flat.substr(i, 76) + "\r\n";
+  return out;
+}
+
+// An RFC 2047 encoded word when the text is not plain ASCII.
+std::string HeaderText(const std::string& text) {
+  std::string safe = HeaderSafe(text);
+  bool ascii = std::all_of(safe.begin(), safe.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return safe;
+  std::string b64 = Base64Lines(safe);
+  b64.erase(std::remove(b64.begin(), b64.end(), '\r'), b64.end());
+  b64.erase(std::remove(b64.begin(), b64.end(), '\n'), b64.end());
+  return "=?UTF-8?B?" + b64 + "?=";
+}
+
+struct Zoned {
+  std::string name;
+  Zone zone = nullptr;
+};
+
+Zoned ZoneNamed(const std::string& name) {
+  auto z = FindZone(name.empty() ? "UTC" : name);
+  if (!z.ok()) return {"UTC", *FindZone("UTC")};
+  return {name.empty() ? "UTC" : name, *z};
+}
+
+// "Monday 4 March 2030, 11:00" on the zone's wall clock.
+std::string LocalText(Instant t, const Zoned& z) {
+  LocalDateTime local = ToLocal(t, z.zone);
+  Date day = DateOf(local);
+  static const char* months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                 "July",    "August",   "September", "October", "November", "December"};
+  std::string out(WeekdayName(IsoWeekday(day)));
+  out += " " + std::to_string(static_cast<unsigned>(day.day())) + " " +
+         months[static_cast<unsigned>(day.month()) - 1] + " " + std::to_string(static_cast<int>(day.year())) + ", " +
+         FormatHourMinute(TimeOfDayOf(local));
+  return out;
+}
+
+std::string Name(const json& party, const std::string& fallback) {
+  std::string n = Str(party, "name");
+  return n.empty() ? fallback : n;
+}
+
+}  // namespace
+
+std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json,
+                         const std::string& recipient, const std::string& manage_url) {
   json payload = json::parse(payload_json, nullptr, false);
   if (!payload.is_object()) payload = json::object();
   const json data = payload.value("data", json::object());
   const std::string type = payload.value("type", "booking");
-  auto text = [&](const json& j, const char* key) {
-    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+  const json host = data.value("host", json::object());
+  const json attendee = data.value("attendee", json::object());
+  const std::string what = type.rfind("booking.", 0) == 0 ? type.substr(8) : type;
+  const bool to_host = recipient == "host";
+  // The host reads the calendar's zone; the attendee and guests the zone recorded with
+  // the booking, else the calendar's.
+  const std::string calendar_zone = Str(data.value("calendar", json::object()), "time_zone");
+  const std::string attendee_zone = Str(attendee, "time_zone");
+  const Zoned zone = ZoneNamed(to_host || attendee_zone.empty() ? calendar_zone : attendee_zone);
+  auto start = ParseInstant(Str(data, "start"), "start");
+  auto end = ParseInstant(Str(data, "end"), "end");
+  const Instant start_at = start.ok() ? *start : Instant{};
+  const Instant end_at = end.ok() ? *end : start_at;
+  const std::string title = Str(data, "title").empty() ? "Booking" : Str(data, "title");
+  const std::string host_name = Name(host, "the host");
+  const std::string attendee_name = Name(attendee, Str(attendee, "email"));
+  const std::string with = to_host ? attendee_name : host_name;
+  const std::string when = LocalText(start_at, zone) + " – " + FormatHourMinute(TimeOfDayOf(ToLocal(end_at, zone.zone))) +
+                           " (" + zone.name + ", UTC" + FormatOffset(UtcOffset(start_at, zone.zone)) + ")";
+  static const std::map<std::string, std::string> kHeadline = {
+      {"created", "is booked"},          {"requested", "is requested and waits for the host's confirmation"},
+      {"confirmed", "is confirmed"},     {"declined", "was declined"},
+      {"cancelled", "is cancelled"},     {"rescheduled", "moved to a new time"},
+      {"reminder", "is coming up"}};
+  const std::string headline = title + " with " + (with.empty() ? "you" : with) + " " +
+                               (kHeadline.count(what) ? kHeadline.at(what) : what) + ".";
+  std::string subject = "Booking " + what + ": " + title + ", " + LocalText(start_at, zone) + " (" + zone.name + ")";
+
+  // Plain text.
+  std::string text = headline + "\r\n\r\n";
+  text += "When:    " + when + "\r\n";
+  if (data.contains("previous") && data["previous"].is_object()) {
+    auto was = ParseInstant(Str(data["previous"], "start"), "start");
+    if (was.ok()) text += "Was:     " + LocalText(*was, zone) + " (" + zone.name + ")\r\n";
+  }
+  text += "Host:    " + host_name + (Str(host, "email").empty() ? "" : " <" + Str(host, "email") + ">") + "\r\n";
+  text += "Attendee: " + attendee_name + "\r\n";
+  text += "Status:  " + Str(data, "status") + "\r\n";
+  if (!Str(data, "notes").empty()) text += "Notes:   " + Str(data, "notes") + "\r\n";
+  const json answers = data.value("answers", json::object());
+  for (const auto& [question, answer] : answers.items()) {
+    text += question + ": " + (answer.is_string() ? answer.get<std::string>() : answer.dump()) + "\r\n";
+  }
+  text += "Booking: " + Str(data, "id") + "\r\n";
+  if (!manage_url.empty()) text += "\r\nCancel or reschedule: " + manage_url + "\r\n";
+
+  // HTML: every text that came from someone is escaped.
+  std::string html = "<!DOCTYPE html><html><body>\r\n<p>" + HtmlEscape(headline) + "</p>\r\n<table>\r\n";
+  auto row = [&](const std::string& k, const std::string& v) {
+    html += "<tr><th align=\"left\">" + HtmlEscape(k) + "</th><td>" + HtmlEscape(v) + "</td></tr>\r\n";
   };
-  std::string what = type.rfind("booking.", 0) == 0 ? type.substr(8) : type;
-  const std::string host = data.contains("host") ? text(data["host"], "name") : "";
-  std::string subject = "Booking " + what + ": " + text(data, "start") + (host.empty() ? "" : " with " + host);
+  row("When", when);
+  row("Host", host_name);
+  row("Attendee", attendee_name);
+  row("Status", Str(data, "status"));
+  if (!Str(data, "notes").empty()) row("Notes", Str(data, "notes"));
+  for (const auto& [question, answer] : answers.items()) {
+    row(question, answer.is_string() ? answer.get<std::string>() : answer.dump());
+  }
+  html += "</table>\r\n";
+  if (!manage_url.empty()) {
+    html += "<p><a href=\"" + HtmlEscape(manage_url) + "\">Cancel or reschedule</a></p>\r\n";
+  }
+  html += "</body></html>\r\n";
+
+  // The invitation: UID and SEQUENCE of the booking, times in the reader's zone.
+  std::string method;
+  std::string ics;
+  if (what != "reminder") {
+    method = what == "cancelled" || what == "declined" ? "CANCEL" : "REQUEST";
+    IcalEvent e;
+    e.uid = Str(data, "ical_uid").empty() ? Str(data, "id") + "@kairos" : Str(data, "ical_uid");
+    auto stamp = ParseInstant(Str(payload, "created_at"), "created_at");
+    e.stamp = stamp.ok() ? *stamp : start_at;
+    e.interval = {start_at, end_at};
+    e.sequence = data.value("sequence", json(0)).is_number_integer() ? data["sequence"].get<std::int64_t>() : 0;
+    const std::string status = Str(data, "status");
+    e.status = method == "CANCEL"        ? IcalStatus::kCancelled
+               : status == "pending"     ? IcalStatus::kTentative
+                                         : IcalStatus::kConfirmed;
+    e.summary = title + " with " + (to_host ? attendee_name : host_name);
+    e.description = Str(data, "notes");
+    e.tzid = zone.name;
+    e.zone = zone.zone;
+    e.organizer = IcalParty{Name(host, ""), Str(host, "email"), "CHAIR", "ACCEPTED"};
+    e.attendees.push_back(IcalParty{Name(attendee, ""), Str(attendee, "email"), "REQ-PARTICIPANT",
+                                    status == "pending" ? "NEEDS-ACTION" : "ACCEPTED"});
+    if (data.contains("guests") && data["guests"].is_array()) {
+      for (const json& g : data["guests"]) {
+        if (g.is_string()) e.attendees.push_back(IcalParty{"", g.get<std::string>(), "OPT-PARTICIPANT", "NEEDS-ACTION"});
+      }
+    }
+    ics = IcalInvitation(e, method);
+  }
+
   std::time_t now = std::time(nullptr);
   char date[64];
   std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", std::gmtime(&now));
-  std::string domain = from.find('@') != std::string::npos ? from.substr(from.find('@') + 1) : "kairos.invalid";
+  const std::string domain = from.find('@') != std::string::npos ? from.substr(from.find('@') + 1) : "kairos.invalid";
+  const std::string boundary = "kairos-" + HeaderSafe(Str(payload, "id"));
   std::string out;
   out += "From: " + HeaderSafe(from) + "\r\n";
   out += "To: " + HeaderSafe(to) + "\r\n";
-  out += "Subject: " + HeaderSafe(subject) + "\r\n";
+  out += "Subject: " + HeaderText(subject) + "\r\n";
   out += "Date: " + std::string(date) + "\r\n";
-  out += "Message-ID: <" + HeaderSafe(text(payload, "id")) + "@" + HeaderSafe(domain) + ">\r\n";
-  out += "Kairos-Event-Id: " + HeaderSafe(text(payload, "id")) + "\r\n";
+  out += "Message-ID: <" + HeaderSafe(Str(payload, "id")) + "." + HeaderSafe(recipient) + "@" + HeaderSafe(domain) +
+         ">\r\n";
+  out += "Kairos-Event-Id: " + HeaderSafe(Str(payload, "id")) + "\r\n";
   out += "Kairos-Event-Type: " + HeaderSafe(type) + "\r\n";
-  out += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-  out += "Your booking is " + what + ".\r\n\r\n";
-  out += "Start:  " + text(data, "start") + "\r\n";
-  out += "End:    " + text(data, "end") + "\r\n";
-  out += "Status: " + text(data, "status") + "\r\n";
-  if (!host.empty()) out += "With:   " + host + "\r\n";
-  out += "Booking: " + text(data, "id") + "\r\n";
-  // SMTP: a line of a lone "." ends the message; dot-stuff every line that starts with one.
-  std::string stuffed;
-  std::size_t line = 0;
-  while (line < out.size()) {
-    std::size_t end = out.find("\r\n", line);
-    std::string l = out.substr(line, end == std::string::npos ? std::string::npos : end - line);
-    if (!l.empty() && l[0] == '.') stuffed += ".";
-    stuffed += l + "\r\n";
-    if (end == std::string::npos) break;
-    line = end + 2;
-  }
-  return stuffed;
+  out += "Kairos-Booking-Id: " + HeaderSafe(Str(data, "id")) + "\r\n";
+  out += "MIME-Version: 1.0\r\n";
+  out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+  auto part = [&](const std::string& content_type, const std::string& body) {
+    out += "--" + boundary + "\r\nContent-Type: " + content_type + "\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    out += Base64Lines(body);
+  };
+  part("text/plain; charset=utf-8", text);
+  part("text/html; charset=utf-8", html);
+  if (!ics.empty()) part("text/calendar; charset=utf-8; method=" + method, ics);
+  out += "--" + boundary + "--\r\n";
+  // Every line is base64 or a header: none starts with "." (libcurl dot-stuffs anyway).
+  return out;
 }
 
 bool IsPrivateAddress(std::string_view address) {
@@ -492,6 +660,11 @@ void Dispatcher::Loop() {
   for (;;) {
     int sent = 0;
     try {
+      RunReminders();
+    } catch (const std::exception& e) {
+      spdlog::warn("notifications: reminder scan failed: {}", e.what());
+    }
+    try {
       sent = RunOnce();
     } catch (const std::exception& e) {
       spdlog::warn("notifications: dispatcher round failed: {}", e.what());
@@ -533,6 +706,31 @@ int Dispatcher::RunOnce() {
     Send(id);
   }
   return static_cast<int>(claimed.size());
+}
+
+int Dispatcher::RunReminders() {
+  const Instant real = booking::ClockNow();
+  const std::int64_t now = booking::ToStored(real + options_.reminder_clock_offset);
+  return db_.Write([&](store::Tx& tx) {
+    const std::string lock = tx.dialect() == store::Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+    int sent = 0;
+    for (const auto& r : tx.Query(
+             "UPDATE booking_reminders SET state = 'sent', sent_at = ? WHERE id IN (SELECT id FROM booking_reminders "
+             "WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?" + lock +
+                 ") RETURNING id, booking_id, minutes_before, due_at",
+             {Int(booking::ToStored(real)), Int(now), Int(options_.batch)})) {
+      // Not for a booking that no longer holds its time, was moved, or has begun.
+      auto b = tx.QueryOne("SELECT start_at, status FROM bookings WHERE id = ?", {Int(r.Int(1))});
+      const bool live = b && (b->Text(1) == "pending" || b->Text(1) == "confirmed" || b->Text(1) == "active");
+      if (!live || b->Int(0) - r.Int(2) * 60 != r.Int(3) || b->Int(0) <= now) {
+        tx.Exec("UPDATE booking_reminders SET state = 'dropped' WHERE id = ?", {Int(r.Int(0))});
+        continue;
+      }
+      booking::RecordEvent(tx, "booking.reminder", r.Int(1), real, {{"reminder", {{"minutes_before", r.Int(2)}}}});
+      ++sent;
+    }
+    return sent;
+  });
 }
 
 Outcome Dispatcher::Mail(const std::string& to, const std::string& message) {
@@ -586,10 +784,12 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     bool active = false;
     std::int64_t attempts = 0, retry_from = 0;
     std::optional<std::string> email;
+    std::string recipient, manage_token;
   };
   auto target = db_.Read([&](store::Tx& tx) -> std::optional<Target> {
     auto r = tx.QueryOne(
-        "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from, d.email "
+        "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from, d.email, "
+        "d.recipient, d.manage_token "
         "FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
         "LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
         {Int(delivery_id), Text(instance_)});
@@ -600,6 +800,8 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     t.type = r->Text(2);
     t.payload = r->Text(3);
     t.email = r->OptionalText(9);
+    t.recipient = r->OptionalText(10).value_or("attendee");
+    t.manage_token = r->OptionalText(11).value_or("");
     if (!t.email) {
       if (r->IsNull(4)) return std::nullopt;
       t.url = r->Text(4);
@@ -619,7 +821,16 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     outcome.error = "email is off (no --smtp-url)";
     target->active = false;  // no retry
   } else if (target->email) {
-    outcome = Mail(*target->email, EmailMessage(options_.smtp_from, *target->email, target->payload));
+    std::string manage;
+    if (!options_.public_url.empty() && !target->manage_token.empty()) {
+      json payload = json::parse(target->payload, nullptr, false);
+      if (payload.is_object() && payload.contains("data") && payload["data"].contains("id")) {
+        manage = options_.public_url + "/manage/" + payload["data"]["id"].get<std::string>() +
+                 "?token=" + target->manage_token;
+      }
+    }
+    outcome = Mail(*target->email,
+                   EmailMessage(options_.smtp_from, *target->email, target->payload, target->recipient, manage));
     if (outcome.aborted) {
       db_.Write([&](store::Tx& tx) {
         tx.Exec("UPDATE notification_deliveries SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "
@@ -670,11 +881,12 @@ void Dispatcher::Send(std::int64_t delivery_id) {
             {Int(delivery_id), Text(instance_), Int(started), outcome.status ? Int(*outcome.status) : Null(),
              outcome.ok() ? Null() : Text(outcome.error), Int(finished - started)});
     tx.Exec("UPDATE notification_deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_attempt_at = ?, "
-            "last_status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? "
+            "last_status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ?, "
+            "manage_token = CASE WHEN ? = 'pending' THEN manage_token ELSE NULL END "
             "WHERE id = ? AND claimed_by = ?",
             {Text(state), Int(attempts), Int(state == "pending" ? next : finished), Int(started),
              outcome.status ? Int(*outcome.status) : Null(), outcome.ok() ? Null() : Text(outcome.error),
-             Int(finished / 1000), Int(delivery_id), Text(instance_)});
+             Int(finished / 1000), Text(state), Int(delivery_id), Text(instance_)});
   });
   if (outcome.ok()) {
     spdlog::debug("notifications: delivered {} ({})", target->event_uuid, target->type);

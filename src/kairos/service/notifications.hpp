@@ -103,11 +103,20 @@ struct DispatcherOptions {
   std::string smtp_user;
   std::string smtp_password;
   std::string smtp_from;
+  // "https://book.example.com": emails to an attendee link <public_url>/manage/<booking
+  // id>?token=<manage token>; empty: no link.
+  std::string public_url;
+  // Tests only: the reminder scan reads the clock this far ahead of the real one.
+  std::chrono::seconds reminder_clock_offset{0};
 };
 
-// The message an email delivery sends: RFC 5322 headers (From, To, Subject, Date,
-// Message-ID, Kairos-Event-Id, Kairos-Event-Type) and a plain-text body, CRLF line ends.
-std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json);
+// The message an email delivery sends to `recipient` (attendee, guest or host): RFC 5322
+// headers (From, To, Subject, Date, Message-ID, Kairos-Event-Id, Kairos-Event-Type,
+// Kairos-Booking-Id) and multipart/alternative of text/plain, text/html and (but for
+// reminders) text/calendar with METHOD REQUEST, or CANCEL on a cancellation or decline;
+// times in the recipient's zone; `manage_url` (empty: none) as the manage link.
+std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json,
+                         const std::string& recipient = "attendee", const std::string& manage_url = "");
 
 // The background sender: claims due deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED, so
 // instances sharing a database never claim the same row; SQLite: its one writer), posts
@@ -124,6 +133,9 @@ class Dispatcher {
   void Stop();
   // One round: claims and sends what is due; returns how many were attempted.
   int RunOnce();
+  // Turns the reminders due by now (plus the test offset) into booking.reminder events,
+  // each in one transaction with its row's state, so once across instances and restarts.
+  int RunReminders();
   const std::string& instance() const { return instance_; }
 
  private:

@@ -35,5 +35,60 @@ TEST(NotificationsUnit, WebhookUrlsAreHttpOrHttpsToPublicAddresses) {
   EXPECT_FALSE(CheckWebhookUrl("https://203.0.113.10/" + std::string(2048, 'a'), false).ok());
 }
 
+// The body of the MIME part of that type, base64-decoded.
+std::string Part(const std::string& message, const std::string& type) {
+  auto at = message.find("Content-Type: " + type);
+  if (at == std::string::npos) return "";
+  auto body = message.find("\r\n\r\n", at) + 4;
+  auto end = message.find("--kairos-", body);
+  std::string b64;
+  for (char c : message.substr(body, end - body)) {
+    if (c != '\r' && c != '\n') b64 += c;
+  }
+  static const std::string digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int bits = 0;
+  std::uint32_t acc = 0;
+  for (char c : b64) {
+    if (c == '=') break;
+    acc = (acc << 6) | static_cast<std::uint32_t>(digits.find(c));
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+TEST(NotificationsUnit, EmailsEscapeHtmlAndCancelWithTheSameUid) {
+  const std::string payload = R"({"id":"e1","type":"booking.cancelled","created_at":"2030-03-01T08:00:00Z","data":{
+    "id":"b1","status":"cancelled","start":"2030-03-04T10:00:00Z","end":"2030-03-04T11:00:00Z","face":"v1",
+    "title":"<script>x</script>","calendar":{"id":"c","name":"","time_zone":"Europe/Paris"},
+    "host":{"id":"h","name":"Host & Co","email":"host@example.com"},
+    "attendee":{"id":null,"name":"\"Al\" <al>","email":"al@example.com","phone":null,"time_zone":"Asia/Tokyo"},
+    "guests":[],"answers":{"topic":"<i>x</i>"},"notes":null,"ical_uid":"b1@kairos","sequence":3}})";
+  const std::string m = EmailMessage("k@example.com", "al@example.com", payload, "attendee", "https://x.test/manage/b1?token=t&u");
+  EXPECT_NE(m.find("Content-Type: multipart/alternative"), std::string::npos);
+  const std::string html = Part(m, "text/html");
+  EXPECT_EQ(html.find("<script>"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;script&gt;x&lt;/script&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("&quot;Al&quot; &lt;al&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;i&gt;x&lt;/i&gt;"), std::string::npos) << html;
+  EXPECT_NE(html.find("href=\"https://x.test/manage/b1?token=t&amp;u\""), std::string::npos) << html;
+  const std::string ics = Part(m, "text/calendar; charset=utf-8; method=CANCEL");
+  EXPECT_NE(ics.find("METHOD:CANCEL\r\n"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("UID:b1@kairos\r\n"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("SEQUENCE:3\r\n"), std::string::npos) << ics;
+  EXPECT_NE(ics.find("STATUS:CANCELLED\r\n"), std::string::npos) << ics;
+  // The attendee's zone: 19:00 in Tokyo.
+  EXPECT_NE(ics.find("DTSTART;TZID=Asia/Tokyo:20300304T190000\r\n"), std::string::npos) << ics;
+  EXPECT_NE(Part(m, "text/plain").find("19:00"), std::string::npos);
+  // The host reads the calendar's zone: 11:00 in Paris.
+  const std::string to_host = EmailMessage("k@example.com", "host@example.com", payload, "host", "");
+  EXPECT_NE(Part(to_host, "text/calendar").find("DTSTART;TZID=Europe/Paris:20300304T110000\r\n"), std::string::npos);
+  EXPECT_EQ(Part(to_host, "text/html").find("manage"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kairos::service

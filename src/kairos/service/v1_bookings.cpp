@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "kairos/auth/crypto.hpp"
+#include "kairos/booking/events.hpp"
 #include "kairos/booking/holds.hpp"
 #include "kairos/booking/team_event_types.hpp"
 #include "kairos/service/calendar_sync_ical.hpp"
@@ -140,7 +141,7 @@ constexpr std::string_view kBookingColumns =
     "b.id, b.uuid, b.start_at, b.end_at, v.status, e.uuid, COALESCE(e.title, ''), a.uuid, a.first_name, a.last_name, "
     "a.username, COALESCE(a.email, ''), v.attendee_name, v.attendee_email, v.attendee_time_zone, v.guests, "
     "v.answers, v.reason, v.created_at, v.updated_at, v.host_account_id, v.manage_token_hash, v.event_type_id, "
-    "b.calendar_id";
+    "b.calendar_id, b.revision";
 constexpr std::string_view kBookingFrom =
     " FROM v1_bookings v JOIN bookings b ON b.id = v.booking_id JOIN accounts a ON a.id = v.host_account_id "
     "LEFT JOIN event_types e ON e.id = v.event_type_id";
@@ -176,7 +177,7 @@ StoredBooking FromRow(const store::Row& row) {
   v.reason = row.OptionalText(17);
   v.created_at = booking::FromStored(row.Int(18));
   v.updated_at = booking::FromStored(row.Int(19));
-  v.sequence = row.Int(19) - row.Int(18);
+  v.sequence = row.Int(24);
   s.host_account_id = row.Int(20);
   s.token_hash = row.Text(21);
   s.event_type_row = row.OptionalInt(22);
@@ -414,6 +415,7 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
         out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *booked.refusal, *context, now)));
         return false;
       }
+      booking::RecordV1Booked(tx, booked.booking->id, booked.manage_token, now);
       StoredBooking stored = *LoadStored(tx, booked.booking->uuid);
       stored.view.manage_token = booked.manage_token;
       out.emplace(std::variant<BookingView, Unavailable>(std::move(stored.view)));
@@ -428,6 +430,7 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
       out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *booked.refusal, *context, now)));
       return false;
     }
+    booking::RecordV1Booked(tx, booked.booking->id, booked.manage_token, now);
     StoredBooking stored = *LoadStored(tx, booked.booking->uuid);
     stored.view.manage_token = booked.manage_token;
     out.emplace(std::variant<BookingView, Unavailable>(std::move(stored.view)));
@@ -495,6 +498,15 @@ Result<BookingView> V1Bookings::Get(const BookingCaller& caller, const std::stri
 
 namespace {
 
+// The manage token the caller showed, when it is this booking's (for the manage link of
+// the emails the change sends).
+std::optional<std::string> ShownToken(const BookingCaller& caller, const StoredBooking& stored) {
+  if (caller.token && auth::LooksLikeSecret(*caller.token) && auth::SecretDigest(*caller.token) == stored.token_hash) {
+    return caller.token;
+  }
+  return std::nullopt;
+}
+
 // Changes a booking's v1 status in its own transaction, after the checks `allowed` makes.
 Result<BookingView> ChangeStatus(store::Database& db, const BookingCaller& caller, const std::string& id,
                                  bool host_only, std::initializer_list<V1Status> from, V1Status to,
@@ -507,6 +519,7 @@ Result<BookingView> ChangeStatus(store::Database& db, const BookingCaller& calle
       return Conflict("The booking is " + std::string(booking::V1StatusName(stored->view.status)) + ".", "status");
     }
     booking::LockCalendars(tx, {stored->calendar_id});
+    booking::EventContext events(to == V1Status::kDeclined, ShownToken(caller, *stored));
     if (Status s = booking::SetEventTypeBookingStatus(tx, stored->id, to, reason, now); !s) {
       return Conflict(s.error().message, "status");
     }
@@ -549,6 +562,7 @@ Outcome<BookingView> V1Bookings::Reschedule(const BookingCaller& caller, const s
       out.emplace(Conflict("The booking's event type no longer exists.", "event_type_id"));
       return false;
     }
+    booking::EventContext events(false, ShownToken(caller, *stored));
     auto context = booking::LoadEventTypeContext(tx, *stored->view.event_type_id, true, now);
     if (!context.ok()) {
       out.emplace(Conflict("The booking's event type no longer exists.", "event_type_id"));
@@ -561,6 +575,7 @@ Outcome<BookingView> V1Bookings::Reschedule(const BookingCaller& caller, const s
         out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *refused, *context, now)));
         return false;
       }
+      booking::RecordV1Rescheduled(tx, stored->id, stored->view.interval, now);
       out.emplace(std::variant<BookingView, Unavailable>(LoadStored(tx, id)->view));
       return true;
     }
@@ -573,6 +588,7 @@ Outcome<BookingView> V1Bookings::Reschedule(const BookingCaller& caller, const s
       out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *refused, *context, now)));
       return false;
     }
+    booking::RecordV1Rescheduled(tx, stored->id, stored->view.interval, now);
     out.emplace(std::variant<BookingView, Unavailable>(LoadStored(tx, id)->view));
     return true;
   });

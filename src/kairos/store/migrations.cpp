@@ -105,6 +105,7 @@ const std::vector<Migration>& AllMigrations() {
       V1BookingMigration(),
       TeamsMigration(),
       NotificationsMigration(),
+      InvitationsMigration(),
   };
   return kAll;
 }

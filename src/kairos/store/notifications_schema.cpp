@@ -80,4 +80,71 @@ CREATE INDEX notification_attempts_delivery ON notification_attempts(delivery_id
 
 Migration NotificationsMigration() { return {12, "notification outbox and webhooks", Schema(false), Schema(true)}; }
 
+namespace {
+
+// What migration 13 adds to both databases (the revision trigger differs).
+std::string InvitationsSchema(bool postgres) {
+  const std::string id = postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY";
+  const std::string big = postgres ? "BIGINT" : "INTEGER";
+  std::string out = R"sql(
+-- A booking's revision: 0 when made, one more on every change of its time or status
+-- (the trigger below), whichever face or path changed it. Invitations carry it as SEQUENCE.
+ALTER TABLE bookings ADD COLUMN revision )sql" + big + R"sql( NOT NULL DEFAULT 0;
+
+-- Whom an email delivery goes to (attendee, guest or host: the zone and wording follow)
+-- and, for the attendee, the booking's manage token when the change that queued it knew
+-- it; cleared once the delivery is sent or given up.
+ALTER TABLE notification_deliveries ADD COLUMN recipient TEXT;
+ALTER TABLE notification_deliveries ADD COLUMN manage_token TEXT;
+
+-- An event type's reminders: a JSON array of minutes before the start.
+ALTER TABLE event_types ADD COLUMN reminders TEXT NOT NULL DEFAULT '[]';
+
+-- A reminder due for a booking, written in the booking change's transaction. The
+-- dispatcher turns a due row into a booking.reminder event (in one transaction, so once),
+-- after checking that the booking still holds its time and still starts at
+-- due_at + minutes_before.
+CREATE TABLE booking_reminders (
+  id             )sql" + id + R"sql(,
+  booking_id     )sql" + big + R"sql( NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,
+  minutes_before )sql" + big + R"sql( NOT NULL,
+  due_at         )sql" + big + R"sql( NOT NULL,
+  state          TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'dropped')),
+  created_at     )sql" + big + R"sql( NOT NULL,
+  sent_at        )sql" + big + R"sql(
+);
+CREATE INDEX booking_reminders_due ON booking_reminders(state, due_at);
+CREATE INDEX booking_reminders_booking ON booking_reminders(booking_id);
+)sql";
+  if (postgres) {
+    out += R"sql(
+CREATE FUNCTION bookings_next_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.status IS DISTINCT FROM OLD.status OR NEW.start_at <> OLD.start_at OR NEW.end_at <> OLD.end_at THEN
+    NEW.revision := OLD.revision + 1;
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER bookings_revision BEFORE UPDATE ON bookings
+  FOR EACH ROW EXECUTE FUNCTION bookings_next_revision();
+)sql";
+  } else {
+    out += R"sql(
+CREATE TRIGGER bookings_revision AFTER UPDATE OF status, start_at, end_at ON bookings
+  FOR EACH ROW WHEN OLD.status IS NOT NEW.status OR OLD.start_at <> NEW.start_at OR OLD.end_at <> NEW.end_at
+BEGIN
+  UPDATE bookings SET revision = revision + 1 WHERE id = NEW.id;
+END;
+)sql";
+  }
+  return out;
+}
+
+}  // namespace
+
+Migration InvitationsMigration() {
+  return {13, "booking revisions, email recipients, reminders", InvitationsSchema(false), InvitationsSchema(true)};
+}
+
 }  // namespace kairos::store

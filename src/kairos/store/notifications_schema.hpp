@@ -8,5 +8,8 @@
 namespace kairos::store {
 
 Migration NotificationsMigration();
+// Migration 13: bookings.revision (the iCalendar SEQUENCE, kept by a trigger), email
+// recipients and manage tokens on deliveries, event types' reminders, booking_reminders.
+Migration InvitationsMigration();
 
 }  // namespace kairos::store

@@ -4,6 +4,7 @@
 
 #include "kairos/api/kit.hpp"
 #include "kairos/api/v1/kit.hpp"
+#include "kairos/booking/events.hpp"
 #include "kairos/service/teams.hpp"
 
 namespace kairos::api::v1 {
@@ -88,6 +89,28 @@ Result<service::EventTypeLimits> ReadLimits(const json& raw) {
   if (*per_week) l.per_week = **per_week;
   if (auto s = r->RejectUnknownFields(); !s) return s.error();
   return l;
+}
+
+// [{"minutes_before": N}, ...]; the service checks the ranges and repeats.
+Result<std::vector<int>> ReadReminders(const json& raw) {
+  if (!raw.is_array()) return InvalidArgument("reminders must be a list.", "reminders");
+  if (raw.size() > static_cast<std::size_t>(booking::kMaxReminders)) {
+    return InvalidArgument("reminders has more than 5 reminders.", "reminders");
+  }
+  std::vector<int> out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    auto r = ObjectReader::Of(raw[i], "reminders[" + std::to_string(i) + "]");
+    if (!r) return r.error();
+    const json* minutes = r->Raw("minutes_before");
+    const std::string path = r->FieldPath("minutes_before");
+    if (minutes == nullptr) return InvalidArgument(path + " is required.", path);
+    if (!minutes->is_number_integer()) return WrongType(path, "an integer");
+    const auto n = minutes->get<std::int64_t>();
+    if (n < 1 || n > booking::kMaxReminderMinutes) return InvalidArgument(path + " must be between 1 and 40320.", path);
+    out.push_back(static_cast<int>(n));
+    if (auto s = r->RejectUnknownFields(); !s) return s.error();
+  }
+  return out;
 }
 
 Result<std::vector<booking::Question>> ReadQuestions(const json& raw) {
@@ -224,6 +247,11 @@ Result<service::EventTypeFields> ReadFields(const Request& req) {
     if (!q) return q.error();
     f.questions = std::move(*q);
   }
+  if (const json* raw = body->Raw("reminders")) {
+    auto r = ReadReminders(*raw);
+    if (!r) return r.error();
+    f.reminders = std::move(*r);
+  }
   // Team scheduling (docs/teams.md).
   if (auto s = str("scheduling", 16, f.scheduling); !s) return s.error();
   if (const json* raw = body->Raw("team_id")) {
@@ -284,6 +312,10 @@ json EventTypeProperties() {
           {"public", schema::Boolean()},
           {"hold_minutes", schema::Integer(1, 30)},
           {"questions", schema::ArrayOf(QuestionSchema(), service::kMaxQuestions)},
+          {"reminders",
+           schema::ArrayOf(schema::Object({{"minutes_before", schema::Integer(1, booking::kMaxReminderMinutes)}},
+                                          {"minutes_before"}),
+                           booking::kMaxReminders)},
           {"scheduling", schema::Enum({"individual", "collective", "round_robin"})},
           {"team_id", schema::Nullable(schema::Uuid())},
           {"hosts", schema::ArrayOf(HostSchema(), service::kMaxHosts)}};
@@ -326,6 +358,8 @@ json EventTypeJson(const booking::EventType& e) {
                          {"required", q.required},
                          {"options", q.options}});
   }
+  json reminders = json::array();
+  for (int m : e.reminders) reminders.push_back({{"minutes_before", m}});
   json hosts = json::array();
   for (const auto& h : e.hosts) {
     hosts.push_back({{"account_id", h.account_uuid}, {"mandatory", h.mandatory}, {"weight", h.weight}});
@@ -351,6 +385,7 @@ json EventTypeJson(const booking::EventType& e) {
           {"public", e.is_public},
           {"hold_minutes", e.hold_minutes},
           {"questions", questions},
+          {"reminders", reminders},
           {"scheduling", e.scheduling},
           {"team_id", e.team_uuid ? json(*e.team_uuid) : json(nullptr)},
           {"hosts", hosts},
