@@ -90,9 +90,15 @@ class Tx {
   // For the backends: DropAfterCommit at BEGIN and on rollback, RunAfterCommit after COMMIT.
   void DropAfterCommit() { after_commit_.clear(); }
   void RunAfterCommit() {
+    auto hooks = TakeAfterCommit();
+    for (auto& f : hooks) f();
+  }
+  // The hooks registered so far, for a backend that commits several callers' work at once
+  // and runs each caller's hooks on the caller's own thread.
+  std::vector<std::function<void()>> TakeAfterCommit() {
     auto hooks = std::move(after_commit_);
     after_commit_.clear();
-    for (auto& f : hooks) f();
+    return hooks;
   }
 
  private:
@@ -126,12 +132,13 @@ class PoolWaits {
   std::atomic<std::uint64_t> nanos_{0};
 };
 
-// Grows by one after every write transaction this process commits, on any database.
+// Grows after every commit of this process that changed a row, on any database (a
+// transaction that changed nothing, such as a poll that found no work, leaves it).
 // A reader that keeps what it computed from the data reads it before its transaction
 // and trusts the kept value only while it has not moved (writes of other processes are
 // not seen: such caches also expire).
 std::uint64_t WriteGeneration();
-// For the backends: after a write transaction's COMMIT.
+// For the backends: after a COMMIT that changed a row.
 void NoteCommittedWrite();
 
 // A database: one writer at a time, many concurrent readers.
@@ -140,7 +147,10 @@ class Database {
   virtual ~Database() = default;
 
   // Runs f in a write transaction; commits if f returns normally with true, rolls back
-  // if it returns false or throws (the exception propagates).
+  // if it returns false or throws (the exception propagates). Returns once the commit is
+  // durable. f may run more than once (after a serialization failure, or when a group
+  // commit it shared failed as a whole), so what it does outside the transaction must be
+  // repeatable; effects of committed work belong in Tx::AfterCommit.
   virtual void WriteTx(const std::function<bool(Tx&)>& f) = 0;
   // Runs f on a consistent read snapshot.
   virtual void ReadTx(const std::function<void(Tx&)>& f) = 0;

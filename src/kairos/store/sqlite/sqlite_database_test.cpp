@@ -143,6 +143,114 @@ TEST_F(SqliteTest, OnlyCommitsThatChangeARowMoveTheWriteGeneration) {
   EXPECT_GT(WriteGeneration(), g);
 }
 
+// Writers that queue behind a running transaction are committed together, each in its
+// own savepoint: one that throws or declines rolls back alone, the others commit, and each
+// caller's hooks run once, on its own thread, after the shared commit.
+TEST_F(SqliteTest, QueuedWritersCommitTogetherAndFailAlone) {
+  constexpr int kWriters = 24;
+  std::atomic<int> arrived{0};
+  std::atomic<bool> release{false};
+  std::atomic<int> hooks_on_own_thread{0}, hooks_elsewhere{0};
+  std::atomic<bool> leading{false};
+  std::thread leader([&] {
+    db_->Write([&](Tx& tx) {
+      tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 0)");
+      leading = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+  });
+  while (!leading) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const std::uint64_t before = WriteGeneration();
+  std::vector<std::thread> writers;
+  std::vector<int> outcome(kWriters, -1);  // 1 committed, 0 declined, 2 threw
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      const auto me = std::this_thread::get_id();
+      arrived.fetch_add(1);
+      try {
+        db_->WriteTx([&](Tx& tx) {
+          tx.Exec("INSERT INTO t (name, n) VALUES (?, ?)", {Text("w" + std::to_string(i)), Int(i)});
+          tx.AfterCommit([&, me] { (std::this_thread::get_id() == me ? hooks_on_own_thread : hooks_elsewhere)++; });
+          if (i % 6 == 1) tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 1)");  // unique violation: throws
+          return i % 6 != 2;                                                        // declines
+        });
+        outcome[i] = i % 6 == 2 ? 0 : 1;
+      } catch (const StoreError&) {
+        outcome[i] = 2;
+      }
+    });
+  }
+  while (arrived < kWriters) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let them reach the queue
+  release = true;
+  leader.join();
+  for (auto& w : writers) w.join();
+
+  int committed = 0;
+  for (int i = 0; i < kWriters; ++i) {
+    const int expected = i % 6 == 1 ? 2 : i % 6 == 2 ? 0 : 1;
+    EXPECT_EQ(outcome[i], expected) << "writer " << i;
+    committed += expected == 1;
+  }
+  auto names = db_->Read([](Tx& tx) { return tx.Query("SELECT name FROM t WHERE name LIKE 'w%' ORDER BY n"); });
+  ASSERT_EQ(static_cast<int>(names.size()), committed);
+  for (const Row& r : names) {
+    const int i = std::stoi(r.Text(0).substr(1));
+    EXPECT_EQ(i % 6 != 1 && i % 6 != 2, true) << r.Text(0) << " should have rolled back";
+  }
+  EXPECT_EQ(hooks_on_own_thread.load(), committed);
+  EXPECT_EQ(hooks_elsewhere.load(), 0);
+  // The leader's commit, then the queued writers' shared ones: fewer than one per caller.
+  EXPECT_LT(WriteGeneration() - before, static_cast<std::uint64_t>(committed));
+}
+
+// When a caller ends the shared transaction itself (as SQLite does on some errors), the
+// others' work is not lost: each runs again in a transaction of its own.
+TEST_F(SqliteTest, AFailedGroupCommitRunsEachCallerAlone) {
+  constexpr int kWriters = 12;
+  std::atomic<int> arrived{0};
+  std::atomic<bool> release{false};
+  std::atomic<int> runs_of_good{0};
+  std::atomic<bool> leading{false};
+  std::thread leader([&] {
+    db_->Write([&](Tx& tx) {
+      tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 0)");
+      leading = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+  });
+  while (!leading) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::vector<std::thread> writers;
+  std::atomic<int> failed{0};
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      arrived.fetch_add(1);
+      try {
+        db_->Write([&](Tx& tx) {
+          if (i == kWriters / 2) {
+            tx.Exec("ROLLBACK");  // ends the whole transaction
+            throw std::runtime_error("gave up");
+          }
+          runs_of_good.fetch_add(1);
+          tx.Exec("INSERT INTO t (name, n) VALUES (?, ?)", {Text("g" + std::to_string(i)), Int(i)});
+        });
+      } catch (const std::runtime_error&) {
+        failed.fetch_add(1);
+      }
+    });
+  }
+  while (arrived < kWriters) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  release = true;
+  leader.join();
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(failed.load(), 1);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT count(*) FROM t WHERE name LIKE 'g%'")->Int(0); }),
+            kWriters - 1);
+  EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT count(*) FROM t WHERE name = 'leader'")->Int(0); }), 1);
+  EXPECT_GE(runs_of_good.load(), kWriters - 1);
+}
+
 TEST_F(SqliteTest, PoolWaitsCountOnlyBlockedAcquisitions) {
   auto idle = db_->Pools();
   ASSERT_EQ(idle.size(), 2u);
