@@ -454,7 +454,7 @@ TEST_F(OperationsConfig, FlagBeatsEnvironmentBeatsFileBeatsDefault) {
   std::string file = Write("kairos.toml", "worker-threads = 5\nlog-level = \"debug\"\n");
   {
     ServerProcess server({.args = {"--log-level", "debug"}});
-    EXPECT_EQ(WorkerThreads(server), "4") << "the default";
+    EXPECT_EQ(WorkerThreads(server), "8") << "the default";
   }
   {
     ServerProcess server({.args = {"--config", file}});

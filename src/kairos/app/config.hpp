@@ -16,8 +16,10 @@ struct Config {
   std::string db = "./data/kairos.db";
   std::string port_file;  // when set, the bound port is written here once listening
   int io_threads = 2;
-  int worker_threads = 4;
-  int db_readers = 4;
+  // Handlers block on the database, so there are more of them than cores: writers that
+  // wait share one SQLite commit (group commit), and readers overlap.
+  int worker_threads = 8;
+  int db_readers = 8;
   int db_pool_size = 8;  // PostgreSQL connections per server, shared by reads and writes
   bool sqlite_sync_full = false;
   std::size_t body_limit = 1 << 20;
