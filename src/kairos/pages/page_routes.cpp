@@ -275,7 +275,7 @@ void RegisterPageRoutes(http::Router& router, PageServices sv) {
       }());
   http::RouteDoc asset_doc;
   asset_doc.description = "A module or the style sheet the pages use, cached for a year under its version.";
-  asset_doc.responses.push_back({200, "The file.", nullptr, "", "text/plain"});
+  asset_doc.responses.push_back({200, "The file.", {{"type", "string"}}, "", "text/plain"});
   asset_doc.responses.push_back({304, "Not modified (If-None-Match).", nullptr, "", "text/plain"});
   asset_doc.responses.push_back({404, "No such file.", nullptr, "", "text/plain"});
   add("/assets/{version}/{name}", "The pages' static files, embedded in the binary.", [](Request& req) {
