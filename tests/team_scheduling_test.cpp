@@ -284,6 +284,79 @@ TEST_F(TeamSchedulingTest, HostsBusyThroughEveryFace) {
   EXPECT_EQ(starts.size(), 10u);
 }
 
+// The same, booked for real through the faces over HTTP: face 000 (a host books their own
+// time slot), 001 (a client books a session with a host as coach), 002 (a meeting with a
+// host as participant) and 004 (a reservation on a host's consultant number). Face 003
+// books exchanges, calendars of their own that are never a person's, so it cannot make a
+// host busy. Tuesday 5 March 2030, Berlin hours 09-17 (08-16Z).
+TEST_F(TeamSchedulingTest, HostsBookedThroughTheFacesAreNotOffered) {
+  std::vector<TestAccount> hosts;
+  for (int i = 0; i < 2; ++i) {
+    auto a = SignUpAndLogin(c_, Unique("facehost"), {{"role", "coach"}});
+    auto r = c_.Post("/v1/schedules", {{"name", "Hours"}, {"time_zone", "Europe/Berlin"}, {"weekly", Weekdays("09:00", "17:00")}},
+                     BearerAuth(a));
+    ASSERT_EQ(r.status, 201) << r.body;
+    hosts.push_back(a);
+  }
+  const std::string team = Team(hosts);
+  const std::string et = EventType(hosts[0], "collective", team, HostsJson(hosts));
+  ASSERT_EQ(Slots(et, "2030-03-05").size(), 16u);
+
+  // 000: host 0 publishes 08:00-09:00Z and books it.
+  auto slot = c_.Post("/users/time-slots/",
+                      {{"start_time", "2030-03-05T08:00:00"}, {"end_time", "2030-03-05T09:00:00"}, {"timezone", "UTC"}},
+                      BearerAuth(hosts[0]));
+  ASSERT_EQ(slot.status, 200) << slot.body;
+  const std::string slot_id = slot.Json()["id"];
+  auto booked = c_.Post("/users/time-slots/" + slot_id + "/book", json::object(), BearerAuth(hosts[0]));
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  // 001: a client books host 1 as coach, 09:00Z for an hour.
+  auto client = SignUpAndLogin(c_, Unique("faceclient"));
+  auto session = c_.Post("/booking",
+                         {{"coach_id", hosts[1].uuid}, {"session_datetime", "2030-03-05T09:00:00Z"}, {"duration_minutes", 60}},
+                         BearerAuth(client));
+  ASSERT_EQ(session.status, 201) << session.body;
+  // 002: an organiser's meeting at 10:00Z with host 0 as participant.
+  auto organiser = SignUpAndLogin(c_, Unique("faceorganiser"));
+  auto meeting = c_.Post("/api/event/",
+                         {{"title", "Review"},
+                          {"time_slot", "2030-03-05 10:00:00"},
+                          {"description", "busy through face 002"},
+                          {"participants", {hosts[0].email}}},
+                         TokenAuth(organiser));
+  ASSERT_EQ(meeting.status, 201) << meeting.body;
+  // 004: a window 11:00-12:00 on host 1's consultant number, reserved by a user.
+  auto me = c_.Get("/api/user/me/", TokenAuth(hosts[1]));
+  ASSERT_EQ(me.status, 200) << me.body;
+  const std::string consultant = std::to_string(me.Json()["consultant_id"].get<std::int64_t>());
+  auto window = c_.Post("/consultants/" + consultant + "/availabilities/",
+                        {{"date", "2030-03-05"}, {"start_time", "11:00"}, {"end_time", "12:00"}}, TokenAuth(hosts[1]));
+  ASSERT_EQ(window.status, 201) << window.body;
+  auto user = c_.Post("/user/", {{"first_name", "Face"}, {"last_name", "User"}});
+  ASSERT_EQ(user.status, 201) << user.body;
+  auto reserved = c_.Post("/consultant/" + consultant + "/reserve/",
+                          {{"user", user.Json()["id"]}, {"date", "2030-03-05"}, {"start_time", "11:00"}, {"end_time", "12:00"}});
+  ASSERT_EQ(reserved.status, 201) << reserved.body;
+
+  std::set<std::string> starts;
+  for (const auto& s : Slots(et, "2030-03-05")) starts.insert(s["start"].get<std::string>());
+  for (const char* busy : {"2030-03-05T08:00:00Z", "2030-03-05T08:30:00Z", "2030-03-05T09:00:00Z",
+                           "2030-03-05T09:30:00Z", "2030-03-05T10:00:00Z", "2030-03-05T11:00:00Z",
+                           "2030-03-05T11:30:00Z"}) {
+    EXPECT_EQ(starts.count(busy), 0u) << busy << " is busy through a face";
+    EXPECT_EQ(v1::BookV1(c_, et, busy).status, 409) << busy;
+  }
+  for (const char* free : {"2030-03-05T12:00:00Z", "2030-03-05T15:30:00Z"}) {
+    EXPECT_EQ(starts.count(free), 1u) << free << " is free for both hosts";
+  }
+  // The team's own booking is busy time for the faces in turn: face 001 no longer offers it.
+  ASSERT_EQ(v1::BookV1(c_, et, "2030-03-05T13:00:00Z").status, 201);
+  auto again = c_.Post("/booking",
+                       {{"coach_id", hosts[1].uuid}, {"session_datetime", "2030-03-05T13:00:00Z"}, {"duration_minutes", 30}},
+                       BearerAuth(client));
+  EXPECT_EQ(again.status, 400) << again.body;
+}
+
 TEST_F(TeamSchedulingTest, RescheduleKeepsTheHostWhenFree) {
   std::vector<TestAccount> hosts{Host(), Host()};
   const std::string team = Team(hosts);
