@@ -43,7 +43,8 @@ constexpr std::string_view kEventTypeColumns =
     "e.id, e.uuid, e.owner_account_id, e.slug, e.title, e.description, e.duration_minutes, e.schedule_id, s.uuid, "
     "e.slot_interval_minutes, e.buffer_before_minutes, e.buffer_after_minutes, e.minimum_notice_minutes, "
     "e.window_type, e.window_days, e.window_start_date, e.window_end_date, e.limit_per_day, e.limit_per_week, "
-    "e.seats_per_slot, e.requires_confirmation, e.is_public, e.hold_minutes, e.questions, e.created_at, e.updated_at";
+    "e.seats_per_slot, e.requires_confirmation, e.is_public, e.hold_minutes, e.questions, e.created_at, e.updated_at, "
+    "e.reminders, e.scheduling, e.team_id, t.uuid";
 
 std::optional<int> OptionalSmall(const store::Row& row, std::size_t i) {
   auto v = row.OptionalInt(i);
@@ -61,7 +62,7 @@ std::optional<Date> OptionalDate(const store::Row& row, std::size_t i) {
 
 Result<EventType> LoadEventTypeWhere(store::Tx& tx, std::string_view where, store::Value key) {
   auto row = tx.QueryOne("SELECT " + std::string(kEventTypeColumns) +
-                             " FROM event_types e LEFT JOIN schedules s ON s.id = e.schedule_id WHERE " +
+                             " FROM event_types e LEFT JOIN schedules s ON s.id = e.schedule_id LEFT JOIN teams t ON t.id = e.team_id WHERE " +
                              std::string(where),
                          {key});
   if (!row) return NotFound("Event type not found");
@@ -93,23 +94,16 @@ Result<EventType> LoadEventTypeWhere(store::Tx& tx, std::string_view where, stor
   e.created_at = FromStored(row->Int(24));
   e.updated_at = FromStored(row->Int(25));
   // Reminders (migration 13): a JSON array of minutes.
-  if (auto r = tx.QueryOne("SELECT reminders FROM event_types WHERE id = ?", {Int(e.id)})) {
-    auto list = nlohmann::json::parse(r->Text(0), nullptr, false);
-    if (list.is_array()) {
-      for (const auto& m : list) {
-        if (m.is_number_integer()) e.reminders.push_back(m.get<int>());
-      }
+  auto list = nlohmann::json::parse(row->Text(26), nullptr, false);
+  if (list.is_array()) {
+    for (const auto& m : list) {
+      if (m.is_number_integer()) e.reminders.push_back(m.get<int>());
     }
   }
   // Team scheduling (migration 11).
-  auto team = tx.QueryOne("SELECT e.scheduling, e.team_id, t.uuid FROM event_types e LEFT JOIN teams t ON t.id = e.team_id "
-                          "WHERE e.id = ?",
-                          {Int(e.id)});
-  if (team) {
-    e.scheduling = team->Text(0);
-    e.team_id = team->OptionalInt(1);
-    e.team_uuid = team->OptionalText(2);
-  }
+  e.scheduling = row->Text(27);
+  e.team_id = row->OptionalInt(28);
+  e.team_uuid = row->OptionalText(29);
   if (e.scheduling != "individual") {
     for (const auto& h : tx.Query("SELECT h.account_id, a.uuid, h.mandatory, h.weight FROM event_type_hosts h "
                                   "JOIN accounts a ON a.id = h.account_id WHERE h.event_type_id = ? ORDER BY h.position",

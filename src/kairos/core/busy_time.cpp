@@ -10,6 +10,7 @@
 
 #include <libical/ical.h>
 
+#include "kairos/core/ical_time.hpp"
 #include "kairos/core/recurrence.hpp"
 
 namespace kairos {
@@ -43,24 +44,8 @@ struct TimeValue {
   Anchor anchor;
 };
 
-LocalDateTime FromIcal(const icaltimetype& t) {
-  Date day{date::year{t.year}, date::month{static_cast<unsigned>(t.month)}, date::day{static_cast<unsigned>(t.day)}};
-  if (t.is_date) return MakeLocal(day, seconds{0});
-  return MakeLocal(day, std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} + seconds{t.second});
-}
-
-icaltimetype ToIcal(LocalDateTime local) {
-  Date day = DateOf(local);
-  long long s = TimeOfDayOf(local).count();
-  icaltimetype t = icaltime_null_time();
-  t.year = static_cast<int>(day.year());
-  t.month = static_cast<int>(static_cast<unsigned>(day.month()));
-  t.day = static_cast<int>(static_cast<unsigned>(day.day()));
-  t.hour = static_cast<int>(s / 3600);
-  t.minute = static_cast<int>(s / 60 % 60);
-  t.second = static_cast<int>(s % 60);
-  return t;
-}
+using ical::FromIcal;
+using ical::ToIcal;
 
 bool ValidTime(const icaltimetype& t) {
   return !icaltime_is_null_time(t) && t.year > 0 && t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31 &&
@@ -369,14 +354,6 @@ class EventExpander {
   std::set<long long> date_exdates_;
 };
 
-void DisableFatalLibicalErrors() {
-  static bool once = [] {
-    icalerror_set_errors_are_fatal(0);
-    return true;
-  }();
-  (void)once;
-}
-
 // The VCALENDARs (or bare VEVENTs) of one parsed piece.
 void Calendars(icalcomponent* root, std::vector<icalcomponent*>& out) {
   icalcomponent_kind kind = icalcomponent_isa(root);
@@ -418,7 +395,7 @@ Result<BusyTime> ReadIcalBusyTime(std::string_view ics, Zone owner, Interval ran
 
 Result<BusyTime> ReadIcalBusyTime(const std::vector<std::string>& pieces, Zone owner, Interval range,
                                   const BusyReadLimits& limits) {
-  DisableFatalLibicalErrors();
+  ical::DisableFatalErrors();
   std::size_t bytes = 0;
   for (const auto& piece : pieces) bytes += piece.size();
   if (bytes > limits.max_bytes) {

@@ -7,6 +7,8 @@
 
 #include <libical/ical.h>
 
+#include "kairos/core/ical_time.hpp"
+
 namespace kairos {
 
 namespace {
@@ -15,30 +17,8 @@ namespace {
 // (rules with COUNT); bounds the work a hostile rule can cause.
 constexpr std::size_t kMaxSkippedIterations = 1'000'000;
 
-void DisableFatalLibicalErrors() {
-  static std::once_flag once;
-  std::call_once(once, [] { icalerror_set_errors_are_fatal(0); });
-}
-
-icaltimetype ToIcal(LocalDateTime local) {
-  Date day = DateOf(local);
-  long long s = TimeOfDayOf(local).count();
-  icaltimetype t = icaltime_null_time();
-  t.year = static_cast<int>(day.year());
-  t.month = static_cast<int>(static_cast<unsigned>(day.month()));
-  t.day = static_cast<int>(static_cast<unsigned>(day.day()));
-  t.hour = static_cast<int>(s / 3600);
-  t.minute = static_cast<int>(s / 60 % 60);
-  t.second = static_cast<int>(s % 60);
-  t.is_date = 0;
-  t.zone = nullptr;
-  return t;
-}
-
-LocalDateTime FromIcal(const icaltimetype& t) {
-  Date day{date::year{t.year}, date::month{static_cast<unsigned>(t.month)}, date::day{static_cast<unsigned>(t.day)}};
-  return MakeLocal(day, std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} + std::chrono::seconds{t.second});
-}
+using ical::FromIcal;
+using ical::ToIcal;
 
 struct IteratorDeleter {
   void operator()(icalrecur_iterator* it) const { icalrecur_iterator_free(it); }
@@ -47,7 +27,7 @@ struct IteratorDeleter {
 }  // namespace
 
 Result<RecurrenceRule> RecurrenceRule::Parse(std::string_view text, std::string_view field) {
-  DisableFatalLibicalErrors();
+  ical::DisableFatalErrors();
   std::string upper(text);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper.starts_with("RRULE:")) upper.erase(0, 6);
@@ -92,7 +72,7 @@ Result<std::vector<LocalDateTime>> ExpandRecurrence(const RecurrenceRule& rule, 
                                                     LocalDateTime window_start, LocalDateTime window_end,
                                                     std::span<const LocalDateTime> exceptions,
                                                     std::size_t max_occurrences) {
-  DisableFatalLibicalErrors();
+  ical::DisableFatalErrors();
   std::vector<LocalDateTime> out;
   if (window_end <= window_start) return out;
   icalrecurrencetype parsed = icalrecurrencetype_from_string(rule.text().c_str());

@@ -1,24 +1,11 @@
 #include "kairos/pages/html.hpp"
 
+#include "kairos/core/text.hpp"
 #include "kairos/pages/assets.hpp"
 
 namespace kairos::pages {
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string Escape(std::string_view text) { return HtmlEscape(text); }
 
 std::string ScriptJson(const nlohmann::json& value) {
   std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "kairos/booking/calendars.hpp"
 #include "kairos/pages/assets.hpp"
 #include "kairos/pages/html.hpp"
 #include "kairos/service/page.hpp"
@@ -22,8 +23,6 @@ using http::ErrorStyle;
 using http::Method;
 using http::Request;
 using http::Response;
-
-Instant Now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 // Pages are documented as HTML (the schema hook checks JSON answers only).
 http::RouteDoc HtmlDoc(std::string description, bool may_be_missing) {
@@ -126,7 +125,7 @@ nlohmann::json QuestionsJson(const booking::EventType& t) {
 // The host's zone for an event type is its schedule's: the zone /v1/slots answers in when
 // asked for none. `fallback` (the account's) when it cannot be listed.
 std::string HostZone(PageServices& sv, const std::string& event_type_uuid, std::string fallback) {
-  Instant now = Now();
+  Instant now = booking::ClockNow();
   Date today{std::chrono::floor<date::days>(now)};
   service::v1::SlotsQuery q{event_type_uuid, today, today, std::nullopt};
   auto days = sv.bookings.Slots(nullptr, q, now);

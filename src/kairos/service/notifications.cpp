@@ -21,6 +21,7 @@
 #include "kairos/auth/crypto.hpp"
 #include "kairos/booking/calendars.hpp"
 #include "kairos/booking/events.hpp"
+#include "kairos/core/text.hpp"
 #include "kairos/service/calendar_sync_ical.hpp"
 
 namespace kairos::service {
@@ -271,21 +272,6 @@ namespace {
 
 std::string Str(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string Base64Lines(std::string_view data) {

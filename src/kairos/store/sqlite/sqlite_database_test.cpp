@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "kairos/store/migrations.hpp"
@@ -28,6 +29,37 @@ class SqliteTest : public ::testing::Test {
     db_->Close();
     std::filesystem::remove_all(dir_);
   }
+  // Runs write(i) for i < writers on threads of their own while one transaction (it
+  // inserts 'leader') holds the writer, so they queue behind it; releases it once all
+  // have started and had time to reach the queue, then waits for every thread.
+  // Returns WriteGeneration() as it was while the leader held the writer.
+  std::uint64_t QueueBehindALeader(int writers, const std::function<void(int)>& write) {
+    std::atomic<bool> leading{false}, release{false};
+    std::thread leader([&] {
+      db_->Write([&](Tx& tx) {
+        tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 0)");
+        leading = true;
+        while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      });
+    });
+    while (!leading) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const std::uint64_t before = WriteGeneration();
+    std::atomic<int> arrived{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < writers; ++i) {
+      threads.emplace_back([&, i] {
+        arrived.fetch_add(1);
+        write(i);
+      });
+    }
+    while (arrived < writers) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let them reach the queue
+    release = true;
+    leader.join();
+    for (auto& t : threads) t.join();
+    return before;
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<Database> db_;
 };
@@ -148,43 +180,22 @@ TEST_F(SqliteTest, OnlyCommitsThatChangeARowMoveTheWriteGeneration) {
 // caller's hooks run once, on its own thread, after the shared commit.
 TEST_F(SqliteTest, QueuedWritersCommitTogetherAndFailAlone) {
   constexpr int kWriters = 24;
-  std::atomic<int> arrived{0};
-  std::atomic<bool> release{false};
   std::atomic<int> hooks_on_own_thread{0}, hooks_elsewhere{0};
-  std::atomic<bool> leading{false};
-  std::thread leader([&] {
-    db_->Write([&](Tx& tx) {
-      tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 0)");
-      leading = true;
-      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
-  });
-  while (!leading) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  const std::uint64_t before = WriteGeneration();
-  std::vector<std::thread> writers;
   std::vector<int> outcome(kWriters, -1);  // 1 committed, 0 declined, 2 threw
-  for (int i = 0; i < kWriters; ++i) {
-    writers.emplace_back([&, i] {
-      const auto me = std::this_thread::get_id();
-      arrived.fetch_add(1);
-      try {
-        db_->WriteTx([&](Tx& tx) {
-          tx.Exec("INSERT INTO t (name, n) VALUES (?, ?)", {Text("w" + std::to_string(i)), Int(i)});
-          tx.AfterCommit([&, me] { (std::this_thread::get_id() == me ? hooks_on_own_thread : hooks_elsewhere)++; });
-          if (i % 6 == 1) tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 1)");  // unique violation: throws
-          return i % 6 != 2;                                                        // declines
-        });
-        outcome[i] = i % 6 == 2 ? 0 : 1;
-      } catch (const StoreError&) {
-        outcome[i] = 2;
-      }
-    });
-  }
-  while (arrived < kWriters) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let them reach the queue
-  release = true;
-  leader.join();
-  for (auto& w : writers) w.join();
+  const std::uint64_t before = QueueBehindALeader(kWriters, [&](int i) {
+    const auto me = std::this_thread::get_id();
+    try {
+      db_->WriteTx([&](Tx& tx) {
+        tx.Exec("INSERT INTO t (name, n) VALUES (?, ?)", {Text("w" + std::to_string(i)), Int(i)});
+        tx.AfterCommit([&, me] { (std::this_thread::get_id() == me ? hooks_on_own_thread : hooks_elsewhere)++; });
+        if (i % 6 == 1) tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 1)");  // unique violation: throws
+        return i % 6 != 2;                                                        // declines
+      });
+      outcome[i] = i % 6 == 2 ? 0 : 1;
+    } catch (const StoreError&) {
+      outcome[i] = 2;
+    }
+  });
 
   int committed = 0;
   for (int i = 0; i < kWriters; ++i) {
@@ -208,42 +219,22 @@ TEST_F(SqliteTest, QueuedWritersCommitTogetherAndFailAlone) {
 // others' work is not lost: each runs again in a transaction of its own.
 TEST_F(SqliteTest, AFailedGroupCommitRunsEachCallerAlone) {
   constexpr int kWriters = 12;
-  std::atomic<int> arrived{0};
-  std::atomic<bool> release{false};
   std::atomic<int> runs_of_good{0};
-  std::atomic<bool> leading{false};
-  std::thread leader([&] {
-    db_->Write([&](Tx& tx) {
-      tx.Exec("INSERT INTO t (name, n) VALUES ('leader', 0)");
-      leading = true;
-      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
-  });
-  while (!leading) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  std::vector<std::thread> writers;
   std::atomic<int> failed{0};
-  for (int i = 0; i < kWriters; ++i) {
-    writers.emplace_back([&, i] {
-      arrived.fetch_add(1);
-      try {
-        db_->Write([&](Tx& tx) {
-          if (i == kWriters / 2) {
-            tx.Exec("ROLLBACK");  // ends the whole transaction
-            throw std::runtime_error("gave up");
-          }
-          runs_of_good.fetch_add(1);
-          tx.Exec("INSERT INTO t (name, n) VALUES (?, ?)", {Text("g" + std::to_string(i)), Int(i)});
-        });
-      } catch (const std::runtime_error&) {
-        failed.fetch_add(1);
-      }
-    });
-  }
-  while (arrived < kWriters) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  release = true;
-  leader.join();
-  for (auto& w : writers) w.join();
+  QueueBehindALeader(kWriters, [&](int i) {
+    try {
+      db_->Write([&](Tx& tx) {
+        if (i == kWriters / 2) {
+          tx.Exec("ROLLBACK");  // ends the whole transaction
+          throw std::runtime_error("gave up");
+        }
+        runs_of_good.fetch_add(1);
+        tx.Exec("INSERT INTO t (name, n) VALUES (?, ?)", {Text("g" + std::to_string(i)), Int(i)});
+      });
+    } catch (const std::runtime_error&) {
+      failed.fetch_add(1);
+    }
+  });
   EXPECT_EQ(failed.load(), 1);
   EXPECT_EQ(db_->Read([](Tx& tx) { return tx.QueryOne("SELECT count(*) FROM t WHERE name LIKE 'g%'")->Int(0); }),
             kWriters - 1);
