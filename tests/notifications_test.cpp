@@ -752,9 +752,9 @@ TEST(NotificationsTest, EmailsInviteAttendeeGuestsAndHostInTheirOwnZonesAcrossDs
         EXPECT_GT(seq, last_sequence[who]);
       }
       last_sequence[who] = seq;
-      // The attendee's manage link (the token was known: the booking answer, then shown).
+      // The attendee's and the guest's manage link, also on the host's cancellation.
       const std::string html = PartText(m, "text/html");
-      const bool link = who == "ada@example.com" && type != "booking.cancelled";
+      const bool link = who != host.email;
       EXPECT_EQ(text.find(manage) != std::string::npos, link) << text;
       EXPECT_EQ(html.find("/manage/") != std::string::npos, link) << html;
       // Names are escaped in HTML.
@@ -766,6 +766,93 @@ TEST(NotificationsTest, EmailsInviteAttendeeGuestsAndHostInTheirOwnZonesAcrossDs
   // The manage token leaves the database once its email is sent.
   EXPECT_EQ(QuerySql(server.db_path(), "SELECT COUNT(*) FROM notification_deliveries WHERE manage_token IS NOT NULL"),
             "0");
+}
+
+// The manage token in a message's "Cancel or reschedule" link to that booking ("" when none).
+std::string ManageToken(const std::string& text, const std::string& booking_id) {
+  const std::string prefix = "https://book.example.test/manage/" + booking_id + "?token=";
+  auto at = text.find(prefix);
+  if (at == std::string::npos) return "";
+  auto from = at + prefix.size();
+  auto end = text.find_first_of("\r\n \"<", from);
+  return text.substr(from, end == std::string::npos ? std::string::npos : end - from);
+}
+
+TEST(NotificationsTest, EveryEmailToTheAttendeeAndGuestsLinksToTheBookingWhoeverChangedIt) {
+  SmtpSink smtp;
+  std::vector<std::string> args = kFast;
+  args.insert(args.end(), {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com", "--public-url",
+                           "https://book.example.test"});
+  ServerProcess server({.args = args});
+  HttpClient c(server.port());
+  auto host = SignUpAndLogin(c, Unique("nlink"));
+  v1::EventTypeSpec asks;
+  asks.requires_confirmation = true;
+  const std::string et = v1::MakeEventType(server, host, asks);
+  auto book = [&](const std::string& start) {
+    json body = {{"event_type_id", et},
+                 {"start", start},
+                 {"attendee", {{"name", "Ada"}, {"email", "ada@example.com"}, {"time_zone", "Europe/London"}}},
+                 {"guests", {"guest@example.com"}}};
+    auto r = c.Post("/v1/bookings", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json();
+  };
+  // Every change after the booking is the host's: confirm, reschedule, cancel; decline.
+  const json kept = book("2030-03-04T08:00:00Z");
+  const std::string kept_id = kept["id"];
+  ASSERT_EQ(c.Post("/v1/bookings/" + kept_id + "/confirm", json::object(), BearerAuth(host)).status, 200);
+  auto moved = c.Post("/v1/bookings/" + kept_id + "/reschedule", {{"start", "2030-03-04T10:00:00Z"}}, BearerAuth(host));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  ASSERT_EQ(c.Post("/v1/bookings/" + kept_id + "/cancel", {{"reason", "ill"}}, BearerAuth(host)).status, 200);
+  const json refused = book("2030-03-04T09:00:00Z");
+  const std::string refused_id = refused["id"];
+  ASSERT_EQ(c.Post("/v1/bookings/" + refused_id + "/decline", {{"reason", "busy"}}, BearerAuth(host)).status, 200);
+
+  // Six events, each to the attendee, the guest and the host.
+  auto mail = smtp.WaitFor(18);
+  std::this_thread::sleep_for(800ms);
+  mail = smtp.WaitFor(18);
+  ASSERT_EQ(mail.size(), 18u);
+  std::multiset<std::string> seen;
+  for (const auto& m : mail) {
+    ASSERT_EQ(m["to"].size(), 1u);
+    const std::string to = m["to"][0];
+    const std::string id = m["headers"]["Kairos-Booking-Id"];
+    const std::string type = m["headers"]["Kairos-Event-Type"];
+    SCOPED_TRACE(type + " of " + id + " to " + to);
+    seen.insert(type + " " + (id == kept_id ? "kept" : "refused") + " " + to);
+    const std::string text = PartText(m, "text/plain");
+    const std::string html = PartText(m, "text/html");
+    if (to == host.email) {
+      // The host's own email carries no attendee token.
+      EXPECT_EQ(text.find("token="), std::string::npos) << text;
+      EXPECT_EQ(html.find("token="), std::string::npos) << html;
+      continue;
+    }
+    const std::string token = ManageToken(text, id);
+    ASSERT_FALSE(token.empty()) << text;
+    EXPECT_EQ(token, (id == kept_id ? kept : refused)["manage_token"]);
+    EXPECT_NE(html.find("/manage/" + id + "?token=" + token), std::string::npos) << html;
+    // The link's token is the booking's capability.
+    auto shown = c.Get("/v1/bookings/" + id + "?token=" + token);
+    EXPECT_EQ(shown.status, 200) << shown.body;
+  }
+  std::multiset<std::string> expected;
+  for (const std::string& to : {std::string("ada@example.com"), std::string("guest@example.com"), host.email}) {
+    for (const char* type : {"booking.requested", "booking.confirmed", "booking.rescheduled", "booking.cancelled"}) {
+      expected.insert(std::string(type) + " kept " + to);
+    }
+    expected.insert("booking.requested refused " + to);
+    expected.insert("booking.declined refused " + to);
+  }
+  EXPECT_EQ(seen, expected);
+  // At rest the token is sealed, not in clear.
+  const std::string sealed =
+      QuerySql(server.db_path(), "SELECT v.manage_token_sealed FROM v1_bookings v JOIN bookings b ON b.id = "
+                                 "v.booking_id WHERE b.uuid = '" + kept_id + "'");
+  EXPECT_EQ(sealed.rfind("v1:", 0), 0u) << sealed;
+  EXPECT_EQ(sealed.find(kept["manage_token"].get<std::string>()), std::string::npos);
 }
 
 TEST(NotificationsTest, WithoutPublicUrlTheStartLogSaysEmailsHaveNoManageLink) {

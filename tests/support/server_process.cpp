@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -62,8 +64,23 @@ ServerProcess::ServerProcess(ServerProcessOptions options) {
   std::string port_file = dir_ + "/port";
   std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", db_path_, "--port-file", port_file};
   // A database URL has no folder to keep the calendar key beside; the server's folder
-  // does (a test's own key flags come later and win).
-  if (IsDatabaseUrl(db_path_)) args.insert(args.end(), {"--calendar-key-file", dir_ + "/calendar.key"});
+  // does (a test's own key flags come later and win). Servers on one database must share
+  // the key (they open each other's sealed secrets), so it is derived from the database.
+  if (IsDatabaseUrl(db_path_)) {
+    const std::string key_file = dir_ + "/calendar.key";
+    {
+      std::ofstream out(key_file);
+      char hex[17];
+      for (int part = 0; part < 4; ++part) {
+        std::snprintf(hex, sizeof hex, "%016zx", std::hash<std::string>{}(std::to_string(part) + db_path_));
+        out << hex;
+      }
+      out << "\n";
+    }
+    std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace);
+    args.insert(args.end(), {"--calendar-key-file", key_file});
+  }
   args.insert(args.end(), options.args.begin(), options.args.end());
 
   pid_ = fork();

@@ -247,7 +247,7 @@ int Serve(const Config& config) {
   service::Schedules schedules(*db);
   service::EventTypes event_types(*db);
   service::Teams teams(*db);
-  service::v1::V1Bookings v1_bookings(*db);
+  service::v1::V1Bookings v1_bookings(*db, &**calendar_key);
   service::Idempotency idempotency(*db);
   service::Webhooks webhooks(*db, config.webhooks_allow_private);
 
@@ -305,7 +305,7 @@ int Serve(const Config& config) {
   dispatch.public_url = config.public_url;
   while (!dispatch.public_url.empty() && dispatch.public_url.back() == '/') dispatch.public_url.pop_back();
   dispatch.reminder_clock_offset = std::chrono::seconds(config.notify_reminder_clock_offset_s);
-  service::Dispatcher dispatcher(*db, dispatch);
+  service::Dispatcher dispatcher(*db, dispatch, &**calendar_key);
 
   if (!config.port_file.empty()) {
     std::string tmp = config.port_file + ".tmp";

@@ -23,6 +23,7 @@
 #include "kairos/booking/events.hpp"
 #include "kairos/core/text.hpp"
 #include "kairos/service/calendar_sync_ical.hpp"
+#include "kairos/service/calendar_sync_secrets.hpp"
 
 namespace kairos::service {
 namespace {
@@ -617,7 +618,8 @@ Result<Delivery> Webhooks::Redeliver(const auth::Principal& caller, std::string_
 
 // ---- Dispatcher -------------------------------------------------------------------------
 
-Dispatcher::Dispatcher(store::Database& db, DispatcherOptions options) : db_(db), options_(options) {
+Dispatcher::Dispatcher(store::Database& db, DispatcherOptions options, const SecretBox* box)
+    : db_(db), options_(options), box_(box) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   char host[256] = {};
@@ -771,13 +773,14 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     std::int64_t attempts = 0, retry_from = 0;
     std::optional<std::string> email;
     std::string recipient, manage_token;
+    std::optional<std::string> sealed_token;  // the /v1 booking's, for the attendee and guests
   };
   auto target = db_.Read([&](store::Tx& tx) -> std::optional<Target> {
     auto r = tx.QueryOne(
         "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from, d.email, "
-        "d.recipient, d.manage_token "
+        "d.recipient, d.manage_token, v.manage_token_sealed "
         "FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
-        "LEFT JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
+        "LEFT JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN v1_bookings v ON v.booking_id = e.booking_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
         {Int(delivery_id), Text(instance_)});
     if (!r) return std::nullopt;
     Target t;
@@ -788,6 +791,7 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     t.email = r->OptionalText(9);
     t.recipient = r->OptionalText(10).value_or("attendee");
     t.manage_token = r->OptionalText(11).value_or("");
+    if (t.recipient == "attendee" || t.recipient == "guest") t.sealed_token = r->OptionalText(12);
     if (!t.email) {
       if (r->IsNull(4)) return std::nullopt;
       t.url = r->Text(4);
@@ -808,6 +812,15 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     target->active = false;  // no retry
   } else if (target->email) {
     std::string manage;
+    if (target->manage_token.empty() && target->sealed_token && box_ != nullptr) {
+      auto opened = box_->Open(*target->sealed_token);
+      if (opened.ok()) {
+        target->manage_token = *opened;
+      } else {
+        spdlog::warn("notifications: a booking's sealed manage token does not open under this server's key; "
+                     "delivery {} goes without a manage link", target->delivery_uuid);
+      }
+    }
     if (!options_.public_url.empty() && !target->manage_token.empty()) {
       json payload = json::parse(target->payload, nullptr, false);
       if (payload.is_object() && payload.contains("data") && payload["data"].contains("id")) {

@@ -122,10 +122,13 @@ std::string EmailMessage(const std::string& from, const std::string& to, const s
 // instances sharing a database never claim the same row; SQLite: its one writer), posts
 // them, records each attempt, and schedules retries with exponential backoff.
 struct Outcome;
+class SecretBox;
 
 class Dispatcher {
  public:
-  Dispatcher(store::Database& db, DispatcherOptions options);
+  // `box` opens the manage tokens /v1 bookings keep sealed (V1Bookings), for the link in
+  // their attendee's and guests' emails; null: only tokens the change itself knew.
+  Dispatcher(store::Database& db, DispatcherOptions options, const SecretBox* box = nullptr);
   ~Dispatcher();
   void Start();
   // Wakes the thread, aborts an attempt in flight (not counted: the delivery stays
@@ -145,6 +148,7 @@ class Dispatcher {
 
   store::Database& db_;
   DispatcherOptions options_;
+  const SecretBox* box_;
   std::string instance_;
   std::thread thread_;
   std::mutex mutex_;

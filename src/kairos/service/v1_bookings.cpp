@@ -7,6 +7,7 @@
 #include "kairos/booking/holds.hpp"
 #include "kairos/booking/team_event_types.hpp"
 #include "kairos/service/calendar_sync_ical.hpp"
+#include "kairos/service/calendar_sync_secrets.hpp"
 #include "kairos/service/page.hpp"
 
 namespace kairos::service::v1 {
@@ -216,6 +217,13 @@ Interval SlotRangeOf(const SlotsQuery& q, Zone zone) {
   return {start, end};
 }
 
+// Keeps the new booking's manage token sealed, for the links in later emails.
+void SealManageToken(store::Tx& tx, const SecretBox* box, std::int64_t booking_id, const std::string& token) {
+  if (box == nullptr) return;
+  tx.Exec("UPDATE v1_bookings SET manage_token_sealed = ? WHERE booking_id = ?",
+          {store::Text(box->Seal(token)), store::Int(booking_id)});
+}
+
 }  // namespace
 
 Unavailable UnavailableOf(store::Tx& tx, const booking::Refusal& refusal, const EventTypeContext& context,
@@ -415,7 +423,8 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
         out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *booked.refusal, *context, now)));
         return false;
       }
-      booking::RecordV1Booked(tx, booked.booking->id, booked.manage_token, now);
+      SealManageToken(tx, box_, booked.booking->id, booked.manage_token);
+    booking::RecordV1Booked(tx, booked.booking->id, booked.manage_token, now);
       StoredBooking stored = *LoadStored(tx, booked.booking->uuid);
       stored.view.manage_token = booked.manage_token;
       out.emplace(std::variant<BookingView, Unavailable>(std::move(stored.view)));
@@ -430,6 +439,7 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
       out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *booked.refusal, *context, now)));
       return false;
     }
+    SealManageToken(tx, box_, booked.booking->id, booked.manage_token);
     booking::RecordV1Booked(tx, booked.booking->id, booked.manage_token, now);
     StoredBooking stored = *LoadStored(tx, booked.booking->uuid);
     stored.view.manage_token = booked.manage_token;

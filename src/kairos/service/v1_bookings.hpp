@@ -24,6 +24,8 @@
 
 namespace kairos::service {
 
+class SecretBox;
+
 // Lists are keyset pages (service/page.hpp, included where pages are used).
 struct PageKey;
 template <class T>
@@ -154,7 +156,9 @@ struct BookingCaller {
 
 class V1Bookings {
  public:
-  explicit V1Bookings(store::Database& db) : db_(db) {}
+  // With `box`, each booking's manage token is also kept sealed under it, so that the
+  // emails of every later change can link to the booking (docs/notifications.md).
+  explicit V1Bookings(store::Database& db, const SecretBox* box = nullptr) : db_(db), box_(box) {}
 
   // Public for public event types; the owner sees their own others.
   Result<SlotDays> Slots(const auth::Principal* caller, const SlotsQuery& query, Instant now);
@@ -197,6 +201,7 @@ class V1Bookings {
   std::map<std::string, CachedSlots> team_slots_;
 
   store::Database& db_;
+  const SecretBox* box_;  // seals manage tokens; null: not kept
 };
 
 inline constexpr std::chrono::seconds kTeamSlotsTtl{2};

@@ -147,4 +147,22 @@ Migration InvitationsMigration() {
   return {13, "booking revisions, email recipients, reminders", InvitationsSchema(false), InvitationsSchema(true)};
 }
 
+namespace {
+
+std::string AtRestSchema() {
+  return R"sql(
+-- A /v1 booking's manage token sealed with the server's key ("v1:" + base64), written
+-- when the booking is made; emails to its attendee and guests link with it, whoever made
+-- the change. NULL for bookings made before this migration (their emails link only when
+-- the change was made with the token).
+ALTER TABLE v1_bookings ADD COLUMN manage_token_sealed TEXT;
+)sql";
+}
+
+}  // namespace
+
+Migration NotificationsAtRestMigration() {
+  return {14, "sealed manage tokens for notifications", AtRestSchema(), AtRestSchema()};
+}
+
 }  // namespace kairos::store
