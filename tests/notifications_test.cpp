@@ -855,6 +855,70 @@ TEST(NotificationsTest, EveryEmailToTheAttendeeAndGuestsLinksToTheBookingWhoever
   EXPECT_EQ(sealed.find(kept["manage_token"].get<std::string>()), std::string::npos);
 }
 
+TEST(NotificationsTest, AMeetingEmailsItsOrganiserOncePerChangeInTheirOwnZone) {
+  SmtpSink smtp;
+  std::vector<std::string> args = kFast;
+  args.insert(args.end(), {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com"});
+  ServerProcess server({.args = args});
+  HttpClient c(server.port());
+  auto organiser = SignUpAndLogin(c, Unique("norgm"));
+  auto p1 = SignUpAndLogin(c, Unique("npart1"));
+  auto p2 = SignUpAndLogin(c, Unique("npart2"));
+  ExecSql(server.db_path(), "UPDATE accounts SET timezone = 'Asia/Tokyo' WHERE id = " + std::to_string(organiser.id));
+  ExecSql(server.db_path(), "UPDATE accounts SET timezone = 'Europe/Paris' WHERE id IN (" + std::to_string(p1.id) +
+                                ", " + std::to_string(p2.id) + ")");
+  // 10:00 in Tokyo: 01:00 UTC, 02:00 in Paris.
+  auto meeting = c.Post("/api/event/",
+                        {{"title", "plan"},
+                         {"time_slot", "2030-03-04 10:00:00"},
+                         {"description", "plan"},
+                         {"participants", {p1.email, p2.email}}},
+                        TokenAuth(organiser));
+  ASSERT_EQ(meeting.status, 201) << meeting.body;
+  const std::string id = std::to_string(meeting.Json()["response"]["id"].get<std::int64_t>());
+  // The organiser reads their account's zone, even when their calendar's differs.
+  ExecSql(server.db_path(), "UPDATE calendars SET timezone = 'UTC' WHERE owner_account_id = " +
+                                std::to_string(organiser.id));
+  ASSERT_EQ(c.Patch("/api/event/" + id + "/", {{"time_slot", "2030-03-04 11:00:00"}}, TokenAuth(organiser)).status,
+            200);
+  ASSERT_EQ(c.Patch("/api/event/" + id + "/", {{"title", "plan b"}}, TokenAuth(organiser)).status, 200);
+  ASSERT_EQ(c.Patch("/api/event/" + id + "/", {{"status", "cancelled"}}, TokenAuth(organiser)).status, 200);
+
+  auto mail = smtp.WaitFor(9);
+  std::this_thread::sleep_for(800ms);
+  mail = smtp.WaitFor(9);
+  ASSERT_EQ(mail.size(), 9u);
+  std::map<std::string, int> count;  // "type to"
+  for (const auto& m : mail) {
+    ASSERT_EQ(m["to"].size(), 1u);
+    const std::string to = m["to"][0];
+    const std::string type = m["headers"]["Kairos-Event-Type"];
+    SCOPED_TRACE(type + " to " + to);
+    ++count[type + " " + to];
+    ASSERT_FALSE(m.contains("ics_error")) << m["ics_error"];
+    const json& e = m["ics"]["events"][0];
+    EXPECT_EQ(m["ics"]["method"], type == "booking.cancelled" ? "CANCEL" : "REQUEST");
+    EXPECT_EQ(e["uid"].get<std::string>().rfind("meeting-", 0), 0u) << e.dump();
+    const bool first = type == "booking.created";
+    EXPECT_EQ(e["dtstart"], first ? "2030-03-04T01:00:00Z" : "2030-03-04T02:00:00Z");
+    const std::string text = PartText(m, "text/plain");
+    if (to == organiser.email) {
+      EXPECT_EQ(e["tzid"], "Asia/Tokyo");
+      EXPECT_EQ(e["dtstart_local"], first ? "2030-03-04T10:00:00" : "2030-03-04T11:00:00");
+      EXPECT_NE(text.find("Asia/Tokyo"), std::string::npos) << text;
+      EXPECT_NE(text.find("Your meeting plan"), std::string::npos) << text;
+    } else {
+      EXPECT_EQ(e["tzid"], "Europe/Paris");
+      EXPECT_EQ(e["dtstart_local"], first ? "2030-03-04T02:00:00" : "2030-03-04T03:00:00");
+    }
+  }
+  std::map<std::string, int> expected;
+  for (const char* type : {"booking.created", "booking.rescheduled", "booking.cancelled"}) {
+    for (const std::string& to : {organiser.email, p1.email, p2.email}) expected[std::string(type) + " " + to] = 1;
+  }
+  EXPECT_EQ(count, expected);
+}
+
 TEST(NotificationsTest, WithoutPublicUrlTheStartLogSaysEmailsHaveNoManageLink) {
   SmtpSink smtp;
   std::vector<std::string> args = kFast;

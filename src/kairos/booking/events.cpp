@@ -60,7 +60,7 @@ std::string EmailOf(const json& party) {
 // hosts' row (`host_only`).
 struct Recipient {
   std::string email;
-  std::string role;  // attendee, guest, host
+  std::string role;  // attendee, guest, host; organizer: a meeting's organiser about their own booking
 };
 
 std::vector<Recipient> Recipients(const json& data, bool host_only) {
@@ -102,13 +102,28 @@ std::string Emit(store::Tx& tx, std::string_view type, std::optional<std::int64_
       {Int(calendar_id), Text("%," + std::string(type) + ",%")});
   // By email, when the server sends email.
   if (email_on.load() && Emailed(type)) {
-    for (const Recipient& r : Recipients(payload["data"], host_only || face == "meeting")) {
+    for (Recipient& r : Recipients(payload["data"], host_only || face == "meeting")) {
       const bool token = r.role == "attendee" && manage_token && !manage_token->empty();
+      // A meeting's organiser is emailed once per change, about the booking on their own
+      // calendar (every meeting has one), and reads it in their own zone.
+      std::optional<std::string> zone;
+      if (face == "meeting") {
+        const json& data = payload["data"];
+        const json host = data.value("host", json::object());
+        const json attendee = data.value("attendee", json::object());
+        if (host.value("id", json()).is_string() && host["id"] == attendee.value("id", json())) {
+          r.role = "organizer";
+          auto row = tx.QueryOne("SELECT timezone FROM accounts WHERE uuid = ?", {Text(host["id"].get<std::string>())});
+          if (row) zone = row->Text(0);
+        }
+      }
       tx.Exec(
-          "INSERT INTO notification_deliveries (uuid, event_id, email, recipient, manage_token, state, attempts, "
-          "next_attempt_at, retry_from, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)",
+          "INSERT INTO notification_deliveries (uuid, event_id, email, recipient, manage_token, time_zone, state, "
+          "attempts, next_attempt_at, retry_from, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, "
+          "?, ?)",
           {Text(auth::NewUuid()), Int(event_id), Text(r.email), Text(r.role), token ? Text(*manage_token) : store::Null(),
-           Int(ToStored(now) * 1000), Int(ToStored(now)), Int(ToStored(now)), Int(ToStored(now))});
+           zone ? Text(*zone) : store::Null(), Int(ToStored(now) * 1000), Int(ToStored(now)), Int(ToStored(now)),
+           Int(ToStored(now))});
     }
   }
   for (const store::Row& h : hooks) {

@@ -335,7 +335,7 @@ std::string Name(const json& party, const std::string& fallback) {
 }  // namespace
 
 std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json,
-                         const std::string& recipient, const std::string& manage_url) {
+                         const std::string& recipient, const std::string& manage_url, const std::string& time_zone) {
   json payload = json::parse(payload_json, nullptr, false);
   if (!payload.is_object()) payload = json::object();
   const json data = payload.value("data", json::object());
@@ -344,11 +344,14 @@ std::string EmailMessage(const std::string& from, const std::string& to, const s
   const json attendee = data.value("attendee", json::object());
   const std::string what = type.rfind("booking.", 0) == 0 ? type.substr(8) : type;
   const bool to_host = recipient == "host";
+  const bool to_organizer = recipient == "organizer";
   // The host reads the calendar's zone; the attendee and guests the zone recorded with
   // the booking, else the calendar's.
   const std::string calendar_zone = Str(data.value("calendar", json::object()), "time_zone");
   const std::string attendee_zone = Str(attendee, "time_zone");
-  const Zoned zone = ZoneNamed(to_host || attendee_zone.empty() ? calendar_zone : attendee_zone);
+  const Zoned zone = ZoneNamed(!time_zone.empty()                     ? time_zone
+                               : to_host || attendee_zone.empty() ? calendar_zone
+                                                                  : attendee_zone);
   auto start = ParseInstant(Str(data, "start"), "start");
   auto end = ParseInstant(Str(data, "end"), "end");
   const Instant start_at = start.ok() ? *start : Instant{};
@@ -364,8 +367,9 @@ std::string EmailMessage(const std::string& from, const std::string& to, const s
       {"confirmed", "is confirmed"},     {"declined", "was declined"},
       {"cancelled", "is cancelled"},     {"rescheduled", "moved to a new time"},
       {"reminder", "is coming up"}};
-  const std::string headline = title + " with " + (with.empty() ? "you" : with) + " " +
-                               (kHeadline.count(what) ? kHeadline.at(what) : what) + ".";
+  const std::string happened = kHeadline.count(what) ? kHeadline.at(what) : what;
+  const std::string headline = to_organizer ? "Your meeting " + title + " " + happened + "."
+                                            : title + " with " + (with.empty() ? "you" : with) + " " + happened + ".";
   std::string subject = "Booking " + what + ": " + title + ", " + LocalText(start_at, zone) + " (" + zone.name + ")";
 
   // Plain text.
@@ -774,11 +778,12 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     std::optional<std::string> email;
     std::string recipient, manage_token;
     std::optional<std::string> sealed_token;  // the /v1 booking's, for the attendee and guests
+    std::string time_zone;                    // the recipient's, when the delivery names it
   };
   auto target = db_.Read([&](store::Tx& tx) -> std::optional<Target> {
     auto r = tx.QueryOne(
         "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from, d.email, "
-        "d.recipient, d.manage_token, v.manage_token_sealed "
+        "d.recipient, d.manage_token, v.manage_token_sealed, d.time_zone "
         "FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
         "LEFT JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN v1_bookings v ON v.booking_id = e.booking_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
         {Int(delivery_id), Text(instance_)});
@@ -792,6 +797,7 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     t.recipient = r->OptionalText(10).value_or("attendee");
     t.manage_token = r->OptionalText(11).value_or("");
     if (t.recipient == "attendee" || t.recipient == "guest") t.sealed_token = r->OptionalText(12);
+    t.time_zone = r->OptionalText(13).value_or("");
     if (!t.email) {
       if (r->IsNull(4)) return std::nullopt;
       t.url = r->Text(4);
@@ -829,7 +835,8 @@ void Dispatcher::Send(std::int64_t delivery_id) {
       }
     }
     outcome = Mail(*target->email,
-                   EmailMessage(options_.smtp_from, *target->email, target->payload, target->recipient, manage));
+                   EmailMessage(options_.smtp_from, *target->email, target->payload, target->recipient, manage,
+                                target->time_zone));
     if (outcome.aborted) {
       db_.Write([&](store::Tx& tx) {
         tx.Exec("UPDATE notification_deliveries SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND "

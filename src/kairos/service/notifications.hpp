@@ -110,13 +110,15 @@ struct DispatcherOptions {
   std::chrono::seconds reminder_clock_offset{0};
 };
 
-// The message an email delivery sends to `recipient` (attendee, guest or host): RFC 5322
-// headers (From, To, Subject, Date, Message-ID, Kairos-Event-Id, Kairos-Event-Type,
-// Kairos-Booking-Id) and multipart/alternative of text/plain, text/html and (but for
-// reminders) text/calendar with METHOD REQUEST, or CANCEL on a cancellation or decline;
-// times in the recipient's zone; `manage_url` (empty: none) as the manage link.
+// The message an email delivery sends to `recipient` (attendee, guest, host, or organizer:
+// a face-002 meeting's organiser): RFC 5322 headers (From, To, Subject, Date, Message-ID,
+// Kairos-Event-Id, Kairos-Event-Type, Kairos-Booking-Id) and multipart/alternative of
+// text/plain, text/html and (but for reminders) text/calendar with METHOD REQUEST, or
+// CANCEL on a cancellation or decline; times in the recipient's zone (`time_zone` when
+// given, else the one the payload implies); `manage_url` (empty: none) as the manage link.
 std::string EmailMessage(const std::string& from, const std::string& to, const std::string& payload_json,
-                         const std::string& recipient = "attendee", const std::string& manage_url = "");
+                         const std::string& recipient = "attendee", const std::string& manage_url = "",
+                         const std::string& time_zone = "");
 
 // The background sender: claims due deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED, so
 // instances sharing a database never claim the same row; SQLite: its one writer), posts

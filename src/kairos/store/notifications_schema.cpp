@@ -156,6 +156,10 @@ std::string AtRestSchema() {
 -- the change. NULL for bookings made before this migration (their emails link only when
 -- the change was made with the token).
 ALTER TABLE v1_bookings ADD COLUMN manage_token_sealed TEXT;
+
+-- The zone an email delivery's recipient reads its times in, when the event does not
+-- imply it (a face-002 meeting's organiser: their account's zone).
+ALTER TABLE notification_deliveries ADD COLUMN time_zone TEXT;
 )sql";
 }
 
