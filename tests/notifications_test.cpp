@@ -396,6 +396,46 @@ TEST(NotificationsTest, KillNineAfterTheCommitLosesNoEvent) {
   std::filesystem::remove_all(dir);
 }
 
+bool LogSays(const ServerProcess& server, const std::string& text);
+
+TEST(NotificationsTest, WebhookSecretsAreSealedAtRestAndOldOnesSealedAtStart) {
+  Receiver receiver;
+  std::string dir = MakeTempDir();
+  std::string db = FreshDatabase(dir + "/seal.db");
+  TestAccount host;
+  std::string secret, webhook;
+  {
+    ServerProcess server({.args = kFast, .db_path = db});
+    HttpClient c(server.port());
+    host = SignUpAndLogin(c, Unique("nseal"), {{"role", "coach"}});
+    json w = AddWebhook(c, host, receiver, "/seal");
+    secret = w["secret"];
+    webhook = w["id"];
+    const std::string stored = QuerySql(db, "SELECT secret FROM webhooks WHERE uuid = '" + webhook + "'");
+    EXPECT_EQ(stored.rfind("v1:", 0), 0u) << stored;
+    EXPECT_EQ(stored.find(secret), std::string::npos);
+    BookOwnSlot(c, host, 9);
+    auto received = receiver.WaitFor(1);
+    ASSERT_EQ(received.size(), 1u);
+    EXPECT_TRUE(received[0]["signature_ok"].get<bool>());
+  }
+  // As a server from before sealing left it: the secret in clear.
+  ExecSql(db, "UPDATE webhooks SET secret = '" + secret + "' WHERE uuid = '" + webhook + "'");
+  {
+    ServerProcess restarted({.args = kFast, .db_path = db});
+    EXPECT_TRUE(LogSays(restarted, "sealed 1 webhook secret(s) stored in clear")) << restarted.Log();
+    const std::string stored = QuerySql(db, "SELECT secret FROM webhooks WHERE uuid = '" + webhook + "'");
+    EXPECT_EQ(stored.rfind("v1:", 0), 0u) << stored;
+    HttpClient c(restarted.port());
+    BookOwnSlot(c, host, 11);
+    auto received = receiver.WaitFor(2);
+    ASSERT_EQ(received.size(), 2u);
+    for (const auto& r : received) EXPECT_TRUE(r["signature_ok"].get<bool>()) << r.dump();
+  }
+  if (IsDatabaseUrl(db)) DropPostgresDatabase(db);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(NotificationsTest, TwoInstancesOnOneDatabaseDeliverEachEventOnce) {
   Receiver receiver;
   std::string dir = MakeTempDir();

@@ -249,7 +249,10 @@ int Serve(const Config& config) {
   service::Teams teams(*db);
   service::v1::V1Bookings v1_bookings(*db, &**calendar_key);
   service::Idempotency idempotency(*db);
-  service::Webhooks webhooks(*db, config.webhooks_allow_private);
+  service::Webhooks webhooks(*db, config.webhooks_allow_private, &**calendar_key);
+  if (int sealed = webhooks.SealStoredSecrets(); sealed > 0) {
+    spdlog::info("notifications: sealed {} webhook secret(s) stored in clear", sealed);
+  }
 
   InstallMetrics(metrics, *db);
   api::RegisterOpsRoutes(router, metrics, [&db] { return db->Ping(); });

@@ -531,11 +531,25 @@ Result<Webhook> Webhooks::Create(const auth::Principal& caller, const WebhookFie
                          "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " +
                              std::string(kWebhookColumns),
                          {Text(auth::NewUuid()), Int(caller.account_id), Text(*fields.url),
-                          Text(JoinEvents(Normalized(*fields.events))), Text(secret), store::Bool(fields.active.value_or(true)),
+                          Text(JoinEvents(Normalized(*fields.events))), Text(box_ ? box_->Seal(secret) : secret),
+                          store::Bool(fields.active.value_or(true)),
                           Int(booking::ToStored(now)), Int(booking::ToStored(now))});
     Webhook w = WebhookOf(rows.at(0));
     w.secret = secret;
     return w;
+  });
+}
+
+int Webhooks::SealStoredSecrets() {
+  if (box_ == nullptr) return 0;
+  return db_.Write([&](store::Tx& tx) {
+    int sealed = 0;
+    for (const auto& r : tx.Query("SELECT id, secret FROM webhooks WHERE secret NOT LIKE 'v1:%' ORDER BY id")) {
+      // Only if no other server sealed it meanwhile.
+      sealed += static_cast<int>(tx.Exec("UPDATE webhooks SET secret = ? WHERE id = ? AND secret = ?",
+                                         {Text(box_->Seal(r.Text(1))), Int(r.Int(0)), Text(r.Text(1))}));
+    }
+    return sealed;
   });
 }
 
@@ -770,6 +784,16 @@ Outcome Dispatcher::Mail(const std::string& to, const std::string& message) {
   return out;
 }
 
+// A secret stored sealed ("v1:…") is opened in place; one in clear stays as it is.
+bool Dispatcher::OpenSecret(std::string& secret) const {
+  if (secret.rfind("v1:", 0) != 0) return true;
+  if (box_ == nullptr) return false;
+  auto opened = box_->Open(secret);
+  if (!opened.ok()) return false;
+  secret = std::move(*opened);
+  return true;
+}
+
 void Dispatcher::Send(std::int64_t delivery_id) {
   struct Target {
     std::string delivery_uuid, event_uuid, type, payload, url, secret;
@@ -847,6 +871,8 @@ void Dispatcher::Send(std::int64_t delivery_id) {
     }
   } else if (!target->active) {
     outcome.error = "the webhook is inactive";
+  } else if (!OpenSecret(target->secret)) {
+    outcome.error = "the webhook's secret does not open under this server's key";
   } else {
     const std::int64_t t = started / 1000;
     outcome = Post(target->url,

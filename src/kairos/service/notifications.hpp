@@ -68,9 +68,18 @@ Status CheckWebhookUrl(std::string_view url, bool allow_private);
 // "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed with the secret>".
 std::string SignatureHeader(std::string_view secret, std::int64_t unix_seconds, std::string_view body);
 
+class SecretBox;
+
 class Webhooks {
  public:
-  Webhooks(store::Database& db, bool allow_private) : db_(db), allow_private_(allow_private) {}
+  // With `box`, secrets are stored sealed under it (the dispatcher opens them to sign);
+  // null: in clear.
+  Webhooks(store::Database& db, bool allow_private, const SecretBox* box = nullptr)
+      : db_(db), allow_private_(allow_private), box_(box) {}
+
+  // Seals every secret still stored in clear (written before secrets were sealed), in
+  // place; returns how many. Safe to run on several servers starting together.
+  int SealStoredSecrets();
 
   Result<Webhook> Create(const auth::Principal& caller, const WebhookFields& fields, Instant now);
   Result<Page<Webhook>> List(const auth::Principal& caller, const PageRequest& page);
@@ -87,6 +96,7 @@ class Webhooks {
  private:
   store::Database& db_;
   bool allow_private_;
+  const SecretBox* box_;
 };
 
 struct DispatcherOptions {
@@ -124,12 +134,12 @@ std::string EmailMessage(const std::string& from, const std::string& to, const s
 // instances sharing a database never claim the same row; SQLite: its one writer), posts
 // them, records each attempt, and schedules retries with exponential backoff.
 struct Outcome;
-class SecretBox;
 
 class Dispatcher {
  public:
-  // `box` opens the manage tokens /v1 bookings keep sealed (V1Bookings), for the link in
-  // their attendee's and guests' emails; null: only tokens the change itself knew.
+  // `box` opens sealed webhook secrets and the manage tokens /v1 bookings keep sealed
+  // (V1Bookings), for the link in their attendee's and guests' emails; null: secrets in
+  // clear only, and only the manage tokens the change itself knew.
   Dispatcher(store::Database& db, DispatcherOptions options, const SecretBox* box = nullptr);
   ~Dispatcher();
   void Start();
@@ -147,6 +157,7 @@ class Dispatcher {
   void Loop();
   void Send(std::int64_t delivery_id);
   Outcome Mail(const std::string& to, const std::string& message);
+  bool OpenSecret(std::string& secret) const;
 
   store::Database& db_;
   DispatcherOptions options_;
