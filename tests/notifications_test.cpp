@@ -1204,5 +1204,68 @@ TEST(NotificationsTest, KillNineBeforeDeliveryLosesNoEmailOrReminder) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(NotificationsTest, EventsDoneForLongerThanTheRetentionArePrunedWithTheirAttempts) {
+  std::string dir = MakeTempDir();
+  std::string db = FreshDatabase(dir + "/prune.db");
+  { ServerProcess migrate({.args = kFast, .db_path = db}); }  // the schema
+  const std::int64_t now = UnixNow();
+  const std::int64_t old = now - 40 * 86400;
+  const std::int64_t recent = now - 86400;
+  auto event = [&](const std::string& uuid, std::int64_t created) {
+    ExecSql(db, "INSERT INTO notification_events (uuid, type, booking_uuid, face, payload, created_at) VALUES ('" +
+                    uuid + "', 'booking.created', 'b', 'v1', '{}', " + std::to_string(created) + ")");
+  };
+  auto delivery = [&](const std::string& event_uuid, const std::string& state, std::int64_t updated) {
+    const std::string uuid = event_uuid + "-d";
+    // A pending one is due far ahead, so the dispatcher leaves it alone.
+    const std::int64_t next = state == "pending" ? 4102444800000 : updated * 1000;
+    ExecSql(db, "INSERT INTO notification_deliveries (uuid, event_id, email, recipient, state, attempts, "
+                "next_attempt_at, retry_from, created_at, updated_at) VALUES ('" + uuid +
+                    "', (SELECT id FROM notification_events WHERE uuid = '" + event_uuid + "'), 'x@example.com', "
+                    "'host', '" + state + "', 1, " + std::to_string(next) + ", " + std::to_string(updated) + ", " +
+                    std::to_string(updated) + ", " + std::to_string(updated) + ")");
+    ExecSql(db, "INSERT INTO notification_attempts (delivery_id, instance, at_ms, status, duration_ms) VALUES "
+                "((SELECT id FROM notification_deliveries WHERE uuid = '" + uuid + "'), 'test', " +
+                    std::to_string(updated * 1000) + ", 250, 5)");
+  };
+  event("old-sent", old);
+  delivery("old-sent", "sent", old);
+  event("old-failed", old);
+  delivery("old-failed", "failed", old);
+  event("old-unaddressed", old);  // its webhook was deleted with its deliveries
+  event("old-pending", old);
+  delivery("old-pending", "pending", old);
+  event("old-redelivered", old);  // sent again yesterday
+  delivery("old-redelivered", "sent", recent);
+  event("new-sent", recent);
+  delivery("new-sent", "sent", recent);
+  {
+    ServerProcess server({.args = {"--notify-poll-ms", "100", "--notify-retention-days", "30"}, .db_path = db});
+    EXPECT_TRUE(LogSays(server, "pruned 3 event(s) older than the retention")) << server.Log();
+  }
+  EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM notification_events"), "3");
+  EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM notification_events WHERE uuid IN ('new-sent', 'old-pending', "
+                         "'old-redelivered')"),
+            "3");
+  EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM notification_deliveries"), "3");
+  EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM notification_attempts"), "3");
+  EXPECT_EQ(QuerySql(db, "SELECT COUNT(*) FROM notification_attempts a JOIN notification_deliveries d ON d.id = "
+                         "a.delivery_id JOIN notification_events e ON e.id = d.event_id WHERE e.uuid LIKE 'old-%'"),
+            "2");
+  if (IsDatabaseUrl(db)) DropPostgresDatabase(db);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(NotificationsTest, TheRetentionIsCheckedOnTheWayIn) {
+  std::string dir = MakeTempDir();
+  for (const char* days : {"0", "3651", "month"}) {
+    auto [code, out] =
+        RunKairos({"serve", "--listen", "127.0.0.1:0", "--db", dir + "/k.db", "--notify-retention-days", days});
+    EXPECT_NE(code, 0) << days;
+    EXPECT_NE(out.find("--notify-retention-days"), std::string::npos) << out;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace kairos::testing

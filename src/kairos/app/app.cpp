@@ -285,6 +285,7 @@ int Serve(const Config& config) {
   service::DispatcherOptions dispatch;
   dispatch.poll = std::chrono::milliseconds(config.notify_poll_ms);
   dispatch.retry_base = std::chrono::milliseconds(config.notify_retry_base_ms);
+  dispatch.retention = std::chrono::hours(24) * config.notify_retention_days;
   dispatch.allow_private = config.webhooks_allow_private;
   if (!config.smtp_url.empty()) {
     if (config.smtp_from.empty()) {

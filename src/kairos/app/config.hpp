@@ -72,6 +72,7 @@ struct Config {
   std::string smtp_from;               // the sender address; required with smtp_url
   std::string public_url;              // where people reach this server (emails' manage links); empty: none
   int notify_reminder_clock_offset_s = 0;  // tests only: the reminder scan's clock runs this far ahead
+  int notify_retention_days = 30;      // sent or given-up events older than this are deleted
 };
 
 struct ListenAddress {

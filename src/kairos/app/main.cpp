@@ -284,7 +284,8 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_CALENDAR_REDIRECT_URIS")
       ->delimiter(',');
   serve->add_option("--calendar-key", config.calendar_key,
-                    "Key sealing stored calendar credentials: 64 hex characters (default: the key file)")
+                    "Key sealing stored calendar credentials, webhook secrets and manage tokens: 64 hex characters "
+                    "(default: the key file)")
       ->envname("KAIROS_CALENDAR_KEY");
   serve->add_option("--calendar-key-file", config.calendar_key_file,
                     "File holding that key, created with mode 0600 when missing (default: calendar.key beside the "
@@ -299,6 +300,11 @@ int main(int argc, char** argv) {
                     "Delay before a failed delivery's first retry; doubles each time, at most an hour")
       ->envname("KAIROS_NOTIFY_RETRY_BASE_MS")
       ->check(CLI::Range(10, 3'600'000))
+      ->capture_default_str();
+  serve->add_option("--notify-retention-days", config.notify_retention_days,
+                    "Days sent or given-up notification events and their attempts are kept before deletion")
+      ->envname("KAIROS_NOTIFY_RETENTION_DAYS")
+      ->check(CLI::Range(1, 3650))
       ->capture_default_str();
   serve->add_flag("--webhooks-allow-private,!--no-webhooks-allow-private", config.webhooks_allow_private,
                   "Allow webhook targets on loopback, private and link-local addresses")

@@ -675,6 +675,16 @@ void Dispatcher::Loop() {
     } catch (const std::exception& e) {
       spdlog::warn("notifications: dispatcher round failed: {}", e.what());
     }
+    if (std::chrono::steady_clock::now() >= next_prune_) {
+      next_prune_ = std::chrono::steady_clock::now() + options_.prune_every;
+      try {
+        if (int pruned = Prune(booking::ClockNow()); pruned > 0) {
+          spdlog::info("notifications: pruned {} event(s) older than the retention", pruned);
+        }
+      } catch (const std::exception& e) {
+        spdlog::warn("notifications: pruning failed: {}", e.what());
+      }
+    }
     std::unique_lock lock(mutex_);
     if (stopping_) return;
     // A full batch: more may be due at once.
@@ -737,6 +747,24 @@ int Dispatcher::RunReminders() {
     }
     return sent;
   });
+}
+
+int Dispatcher::Prune(Instant now) {
+  const std::int64_t cutoff =
+      booking::ToStored(now) - std::chrono::duration_cast<std::chrono::seconds>(options_.retention).count();
+  int total = 0;
+  for (;;) {
+    // Deliveries and their attempts go with the event (ON DELETE CASCADE).
+    const std::int64_t deleted = db_.Write([&](store::Tx& tx) {
+      return tx.Exec(
+          "DELETE FROM notification_events WHERE id IN (SELECT e.id FROM notification_events e WHERE e.created_at < ? "
+          "AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.event_id = e.id AND (d.state = 'pending' "
+          "OR d.updated_at >= ?)) ORDER BY e.id LIMIT ?)",
+          {Int(cutoff), Int(cutoff), Int(options_.prune_batch)});
+    });
+    total += static_cast<int>(deleted);
+    if (deleted < options_.prune_batch || stopping_) return total;
+  }
 }
 
 Outcome Dispatcher::Mail(const std::string& to, const std::string& message) {

@@ -106,6 +106,11 @@ struct DispatcherOptions {
   std::chrono::seconds give_up{24 * 3600};  // after this long failing: failed
   std::chrono::milliseconds timeout{10'000};
   std::chrono::milliseconds claim{60'000};  // how long a claim keeps others off
+  // Events whose deliveries are all sent or failed, and were last touched longer ago than
+  // this, are deleted with their deliveries and attempts. Default: 30 days.
+  std::chrono::hours retention{30 * 24};
+  std::chrono::seconds prune_every{60};  // how often the dispatcher prunes
+  int prune_batch = 500;                 // events deleted per transaction
   bool allow_private = false;
   int batch = 20;
   // Email through SMTP (libcurl): smtp:// or smtps:// URL; empty: email off.
@@ -151,6 +156,10 @@ class Dispatcher {
   // Turns the reminders due by now (plus the test offset) into booking.reminder events,
   // each in one transaction with its row's state, so once across instances and restarts.
   int RunReminders();
+  // Deletes, in transactions of at most `prune_batch` events, the events older than the
+  // retention at `now` none of whose deliveries is pending or was touched within it, with
+  // their deliveries and attempts; returns how many events went.
+  int Prune(Instant now);
   const std::string& instance() const { return instance_; }
 
  private:
@@ -167,6 +176,7 @@ class Dispatcher {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
+  std::chrono::steady_clock::time_point next_prune_{};
 };
 
 }  // namespace kairos::service

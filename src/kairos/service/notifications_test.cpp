@@ -1,6 +1,12 @@
 #include "kairos/service/notifications.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "kairos/store/migrations.hpp"
+#include "kairos/store/sqlite/sqlite_database.hpp"
 
 namespace kairos::service {
 namespace {
@@ -88,6 +94,52 @@ TEST(NotificationsUnit, EmailsEscapeHtmlAndCancelWithTheSameUid) {
   const std::string to_host = EmailMessage("k@example.com", "host@example.com", payload, "host", "");
   EXPECT_NE(Part(to_host, "text/calendar").find("DTSTART;TZID=Europe/Paris:20300304T110000\r\n"), std::string::npos);
   EXPECT_EQ(Part(to_host, "text/html").find("manage"), std::string::npos);
+}
+
+// Pruning goes through a backlog in transactions of prune_batch events, one after another,
+// and keeps what is pending or recent.
+TEST(NotificationsUnit, PruneDeletesFinishedOldEventsInBatches) {
+  const auto dir = std::filesystem::temp_directory_path() / ("kairos-prune-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto db = store::OpenSqlite((dir / "k.db").string());
+  store::Migrate(*db);
+  const Instant now = ParseInstant("2030-03-04T05:00:00Z").value();
+  const std::int64_t t = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  db->Write([&](store::Tx& tx) {
+    // Seven old events (one pending), two recent ones.
+    for (int i = 0; i < 9; ++i) {
+      const std::int64_t created = i < 7 ? t - 31 * 86400 : t - 3600;
+      const std::string state = i == 3 ? "pending" : i % 2 == 0 ? "sent" : "failed";
+      auto id = tx.Query("INSERT INTO notification_events (uuid, type, face, payload, created_at) VALUES (?, "
+                         "'booking.created', 'v1', '{}', ?) RETURNING id",
+                         {store::Text("e" + std::to_string(i)), store::Int(created)})
+                    .at(0)
+                    .Int(0);
+      auto delivery = tx.Query("INSERT INTO notification_deliveries (uuid, event_id, email, state, attempts, "
+                               "next_attempt_at, retry_from, created_at, updated_at) VALUES (?, ?, 'x@example.com', ?, "
+                               "1, 4102444800000, ?, ?, ?) RETURNING id",
+                               {store::Text("d" + std::to_string(i)), store::Int(id), store::Text(state),
+                                store::Int(created), store::Int(created), store::Int(created)})
+                          .at(0)
+                          .Int(0);
+      tx.Exec("INSERT INTO notification_attempts (delivery_id, instance, at_ms, duration_ms) VALUES (?, 'x', 0, 1)",
+              {store::Int(delivery)});
+    }
+  });
+  DispatcherOptions options;
+  options.prune_batch = 2;
+  Dispatcher dispatcher(*db, options);
+  EXPECT_EQ(dispatcher.Prune(now), 6);
+  EXPECT_EQ(dispatcher.Prune(now), 0);
+  db->Read([&](store::Tx& tx) {
+    EXPECT_EQ(tx.QueryOne("SELECT COUNT(*) FROM notification_events")->Int(0), 3);
+    EXPECT_EQ(tx.QueryOne("SELECT COUNT(*) FROM notification_events WHERE uuid IN ('e3', 'e7', 'e8')")->Int(0), 3);
+    EXPECT_EQ(tx.QueryOne("SELECT COUNT(*) FROM notification_deliveries")->Int(0), 3);
+    EXPECT_EQ(tx.QueryOne("SELECT COUNT(*) FROM notification_attempts")->Int(0), 3);
+    return 0;
+  });
+  db->Close();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -160,6 +160,11 @@ ALTER TABLE v1_bookings ADD COLUMN manage_token_sealed TEXT;
 -- The zone an email delivery's recipient reads its times in, when the event does not
 -- imply it (a face-002 meeting's organiser: their account's zone).
 ALTER TABLE notification_deliveries ADD COLUMN time_zone TEXT;
+
+-- Pruning (--notify-retention-days) finds old events by time and their deliveries by
+-- event, and deleting an event cascades to its deliveries.
+CREATE INDEX notification_events_created ON notification_events(created_at);
+CREATE INDEX notification_deliveries_event ON notification_deliveries(event_id);
 )sql";
 }
 
