@@ -849,6 +849,9 @@ TEST(NotificationsTest, EveryEmailToTheAttendeeAndGuestsLinksToTheBookingWhoever
   const std::string refused_id = refused["id"];
   ASSERT_EQ(c.Post("/v1/bookings/" + refused_id + "/decline", {{"reason", "busy"}}, BearerAuth(host)).status, 200);
 
+  // The emails link from the sealed token: it never waits in the clear in a delivery row.
+  EXPECT_EQ(QuerySql(server.db_path(), "SELECT COUNT(*) FROM notification_deliveries WHERE manage_token IS NOT NULL"),
+            "0");
   // Six events, each to the attendee, the guest and the host.
   auto mail = smtp.WaitFor(18);
   std::this_thread::sleep_for(800ms);
@@ -893,6 +896,42 @@ TEST(NotificationsTest, EveryEmailToTheAttendeeAndGuestsLinksToTheBookingWhoever
                                  "v.booking_id WHERE b.uuid = '" + kept_id + "'");
   EXPECT_EQ(sealed.rfind("v1:", 0), 0u) << sealed;
   EXPECT_EQ(sealed.find(kept["manage_token"].get<std::string>()), std::string::npos);
+}
+
+TEST(NotificationsTest, ABookingFromBeforeSealedTokensLinksOnlyWhenTheChangeShowedTheToken) {
+  SmtpSink smtp;
+  std::vector<std::string> args = kFast;
+  args.insert(args.end(), {"--smtp-url", smtp.Url(), "--smtp-from", "bookings@example.com", "--public-url",
+                           "https://book.example.test"});
+  ServerProcess server({.args = args});
+  HttpClient c(server.port());
+  auto host = SignUpAndLogin(c, Unique("nold"));
+  const std::string et = v1::MakeEventType(server, host, {});
+  auto booked = v1::BookV1(c, et, "2030-03-04T08:00:00Z");
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  const std::string id = booked.Json()["id"];
+  const std::string token = booked.Json()["manage_token"];
+  ASSERT_EQ(smtp.WaitFor(2).size(), 2u);
+  // As migration 14 leaves a booking made before it: no sealed token.
+  ExecSql(server.db_path(), "UPDATE v1_bookings SET manage_token_sealed = NULL WHERE booking_id = (SELECT id FROM "
+                            "bookings WHERE uuid = '" + id + "')");
+  auto moved = c.Post("/v1/bookings/" + id + "/reschedule?token=" + token, {{"start", "2030-03-04T09:00:00Z"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  ASSERT_EQ(smtp.WaitFor(4).size(), 4u);
+  ASSERT_EQ(c.Post("/v1/bookings/" + id + "/cancel", json::object(), BearerAuth(host)).status, 200);
+  auto mail = smtp.WaitFor(6);
+  std::this_thread::sleep_for(500ms);
+  mail = smtp.WaitFor(6);
+  ASSERT_EQ(mail.size(), 6u);
+  std::map<std::string, std::string> token_in;  // type -> the attendee's link token
+  for (const auto& m : mail) {
+    if (m["to"][0] == "ada@example.com") {
+      token_in[m["headers"]["Kairos-Event-Type"]] = ManageToken(PartText(m, "text/plain"), id);
+    }
+  }
+  EXPECT_EQ(token_in["booking.created"], token);      // sealed when made
+  EXPECT_EQ(token_in["booking.rescheduled"], token);  // shown by the attendee
+  EXPECT_EQ(token_in["booking.cancelled"], "");       // the host's change, nothing sealed
 }
 
 TEST(NotificationsTest, AMeetingEmailsItsOrganiserOncePerChangeInTheirOwnZone) {

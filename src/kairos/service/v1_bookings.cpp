@@ -217,11 +217,13 @@ Interval SlotRangeOf(const SlotsQuery& q, Zone zone) {
   return {start, end};
 }
 
-// Keeps the new booking's manage token sealed, for the links in later emails.
-void SealManageToken(store::Tx& tx, const SecretBox* box, std::int64_t booking_id, const std::string& token) {
-  if (box == nullptr) return;
+// Keeps the new booking's manage token sealed, for the links in later emails; false
+// without a box.
+bool SealManageToken(store::Tx& tx, const SecretBox* box, std::int64_t booking_id, const std::string& token) {
+  if (box == nullptr) return false;
   tx.Exec("UPDATE v1_bookings SET manage_token_sealed = ? WHERE booking_id = ?",
           {store::Text(box->Seal(token)), store::Int(booking_id)});
+  return true;
 }
 
 }  // namespace
@@ -423,8 +425,9 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
         out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *booked.refusal, *context, now)));
         return false;
       }
-      SealManageToken(tx, box_, booked.booking->id, booked.manage_token);
-    booking::RecordV1Booked(tx, booked.booking->id, booked.manage_token, now);
+      // Sealed, the token need not go with the emails in the clear.
+    const bool sealed = SealManageToken(tx, box_, booked.booking->id, booked.manage_token);
+    booking::RecordV1Booked(tx, booked.booking->id, sealed ? std::string() : booked.manage_token, now);
       StoredBooking stored = *LoadStored(tx, booked.booking->uuid);
       stored.view.manage_token = booked.manage_token;
       out.emplace(std::variant<BookingView, Unavailable>(std::move(stored.view)));
@@ -439,8 +442,9 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
       out.emplace(std::variant<BookingView, Unavailable>(UnavailableOf(tx, *booked.refusal, *context, now)));
       return false;
     }
-    SealManageToken(tx, box_, booked.booking->id, booked.manage_token);
-    booking::RecordV1Booked(tx, booked.booking->id, booked.manage_token, now);
+    // Sealed, the token need not go with the emails in the clear.
+    const bool sealed = SealManageToken(tx, box_, booked.booking->id, booked.manage_token);
+    booking::RecordV1Booked(tx, booked.booking->id, sealed ? std::string() : booked.manage_token, now);
     StoredBooking stored = *LoadStored(tx, booked.booking->uuid);
     stored.view.manage_token = booked.manage_token;
     out.emplace(std::variant<BookingView, Unavailable>(std::move(stored.view)));
@@ -508,13 +512,18 @@ Result<BookingView> V1Bookings::Get(const BookingCaller& caller, const std::stri
 
 namespace {
 
-// The manage token the caller showed, when it is this booking's (for the manage link of
-// the emails the change sends).
-std::optional<std::string> ShownToken(const BookingCaller& caller, const StoredBooking& stored) {
-  if (caller.token && auth::LooksLikeSecret(*caller.token) && auth::SecretDigest(*caller.token) == stored.token_hash) {
-    return caller.token;
+// The manage token the caller showed, when it is this booking's, for the manage link of the
+// emails the change sends; none when the booking keeps its token sealed, which the emails
+// link from, so that the token never waits in the clear.
+std::optional<std::string> ShownToken(store::Tx& tx, const BookingCaller& caller, const StoredBooking& stored) {
+  if (!caller.token || !auth::LooksLikeSecret(*caller.token) || auth::SecretDigest(*caller.token) != stored.token_hash) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  if (tx.QueryOne("SELECT 1 FROM v1_bookings WHERE booking_id = ? AND manage_token_sealed IS NOT NULL",
+                  {Int(stored.id)})) {
+    return std::nullopt;
+  }
+  return caller.token;
 }
 
 // Changes a booking's v1 status in its own transaction, after the checks `allowed` makes.
@@ -529,7 +538,7 @@ Result<BookingView> ChangeStatus(store::Database& db, const BookingCaller& calle
       return Conflict("The booking is " + std::string(booking::V1StatusName(stored->view.status)) + ".", "status");
     }
     booking::LockCalendars(tx, {stored->calendar_id});
-    booking::EventContext events(to == V1Status::kDeclined, ShownToken(caller, *stored));
+    booking::EventContext events(to == V1Status::kDeclined, ShownToken(tx, caller, *stored));
     if (Status s = booking::SetEventTypeBookingStatus(tx, stored->id, to, reason, now); !s) {
       return Conflict(s.error().message, "status");
     }
@@ -572,7 +581,7 @@ Outcome<BookingView> V1Bookings::Reschedule(const BookingCaller& caller, const s
       out.emplace(Conflict("The booking's event type no longer exists.", "event_type_id"));
       return false;
     }
-    booking::EventContext events(false, ShownToken(caller, *stored));
+    booking::EventContext events(false, ShownToken(tx, caller, *stored));
     auto context = booking::LoadEventTypeContext(tx, *stored->view.event_type_id, true, now);
     if (!context.ok()) {
       out.emplace(Conflict("The booking's event type no longer exists.", "event_type_id"));
