@@ -349,7 +349,8 @@ std::string EmailMessage(const std::string& from, const std::string& to, const s
   // the booking, else the calendar's.
   const std::string calendar_zone = Str(data.value("calendar", json::object()), "time_zone");
   const std::string attendee_zone = Str(attendee, "time_zone");
-  const Zoned zone = ZoneNamed(!time_zone.empty()                     ? time_zone
+  // A zone the delivery names (a meeting's organiser's) comes first.
+  const Zoned zone = ZoneNamed(!time_zone.empty()                   ? time_zone
                                : to_host || attendee_zone.empty() ? calendar_zone
                                                                   : attendee_zone);
   auto start = ParseInstant(Str(data, "start"), "start");
@@ -837,7 +838,8 @@ void Dispatcher::Send(std::int64_t delivery_id) {
         "SELECT d.uuid, e.uuid, e.type, e.payload, w.url, w.secret, w.active, d.attempts, d.retry_from, d.email, "
         "d.recipient, d.manage_token, v.manage_token_sealed, d.time_zone "
         "FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id "
-        "LEFT JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN v1_bookings v ON v.booking_id = e.booking_id WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
+        "LEFT JOIN webhooks w ON w.id = d.webhook_id LEFT JOIN v1_bookings v ON v.booking_id = e.booking_id "
+        "WHERE d.id = ? AND d.claimed_by = ? AND d.state = 'pending'",
         {Int(delivery_id), Text(instance_)});
     if (!r) return std::nullopt;
     Target t;
