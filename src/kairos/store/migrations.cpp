@@ -6,6 +6,7 @@
 #include "kairos/store/calendar_schema.hpp"
 #include "kairos/store/calendar_sync_schema.hpp"
 #include "kairos/store/consultants_schema.hpp"
+#include "kairos/store/freebusy_schema.hpp"
 #include "kairos/store/notifications_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
 #include "kairos/store/scheduling_schema.hpp"
@@ -106,6 +107,7 @@ const std::vector<Migration>& AllMigrations() {
       TeamsMigration(),
       NotificationsMigration(),
       InvitationsMigration(),
+      FreeBusyTokensMigration(),
   };
   return kAll;
 }
