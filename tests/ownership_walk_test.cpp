@@ -202,6 +202,9 @@ std::map<std::string, Case> Cases() {
   c["PATCH /v1/schedules/{id}"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
       [](const Targets&) { return json{{"name", "Taken"}, {"weekly", json::array()}}; }};
+  c["PUT /v1/schedules/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule + ".ics"; },
+      [](const Targets&) { return json{{"name", "Taken"}}; }};
   c["DELETE /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; }, none};
   c["POST /v1/event-types"] = {Kind::kOwnScope, path("/v1/event-types"), [](const Targets& t) {
     return json{{"slug", "walk"}, {"title", "Walk"}, {"duration_minutes", 30}, {"schedule_id", t.schedule}};
