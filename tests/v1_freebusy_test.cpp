@@ -141,6 +141,8 @@ TEST_F(V1FreeBusyTest, PeriodsAreTheBookingsOfEveryFace) {
   auto again = c_.Get(path, {{"If-None-Match", etag}});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(c_.Get(path, {{"If-None-Match", "\"other\", W/" + etag}}).status, 304);
+  EXPECT_EQ(c_.Get(path, {{"If-None-Match", "\"other\""}}).status, 200);
   ASSERT_EQ(c_.Post("/v1/bookings/" + first.Json()["id"].get<std::string>() + "/cancel", json::object(),
                     BearerAuth(host)).status, 200);
   auto changed = c_.Get(path, {{"If-None-Match", etag}});
