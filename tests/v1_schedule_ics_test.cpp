@@ -5,7 +5,12 @@
 // the owner reads or replaces it.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <set>
+
+#include <unistd.h>
 
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
@@ -30,6 +35,25 @@ std::set<std::string> Weekly(const json& s) {
   std::set<std::string> out;
   for (const auto& w : s["weekly"]) out.insert(w.dump());
   return out;
+}
+
+// What python-icalendar reads in an export (vavailability_check.py's JSON).
+json ReadExport(const std::string& ics) {
+  char path[] = "/tmp/kairos-vavailability-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path, std::ios::binary) << ics;
+  FILE* pipe = popen(("/usr/bin/python3 " + std::string(KAIROS_TESTS_DIR) + "/calendar/vavailability_check.py " +
+                      path + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  int status = pclose(pipe);
+  std::remove(path);
+  EXPECT_EQ(status, 0) << out << "\n" << ics;
+  if (status != 0) return json::object();
+  return json::parse(out);
 }
 
 class V1ScheduleIcsTest : public SharedServerTest<V1ScheduleIcsTest> {
@@ -84,6 +108,21 @@ TEST_F(V1ScheduleIcsTest, ExportedScheduleReimportedOffersTheSameSlotsAcrossSumm
   EXPECT_NE(ics.body.find("RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR\r\n"), std::string::npos) << ics.body;
   EXPECT_NE(ics.body.find("PRIORITY:1\r\n"), std::string::npos);
   EXPECT_NE(ics.body.find("DTSTART;TZID=Europe/Berlin:20270330T071500\r\n"), std::string::npos) << ics.body;
+  // An independent reader sees the same hours: weekly rules by weekday and wall clock,
+  // overrides as one-day VAVAILABILITYs of higher priority.
+  json read = ReadExport(ics.body);
+  EXPECT_EQ(read["tzids"], json::array({"Europe/Berlin"}));
+  std::set<std::string> weekly;
+  for (const auto& w : read["weekly"]) {
+    weekly.insert(w[0].get<std::string>() + " " + w[1].get<std::string>().substr(9) + "-" +
+                  w[2].get<std::string>().substr(9));
+  }
+  EXPECT_EQ(weekly, (std::set<std::string>{"MO,WE,FR 090000-120000", "MO 130000-173000", "SA 200000-000000",
+                                           "SU 010000-040000"}));
+  EXPECT_EQ(read["dated"],
+            json::parse(R"([[1, "20270324T000000", "20270325T000000", []],
+                            [1, "20270330T000000", "20270331T000000",
+                             [["20270330T071500", "20270330T080000"], ["20270330T180000", "20270331T000000"]]]])"));
   EXPECT_EQ(c_.Get("/v1/schedules/" + original + ".ics").status, 401);
   EXPECT_EQ(c_.Get("/v1/schedules/" + original + ".ics", BearerAuth(Host())).status, 404);
 
