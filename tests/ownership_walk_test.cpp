@@ -202,6 +202,9 @@ std::map<std::string, Case> Cases() {
   c["PATCH /v1/schedules/{id}"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; },
       [](const Targets&) { return json{{"name", "Taken"}, {"weekly", json::array()}}; }};
+  c["PUT /v1/schedules/{id}"] = {
+      Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule + ".ics"; },
+      [](const Targets&) { return json{{"name", "Taken"}}; }};
   c["DELETE /v1/schedules/{id}"] = {Kind::kOwnerOnly, [](const Targets& t) { return "/v1/schedules/" + t.schedule; }, none};
   c["POST /v1/event-types"] = {Kind::kOwnScope, path("/v1/event-types"), [](const Targets& t) {
     return json{{"slug", "walk"}, {"title", "Walk"}, {"duration_minutes", 30}, {"schedule_id", t.schedule}};
@@ -243,6 +246,9 @@ std::map<std::string, Case> Cases() {
       [](const Targets&) { return json{{"role", "owner"}}; }};
   c["DELETE /v1/teams/{id}/members/{account_id}"] = {
       Kind::kOwnerOnly, [](const Targets& t) { return "/v1/teams/" + t.team + "/members/" + t.coach.uuid; }, none};
+  // v1 free/busy feed tokens: the caller's own.
+  c["POST /v1/me/freebusy-token"] = {Kind::kOwnScope, path("/v1/me/freebusy-token"), none};
+  c["DELETE /v1/me/freebusy-token"] = {Kind::kOwnScope, path("/v1/me/freebusy-token"), none};
   // v1 webhooks.
   c["POST /v1/webhooks"] = {Kind::kOwnScope, path("/v1/webhooks"), [](const Targets&) {
     return json{{"url", "http://203.0.113.20/elsewhere"}, {"events", json::array({"booking.created"})}};

@@ -19,6 +19,7 @@
 #include "kairos/api/time_slots/time_slot_routes.hpp"
 #include "kairos/api/v1/booking_routes.hpp"
 #include "kairos/api/v1/event_type_routes.hpp"
+#include "kairos/api/v1/freebusy_routes.hpp"
 #include "kairos/api/v1/hold_routes.hpp"
 #include "kairos/api/v1/kit.hpp"
 #include "kairos/api/v1/me_routes.hpp"
@@ -231,6 +232,7 @@ int Serve(const Config& config) {
   auto calendar_http = service::MakeCurlFetcher(std::chrono::milliseconds(config.calendar_http_timeout_ms));
   service::CalendarSync calendar_sync(*db, **calendar_key, *calendar_http, CalendarSyncOptionsFrom(config));
   service::CalendarFeeds calendar_feeds(*db);
+  service::FreeBusyFeeds freebusy_feeds(*db);
 
   api::InstallAuthenticator(router, accounts);
   router.on_exception = [](const http::Request& req, const std::string& what) {
@@ -277,6 +279,7 @@ int Serve(const Config& config) {
   api::v1::RegisterHoldRoutes(router, v1_bookings, idempotency);
   api::v1::RegisterBookingRoutes(router, v1_bookings, idempotency);
   api::v1::RegisterWebhookRoutes(router, webhooks);
+  api::v1::RegisterFreeBusyRoutes(router, freebusy_feeds, accounts);
   // The pages a person reads in a browser (docs/pages.md), over /v1 from the browser.
   pages::RegisterPageRoutes(router, {accounts, event_types, v1_bookings});
 

@@ -6,6 +6,7 @@
 #include "kairos/store/calendar_schema.hpp"
 #include "kairos/store/calendar_sync_schema.hpp"
 #include "kairos/store/consultants_schema.hpp"
+#include "kairos/store/freebusy_schema.hpp"
 #include "kairos/store/notifications_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
 #include "kairos/store/scheduling_schema.hpp"
@@ -107,6 +108,7 @@ const std::vector<Migration>& AllMigrations() {
       NotificationsMigration(),
       InvitationsMigration(),
       NotificationsAtRestMigration(),
+      FreeBusyTokensMigration(),
   };
   return kAll;
 }

@@ -4,6 +4,8 @@
 
 #include "kairos/api/kit.hpp"
 #include "kairos/api/v1/kit.hpp"
+#include "kairos/core/vavailability.hpp"
+#include "kairos/service/schedule_ical.hpp"
 
 namespace kairos::api::v1 {
 namespace {
@@ -149,6 +151,18 @@ json ScheduleProperties() {
                                         service::kMaxOverrides)}};
 }
 
+// "{uuid}" or "{uuid}.ics", the uuid normalised; nullopt for anything else.
+struct ScheduleTarget {
+  std::string uuid;
+  bool ics = false;
+};
+std::optional<ScheduleTarget> ScheduleId(std::string id) {
+  bool ics = id.size() > 4 && id.compare(id.size() - 4, 4, ".ics") == 0;
+  if (ics) id.resize(id.size() - 4);
+  if (!http::IsUuid(id)) return std::nullopt;
+  return ScheduleTarget{NormalizedUuid(id), ics};
+}
+
 }  // namespace
 
 json ScheduleSchema() {
@@ -217,16 +231,63 @@ void RegisterScheduleRoutes(http::Router& router, service::Schedules& schedules)
                    {400, 401});
   routes.Add(std::move(list));
 
-  http::Route get{Method::kGet, "/v1/schedules/{id:uuid}", Access::kAuthenticated, kStyle, kTag, "One schedule.", {},
+  // "{id}" or "{id}.ics": one pattern, since a segment is matched whole.
+  http::Route get{Method::kGet, "/v1/schedules/{id}", Access::kAuthenticated, kStyle, kTag,
+                  "One schedule; {id}.ics answers it as RFC 7953 VAVAILABILITY (text/calendar).", {},
                   [&schedules](Request& req) -> Response {
-                    auto s = schedules.Get(Caller(req), NormalizedUuid(req.Param("id")));
+                    auto id = ScheduleId(req.Param("id"));
+                    if (!id) return Fail(NotFound("Schedule not found"));
+                    auto s = schedules.Get(Caller(req), id->uuid);
                     if (!s) return Fail(s.error());
-                    return Ok(ScheduleJson(*s));
+                    if (!id->ics) return Ok(ScheduleJson(*s));
+                    Response r;
+                    r.status = 200;
+                    r.content_type = "text/calendar; charset=utf-8";
+                    r.SetHeader("Content-Disposition", "attachment; filename=\"schedule-" + s->uuid + ".ics\"");
+                    r.SetHeader("Cache-Control", "private, no-store");
+                    r.body = service::ScheduleIcs(*s, Now());
+                    return r;
                   }};
   get.doc.operation_id = "getSchedule";
-  get.doc.path_params = id_param;
-  get.doc.responses = WithProblems({Success(200, "The schedule.", ScheduleSchema(), "Schedule")}, {401, 404});
+  get.doc.path_params = {{"id", "The schedule's id, or the id followed by .ics for the VAVAILABILITY file."}};
+  get.doc.description = "GET /v1/schedules/{id}.ics answers the schedule as RFC 7953 VAVAILABILITY; the mapping is "
+                        "in docs/api.md (\"Schedules as iCalendar\").";
+  get.doc.responses = WithProblems({Success(200, "The schedule (or, for {id}.ics, its text/calendar file).",
+                                            ScheduleSchema(), "Schedule")},
+                                   {401, 404});
   routes.Add(std::move(get));
+
+  http::Route import_ics{Method::kPut, "/v1/schedules/{id}", Access::kAuthenticated, kStyle, kTag,
+                     "PUT {id}.ics: replace the schedule's zone, weekly hours and overrides with an RFC 7953 "
+                     "VAVAILABILITY (Content-Type text/calendar).",
+                     {}, [&schedules](Request& req) -> Response {
+                       auto id = ScheduleId(req.Param("id"));
+                       if (!id) return Fail(NotFound("Schedule not found"));
+                       // Owner first: another account's schedule reads as not found, whatever the body.
+                       if (auto s = schedules.Get(Caller(req), id->uuid); !s) return Fail(s.error());
+                       if (!id->ics) {
+                         return Fail(InvalidArgument("PUT takes the iCalendar form: PUT /v1/schedules/{id}.ics "
+                                                     "(change fields with PATCH /v1/schedules/{id})."));
+                       }
+                       std::string_view type = req.Header("content-type");
+                       if (type.substr(0, type.find(';')) != "text/calendar") {
+                         return Fail(InvalidArgument("The body must be text/calendar (RFC 7953 VAVAILABILITY).",
+                                                     "Content-Type"));
+                       }
+                       auto read = ReadWeeklyAvailability(req.body, service::kMaxScheduleIcs);
+                       if (!read) return Fail(read.error());
+                       auto s = schedules.Update(Caller(req), id->uuid, service::FieldsFromAvailability(*read), Now());
+                       if (!s) return Fail(s.error());
+                       return Ok(ScheduleJson(*s));
+                     }};
+  import_ics.doc.operation_id = "importScheduleIcs";
+  import_ics.doc.path_params = {{"id", "The schedule's id followed by .ics."}};
+  import_ics.doc.description =
+      "The body is a text/calendar VCALENDAR (at most 256 KiB) as GET /v1/schedules/{id}.ics writes it; what a "
+      "schedule cannot hold (other components, other RRULEs, floating times, several zones) is refused with 400.";
+  import_ics.doc.responses = WithProblems({Success(200, "The schedule as imported.", ScheduleSchema(), "Schedule")},
+                                      {400, 401, 404});
+  routes.Add(std::move(import_ics));
 
   http::Route update{Method::kPatch, "/v1/schedules/{id:uuid}", Access::kAuthenticated, kStyle, kTag,
                      "Change a schedule: each given field replaces the stored one whole.", {},
