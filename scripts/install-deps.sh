@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev tzdata sqlite3
   wrk nginx-light curl prometheus
   postgresql radicale
-  python3 python3-dateutil python3-icalendar python3-vobject python3-caldav python3-requests python3-aiosmtpd
+  python3 python3-dateutil python3-icalendar python3-vobject python3-caldav python3-requests python3-aiosmtpd python3-recurring-ical-events
   chromium
 )
 
