@@ -368,6 +368,10 @@ Result<SyncedEvent> CalendarSync::SyncBooking(const auth::Principal& caller, con
   auto zone = FindZone(request.timezone);
   if (!zone) return zone.error();
   const CalendarProvider provider = request.provider;
+  if (provider == CalendarProvider::kSubscription) {
+    return InvalidArgument("A calendar subscription is read-only: bookings are written to google, outlook or caldav",
+                           "calendar_type");
+  }
   if (provider == CalendarProvider::kCaldav && request.access_token) {
     return InvalidArgument("access_token is for google and outlook; CalDAV uses the stored connection", "access_token");
   }

@@ -77,15 +77,18 @@ std::string_view CalendarProviderName(CalendarProvider p) {
     case CalendarProvider::kGoogle: return "google";
     case CalendarProvider::kOutlook: return "outlook";
     case CalendarProvider::kCaldav: return "caldav";
+    case CalendarProvider::kSubscription: return "subscription";
   }
   return "google";
 }
 
 Result<CalendarProvider> ParseCalendarProvider(std::string_view name, std::string_view field) {
-  for (auto p : {CalendarProvider::kGoogle, CalendarProvider::kOutlook, CalendarProvider::kCaldav}) {
+  for (auto p : {CalendarProvider::kGoogle, CalendarProvider::kOutlook, CalendarProvider::kCaldav,
+                 CalendarProvider::kSubscription}) {
     if (CalendarProviderName(p) == name) return p;
   }
-  return InvalidArgument(std::string(field) + " must be one of: google, outlook, caldav", std::string(field));
+  return InvalidArgument(std::string(field) + " must be one of: google, outlook, caldav, subscription",
+                         std::string(field));
 }
 
 std::string ProviderPeer(CalendarProvider p) {
@@ -93,6 +96,7 @@ std::string ProviderPeer(CalendarProvider p) {
     case CalendarProvider::kGoogle: return "Google Calendar";
     case CalendarProvider::kOutlook: return "Microsoft Graph";
     case CalendarProvider::kCaldav: return "The CalDAV server";
+    case CalendarProvider::kSubscription: return "Calendar subscription";
   }
   return "The calendar provider";
 }

@@ -16,9 +16,11 @@
 
 namespace kairos::service {
 
-enum class CalendarProvider { kGoogle, kOutlook, kCaldav };
+// A connected calendar: the three Kairos writes bookings to, and an iCalendar
+// subscription it only reads busy time from.
+enum class CalendarProvider { kGoogle, kOutlook, kCaldav, kSubscription };
 
-// "google", "outlook", "caldav".
+// "google", "outlook", "caldav", "subscription".
 std::string_view CalendarProviderName(CalendarProvider p);
 // The provider of that name, or InvalidArgument naming `field` and the valid names.
 Result<CalendarProvider> ParseCalendarProvider(std::string_view name, std::string_view field = "calendar_type");

@@ -106,6 +106,7 @@ const std::vector<Migration>& AllMigrations() {
       TeamsMigration(),
       NotificationsMigration(),
       InvitationsMigration(),
+      CalendarBusyMigration(),
   };
   return kAll;
 }
