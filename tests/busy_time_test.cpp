@@ -358,6 +358,80 @@ TEST_F(BusyTimeTest, SubscriptionGivesTheSameBusyTimeAndKeepsItWhenItFails) {
   EXPECT_NE(metrics.body.find("kairos_busy_refreshes_total{result=\"failed\"}"), std::string::npos);
 }
 
+TEST_F(BusyTimeTest, CaldavBusyHourIsNotOfferedNorBookableThroughFaces002And004) {
+  const std::string day = MondayAhead(4);
+  auto host = Coach();
+  auto organiser = Client();
+  ConnectRadicale(host, day);
+  ASSERT_EQ(Refresh(host, "caldav")["busy_intervals"], 1);
+
+  // 002: the host's open day (UTC) loses the busy hour; a meeting then is refused.
+  auto hours = c_->Get("/api/user/get_available_slots/?date=" + day, TokenAuth(host));
+  ASSERT_EQ(hours.status, 200) << hours.body;
+  const json available = hours.Json()["response"]["available_time_slots"];
+  auto offers = [&](int h) { return std::find(available.begin(), available.end(), json(h)) != available.end(); };
+  EXPECT_FALSE(offers(10)) << available;
+  EXPECT_TRUE(offers(9) && offers(11) && offers(13) && offers(15)) << available;
+  auto meeting = [&](int h) {
+    return c_->Post("/api/event/",
+                    {{"title", "Review"},
+                     {"time_slot", day + " " + (h < 10 ? "0" : "") + std::to_string(h) + ":00:00"},
+                     {"description", "busy time"},
+                     {"participants", {host.email}}},
+                    TokenAuth(organiser));
+  };
+  auto refused = meeting(10);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find(host.email), std::string::npos) << refused.body;
+  EXPECT_EQ(meeting(11).status, 201);
+
+  // 004: a window 09:00-17:00 on the host's consultant number; the busy hour cannot be reserved.
+  auto me = c_->Get("/api/user/me/", TokenAuth(host));
+  ASSERT_EQ(me.status, 200) << me.body;
+  const std::string consultant = std::to_string(me.Json()["consultant_id"].get<std::int64_t>());
+  auto window = c_->Post("/consultants/" + consultant + "/availabilities/",
+                         {{"date", day}, {"start_time", "09:00"}, {"end_time", "17:00"}}, TokenAuth(host));
+  ASSERT_EQ(window.status, 201) << window.body;
+  auto user = c_->Post("/user/", {{"first_name", "Busy"}, {"last_name", "User"}});
+  ASSERT_EQ(user.status, 201) << user.body;
+  auto reserve = [&](const std::string& from, const std::string& to) {
+    return c_->Post("/consultant/" + consultant + "/reserve/",
+                    {{"user", user.Json()["id"]}, {"date", day}, {"start_time", from}, {"end_time", to}});
+  };
+  auto busy = reserve("10:00", "11:00");
+  EXPECT_NE(busy.status, 201) << busy.body;
+  EXPECT_GE(busy.status, 400) << busy.body;
+  EXPECT_LT(busy.status, 500) << busy.body;
+  EXPECT_TRUE(busy.Json().contains("error")) << busy.body;
+  EXPECT_EQ(reserve("12:00", "13:00").status, 201);
+}
+
+// The background refresher reads a newly connected CalDAV calendar without being asked.
+TEST_F(BusyTimeTest, BackgroundRefresherReadsConnectedCalendars) {
+  ServerProcessOptions options;
+  options.args = {"--calendar-allow-private", "--busy-refresh", "1"};
+  ServerProcess server(options);
+  HttpClient c(server.port());
+  auto coach = SignUpAndLogin(c, Unique("bgcoach"), {{"role", "coach"}});
+  const std::string day = MondayAhead(5);
+  const std::string url = CaldavUrl(coach.username);
+  Capture(kPython + " " + kScripts + "caldav_tool.py make " + url + " " + coach.username);
+  for (const std::string& event : FixtureEvents(day)) Put(coach, url + Unique("event") + ".ics", Wrap(event));
+  auto offered = [&] {
+    auto r = c.Get("/booking/coach/" + coach.uuid + "/availability?start_date=" + UrlEncode(At(day, "00:00")) +
+                   "&end_date=" + UrlEncode(At(NextDay(day), "00:00")));
+    return r.body;
+  };
+  auto start = [&](const std::string& hhmm) { return "\"start\":\"" + At(day, hhmm) + "\""; };
+  ASSERT_NE(offered().find(start("10:00")), std::string::npos);
+  auto r = c.Post("/calendar/caldav/connect", {{"url", url}, {"username", coach.username}, {"password", "pw"}},
+                  BearerAuth(coach));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(WaitFor([&] { return offered().find(start("10:00")) == std::string::npos; }, 1000))
+      << "the refresher never read the calendar: " << offered();
+  EXPECT_NE(offered().find(start("11:00")), std::string::npos);
+}
+
 TEST_F(BusyTimeTest, BadInputAndOwnership) {
   auto coach = Coach();
   auto other = Coach();
