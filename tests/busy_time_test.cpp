@@ -1,7 +1,8 @@
 // Busy time read from connected calendars, over HTTP against the real binary: a CalDAV
 // collection in a real Radicale on loopback and the same events served as an iCalendar
-// subscription (python's http.server) block their hours in face 001's availability and
-// bookings and in /v1's slots and bookings; `busy: false` frees them; a subscription
+// subscription (python's http.server) block their hours in the availability and bookings
+// of faces 001, 002, 003 (the exchange's owner), 004 and /v1; `busy: false` frees them;
+// the background refresher reads a connection by itself; a subscription
 // that stops answering keeps its last known busy time and shows in stale_sources.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -404,6 +405,42 @@ TEST_F(BusyTimeTest, CaldavBusyHourIsNotOfferedNorBookableThroughFaces002And004)
   EXPECT_LT(busy.status, 500) << busy.body;
   EXPECT_TRUE(busy.Json().contains("error")) << busy.body;
   EXPECT_EQ(reserve("12:00", "13:00").status, 201);
+}
+
+// Face 003: an exchange counts its owner's busy time (the owner runs it).
+TEST_F(BusyTimeTest, CaldavBusyHourIsNotOfferedNorBookableThroughFace003sOwnerCalendar) {
+  const std::string day = MondayAhead(6);
+  auto owner = Client();
+  auto customer = Client();
+  ConnectRadicale(owner, day);
+  ASSERT_EQ(Refresh(owner, "caldav")["busy_intervals"], 1);
+  json hours = json::array();
+  for (int d = 1; d <= 7; ++d) hours.push_back({{"day_of_week", d}, {"open_time", "09:00"}, {"close_time", "17:00"}});
+  auto created = c_->Post("/api/exchanges/", {{"business_name", "Busy Shop"}, {"operating_hours", hours}},
+                          BearerAuth(owner));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string exchange = created.Json()["uuid"];
+  auto listing = c_->Get("/api/time-slots/available_slots/?exchange=" + exchange + "&date=" + day + "&slot_duration=60",
+                         BearerAuth(customer));
+  ASSERT_EQ(listing.status, 200) << listing.body;
+  const json slots = listing.Json()["slots"];
+  auto available = [&](const std::string& hhmm) {
+    for (const auto& s : slots) {
+      if (s["start_time"] == hhmm) return s["is_available"].get<bool>();
+    }
+    return false;
+  };
+  EXPECT_FALSE(available("10:00")) << slots;
+  EXPECT_TRUE(available("11:00")) << slots;
+  EXPECT_TRUE(available("13:00")) << "transparent is free: " << slots;
+  auto book = [&](const std::string& from, const std::string& to) {
+    return c_->Post("/api/bookings/", {{"exchange", exchange}, {"date", day}, {"start_time", from}, {"end_time", to},
+                                       {"customer_name", "John Doe"}, {"customer_email", "john@example.com"}},
+                    BearerAuth(customer));
+  };
+  auto refused = book("10:00", "11:00");
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(book("11:00", "12:00").status, 201);
 }
 
 // The background refresher reads a newly connected CalDAV calendar without being asked.
