@@ -483,8 +483,8 @@ TEST_F(BusyTimeTest, BadInputAndOwnership) {
   bad(c_->Patch("/calendar/connections/caldav", {{"busy", "maybe"}}, BearerAuth(coach)), 400, "busy");
   bad(c_->Patch("/calendar/connections/nowhere", {{"busy", true}}, BearerAuth(coach)), 400, "calendar_type");
   bad(c_->Patch("/calendar/connections/caldav", {{"busy", true}}, BearerAuth(coach)), 404, "No caldav calendar");
-  bad(c_->Post("/calendar/connections/google/refresh", json::object(), BearerAuth(coach)), 400,
-      "caldav and subscription");
+  bad(c_->Post("/calendar/connections/google/refresh", json::object(), BearerAuth(coach)), 404,
+      "No google calendar connected");
   // A connection is its owner's: another account refreshing or switching "caldav" acts on its own (none).
   ConnectRadicale(coach, MondayAhead());
   bad(c_->Post("/calendar/connections/caldav/refresh", json::object(), BearerAuth(other)), 404, "No caldav calendar");

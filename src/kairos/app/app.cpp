@@ -235,7 +235,7 @@ int Serve(const Config& config) {
   service::BusyOptions busy_options;
   busy_options.refresh = std::chrono::seconds(config.busy_refresh_seconds);
   busy_options.allow_private = config.calendar_allow_private;
-  service::CalendarBusy calendar_busy(*db, **calendar_key, *calendar_http, busy_options);
+  service::CalendarBusy calendar_busy(*db, **calendar_key, *calendar_http, busy_options, &calendar_sync);
 
   api::InstallAuthenticator(router, accounts);
   router.on_exception = [](const http::Request& req, const std::string& what) {

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "kairos/booking/calendars.hpp"
 #include "kairos/core/busy_time.hpp"
+#include "kairos/core/interval_set.hpp"
 #include "kairos/service/calendar_sync_subscriptions.hpp"
 
 namespace kairos::service {
@@ -22,8 +24,8 @@ std::atomic<std::uint64_t> g_failed{0};
 // The refresh interval StaleBusySources measures against (the last CalendarBusy built).
 std::atomic<std::int64_t> g_refresh_seconds{300};
 
-// The kinds whose busy time is read.
-bool ReadsBusy(CalendarProvider p) { return p == CalendarProvider::kCaldav || p == CalendarProvider::kSubscription; }
+// Graph pages followed at most (500 events each).
+constexpr int kMaxGraphPages = 20;
 
 std::string ProviderText(CalendarProvider p) { return std::string(CalendarProviderName(p)); }
 
@@ -72,7 +74,9 @@ BusySourceState CalendarBusy::FetchAndStore(const Source& source, Instant now) {
   const Zone owner = booking::ZoneOrUtc(source.owner_zone);
   const Interval range{now - std::chrono::hours{24}, now + options_.horizon};
   Result<BusyTime> read = Error{ErrorCode::kInvalidArgument, "busy time is not read from this kind of calendar", {}};
-  if (source.provider == CalendarProvider::kSubscription) {
+  if (source.provider == CalendarProvider::kGoogle || source.provider == CalendarProvider::kOutlook) {
+    read = sync_ ? ReadProvider(source, range, now) : read;
+  } else if (source.provider == CalendarProvider::kSubscription) {
     auto url = box_.Open(source.subscription_url_sealed.value_or(""));
     read = url ? FetchSubscriptionBusy(http_, *url, options_.allow_private, owner, range) : Result<BusyTime>(url.error());
   } else if (source.provider == CalendarProvider::kCaldav) {
@@ -134,6 +138,64 @@ BusySourceState CalendarBusy::FetchAndStore(const Source& source, Instant now) {
   return state;
 }
 
+Result<BusyTime> CalendarBusy::ReadProvider(const Source& source, Interval range, Instant now) {
+  const CalendarProvider p = source.provider;
+  const OAuthEndpoints& endpoints = sync_->ProviderEndpoints(p);
+  auto token = sync_->AccessToken(source.account_id, p, now);
+  if (!token) return token.error();
+  // A request, with one retry after refreshing a token the provider refused early.
+  auto fetch = [&](const std::function<OutgoingRequest(const std::string&)>& make) -> Result<OutgoingResponse> {
+    auto response = http_.Fetch(make(*token), ProviderPeer(p));
+    if (!response || response->status != 401) return response;
+    token = sync_->AccessToken(source.account_id, p, now, true);
+    if (!token) return token.error();
+    return http_.Fetch(make(*token), ProviderPeer(p));
+  };
+  BusyTime out;
+  std::vector<Interval> busy;
+  if (p == CalendarProvider::kGoogle) {
+    auto response = fetch([&](const std::string& t) { return GoogleFreeBusyRequest(endpoints, t, range); });
+    if (!response) return response.error();
+    auto periods = ParseGoogleFreeBusy(*response);
+    if (!periods) return periods.error();
+    busy = std::move(*periods);
+  } else {
+    // Kairos's own events there are known by the ids Graph gave them when they were written.
+    auto own = db_.Read([&](store::Tx& tx) {
+      std::vector<std::string> ids;
+      for (const auto& row : tx.Query("SELECT external_id FROM calendar_event_links WHERE account_id = ? AND "
+                                      "provider = 'outlook'",
+                                      {Int(source.account_id)})) {
+        ids.push_back(row.Text(0));
+      }
+      std::sort(ids.begin(), ids.end());
+      return ids;
+    });
+    std::optional<std::string> next;
+    for (int page = 0; page < kMaxGraphPages; ++page) {
+      auto response = fetch([&](const std::string& t) {
+        return next ? GraphNextPageRequest(*next, t) : GraphCalendarViewRequest(endpoints, t, range);
+      });
+      if (!response) return response.error();
+      auto parsed = ParseGraphCalendarView(*response);
+      if (!parsed) return parsed.error();
+      for (const auto& e : parsed->busy) {
+        if (std::binary_search(own.begin(), own.end(), e.id)) continue;
+        busy.push_back(e.interval);
+      }
+      out.events += parsed->busy.size();
+      next = parsed->next_link;
+      if (!next) break;
+      if (page + 1 == kMaxGraphPages) {
+        return Error{ErrorCode::kBadGateway, "Microsoft Graph answered more than " +
+                                                 std::to_string(kMaxGraphPages * 500) + " events", {}};
+      }
+    }
+  }
+  out.busy = IntervalSet::Of(std::move(busy)).Intersection(IntervalSet::Of({range}));
+  return out;
+}
+
 Status CalendarBusy::ConnectSubscription(const auth::Principal& caller, std::string_view url_text, Instant now) {
   auto url = ParseSubscriptionUrl(url_text, options_.allow_private, "url");
   if (!url) return url.error();
@@ -176,9 +238,6 @@ Status CalendarBusy::SetBusy(const auth::Principal& caller, CalendarProvider pro
 }
 
 Result<BusySourceState> CalendarBusy::Refresh(const auth::Principal& caller, CalendarProvider provider, Instant now) {
-  if (!ReadsBusy(provider)) {
-    return InvalidArgument("Busy time is read from caldav and subscription connections only", "calendar_type");
-  }
   auto id = db_.Write([&](store::Tx& tx) -> std::optional<std::int64_t> {
     auto row = tx.QueryOne("SELECT id FROM calendar_connections WHERE account_id = ? AND provider = ?",
                            {Int(caller.account_id), Text(ProviderText(provider))});
@@ -220,16 +279,16 @@ std::vector<BusySourceState> CalendarBusy::States(const auth::Principal& caller)
 
 int CalendarBusy::RefreshDue(Instant now) {
   const std::int64_t due = ToStored(now - options_.refresh);
-  // CalDAV connections made before busy time was read get their row here.
+  // Connections made before busy time was read (or by other routes) get their row here.
   auto candidates = db_.Write([&](store::Tx& tx) {
     tx.Exec(
         "INSERT INTO calendar_busy (connection_id, account_id) SELECT k.id, k.account_id FROM calendar_connections k "
-        "WHERE k.provider IN ('caldav', 'subscription') AND NOT EXISTS (SELECT 1 FROM calendar_busy b WHERE "
+        "WHERE NOT EXISTS (SELECT 1 FROM calendar_busy b WHERE "
         "b.connection_id = k.id)");
     std::vector<std::int64_t> ids;
     for (const auto& row : tx.Query(
              "SELECT b.connection_id FROM calendar_busy b JOIN calendar_connections k ON k.id = b.connection_id "
-             "WHERE k.busy = 1 AND k.provider IN ('caldav', 'subscription') AND (b.attempted_at IS NULL OR "
+             "WHERE k.busy = 1 AND (b.attempted_at IS NULL OR "
              "b.attempted_at <= ?) AND b.lease_until <= ? ORDER BY b.attempted_at, b.connection_id LIMIT 100",
              {Int(due), Int(ToStored(now))})) {
       ids.push_back(row.Int(0));
@@ -257,8 +316,9 @@ int CalendarBusy::RefreshDue(Instant now) {
   return fetched;
 }
 
-CalendarBusy::CalendarBusy(store::Database& db, const SecretBox& box, HttpFetcher& http, BusyOptions options)
-    : db_(db), box_(box), http_(http), options_(options) {
+CalendarBusy::CalendarBusy(store::Database& db, const SecretBox& box, HttpFetcher& http, BusyOptions options,
+                           CalendarSync* sync)
+    : db_(db), box_(box), http_(http), options_(options), sync_(sync) {
   g_refresh_seconds.store(std::max<std::int64_t>(1, options_.refresh.count()));
 }
 

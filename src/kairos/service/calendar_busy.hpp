@@ -1,5 +1,6 @@
-// Busy time read from the calendars an account has connected (CalDAV collections and
-// iCalendar subscriptions): each connection's `busy` switch, the subscription kind of
+// Busy time read from the calendars an account has connected (CalDAV collections,
+// iCalendar subscriptions, Google through freeBusy, Outlook through Graph's
+// calendarView): each connection's `busy` switch, the subscription kind of
 // connection, and the cache the engine reads (calendar_busy). Fetching happens only
 // here, in the background refresher or on demand; reading availability never waits on a
 // peer. A source that fails keeps its last known busy time.
@@ -17,8 +18,10 @@
 #include <vector>
 
 #include "kairos/auth/principal.hpp"
+#include "kairos/core/busy_time.hpp"
 #include "kairos/core/result.hpp"
 #include "kairos/core/time.hpp"
+#include "kairos/service/calendar_sync.hpp"
 #include "kairos/service/calendar_sync_http.hpp"
 #include "kairos/service/calendar_sync_providers.hpp"
 #include "kairos/service/calendar_sync_secrets.hpp"
@@ -58,8 +61,10 @@ BusyRefreshCounts BusyRefreshCounters();
 
 class CalendarBusy {
  public:
-  // Keeps references to all three; they must outlive this object.
-  CalendarBusy(store::Database& db, const SecretBox& box, HttpFetcher& http, BusyOptions options);
+  // Keeps references to all four; they must outlive this object. Without `sync`, Google
+  // and Outlook connections are not read.
+  CalendarBusy(store::Database& db, const SecretBox& box, HttpFetcher& http, BusyOptions options,
+               CalendarSync* sync = nullptr);
 
   // Connects (or replaces) the caller's iCalendar subscription: the URL is checked
   // (ParseSubscriptionUrl), fetched once and read; a URL that cannot be read is refused
@@ -71,7 +76,7 @@ class CalendarBusy {
 
   // Fetches one of the caller's connections now and stores its busy time (or its failure,
   // keeping the last known busy time). The connection's state afterwards; NotFound when
-  // there is none, InvalidArgument for a kind whose busy time is not read.
+  // there is none.
   Result<BusySourceState> Refresh(const auth::Principal& caller, CalendarProvider provider, Instant now);
 
   // The caller's connections' busy-time state, by provider name order.
@@ -94,11 +99,13 @@ class CalendarBusy {
   struct Source;
   std::optional<Source> LoadSource(std::int64_t connection_id);
   BusySourceState FetchAndStore(const Source& source, Instant now);
+  Result<BusyTime> ReadProvider(const Source& source, Interval range, Instant now);
 
   store::Database& db_;
   const SecretBox& box_;
   HttpFetcher& http_;
   BusyOptions options_;
+  CalendarSync* sync_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

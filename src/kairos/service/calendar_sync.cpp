@@ -308,6 +308,13 @@ Result<std::string> CalendarSync::UsableAccessToken(Connection& c, Instant now, 
   return tokens->access_token;
 }
 
+Result<std::string> CalendarSync::AccessToken(std::int64_t account_id, CalendarProvider provider, Instant now,
+                                              bool force_refresh) {
+  auto connection = LoadConnection(account_id, provider);
+  if (!connection) return NotFound("No " + std::string(CalendarProviderName(provider)) + " calendar connected");
+  return UsableAccessToken(*connection, now, force_refresh);
+}
+
 Result<WrittenEvent> CalendarSync::WriteEvent(CalendarProvider provider, Connection* connection,
                                               std::string access_token, const EventDetails& details,
                                               std::optional<std::string> event_id, Instant now) {

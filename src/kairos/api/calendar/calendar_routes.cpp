@@ -344,10 +344,11 @@ http::RouteDoc RefreshDoc() {
   http::RouteDoc d;
   d.responses = WithErrors(
       {Returns(200, "Read now; a failure is in busy_error and the last known busy time still counts.",
-               WithBusy({{"calendar_type", Enum({"caldav", "subscription"})}, {"busy_intervals", Integer(0)}}),
+               WithBusy({{"calendar_type", Enum({"google", "outlook", "caldav", "subscription"})},
+                         {"busy_intervals", Integer(0)}}),
                "CalendarBusyRefresh")},
       kStyle, {400, 401, 403, 404});
-  d.path_params = {{"calendar_type", "caldav or subscription."}};
+  d.path_params = {{"calendar_type", "google, outlook, caldav or subscription."}};
   return d;
 }
 http::RouteDoc DisconnectDoc() {
@@ -426,7 +427,7 @@ void RegisterCalendarRoutes(http::Router& router, service::CalendarSync& sync, s
               "Turn a connection's busy switch on or off: {busy: true|false}.", {},
               [&busy](Request& req) { return ChangeConnection(busy, req); }, {}, doc::ChangeDoc()});
   routes.Add({Method::kPost, "/calendar/connections/{calendar_type}/refresh", Access::kAuthenticated, kStyle, kTag,
-              "Read the busy time of the caller's caldav or subscription connection now.", {},
+              "Read the busy time of the caller's google, outlook, caldav or subscription connection now.", {},
               [&busy](Request& req) { return RefreshConnection(busy, req); }, {}, doc::RefreshDoc()});
   routes.Add({Method::kDelete, "/calendar/connections/{calendar_type}", Access::kAuthenticated, kStyle, kTag,
               "Forget the caller's connection to google, outlook or caldav.", {},
