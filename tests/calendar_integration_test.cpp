@@ -914,5 +914,19 @@ TEST_F(CalendarIntegrationTest, GoogleAndOutlookBusyTimeIsReadAndKeptWhenTheyFai
   EXPECT_EQ(state["busy_error"], nullptr) << state;
 }
 
+// Without --calendar-allow-private (this suite's server), a subscription over http://
+// or at a loopback or private address is refused before anything is fetched.
+TEST_F(CalendarIntegrationTest, SubscriptionsAtPrivateAddressesNeedTheOperatorsFlag) {
+  auto who = Client();
+  for (const char* url : {"http://example.com/cal.ics", "https://127.0.0.1/cal.ics", "webcal://10.1.2.3/cal.ics",
+                          "https://localhost/cal.ics", "https://[::1]/cal.ics"}) {
+    auto r = c_->Post("/calendar/subscription/connect", {{"url", url}}, BearerAuth(who));
+    EXPECT_EQ(r.status, 400) << url << " " << r.body;
+    EXPECT_EQ(r.body.find("Calendar subscription answered"), std::string::npos) << url << ": nothing was fetched";
+  }
+  auto list = c_->Get("/calendar/connections", BearerAuth(who));
+  EXPECT_EQ(list.Json()["connections"], json::array());
+}
+
 }  // namespace
 }  // namespace kairos::testing
