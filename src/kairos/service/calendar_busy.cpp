@@ -279,12 +279,13 @@ std::vector<BusySourceState> CalendarBusy::States(const auth::Principal& caller)
 
 int CalendarBusy::RefreshDue(Instant now) {
   const std::int64_t due = ToStored(now - options_.refresh);
-  // Connections made before busy time was read (or by other routes) get their row here.
+  // Connections made before busy time was read (or by other routes) get their row here;
+  // another instance may be adding the same rows at once.
   auto candidates = db_.Write([&](store::Tx& tx) {
     tx.Exec(
         "INSERT INTO calendar_busy (connection_id, account_id) SELECT k.id, k.account_id FROM calendar_connections k "
-        "WHERE NOT EXISTS (SELECT 1 FROM calendar_busy b WHERE "
-        "b.connection_id = k.id)");
+        "WHERE NOT EXISTS (SELECT 1 FROM calendar_busy b WHERE b.connection_id = k.id) "
+        "ON CONFLICT (connection_id) DO NOTHING");
     std::vector<std::int64_t> ids;
     for (const auto& row : tx.Query(
              "SELECT b.connection_id FROM calendar_busy b JOIN calendar_connections k ON k.id = b.connection_id "
