@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -284,7 +285,7 @@ TEST_F(CalendarIntegrationTest, AuthUrlCarriesClientRedirectScopesStateAndPkce) 
   EXPECT_EQ(q["client_id"], "g-client");
   EXPECT_EQ(q["redirect_uri"], kRedirect);
   EXPECT_EQ(q["response_type"], "code");
-  EXPECT_EQ(q["scope"], "https://www.googleapis.com/auth/calendar.events");
+  EXPECT_EQ(q["scope"], "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.freebusy");
   EXPECT_EQ(q["state"], body["state"]);
   EXPECT_EQ(q["code_challenge_method"], "S256");
   EXPECT_EQ(q["code_challenge"].size(), 43u);
@@ -832,6 +833,99 @@ TEST_F(CalendarIntegrationTest, NoSecretInTheDatabaseOrTheLog) {
   auto key = std::filesystem::status(server_->dir() + "/calendar.key").permissions();
   EXPECT_EQ(key & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
             std::filesystem::perms::none);
+}
+
+
+// The Monday at least `weeks` weeks ahead (UTC), YYYY-MM-DD: inside the time busy time is read for.
+std::string MondayAhead(int weeks) {
+  std::time_t t = std::time(nullptr) + weeks * 7 * 86400;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  t += ((8 - tm.tm_wday) % 7) * 86400;
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Google's freeBusy and Graph's calendarView through the mock (which checks every
+// parameter): their busy time is not offered by face 001; a provider answering 500 or
+// too late keeps the last known busy time and shows the error, availability unaffected.
+TEST_F(CalendarIntegrationTest, GoogleAndOutlookBusyTimeIsReadAndKeptWhenTheyFail) {
+  const std::string day = MondayAhead(2);
+  auto at = [&](const std::string& hhmm) { return day + "T" + hhmm + ":00Z"; };
+  auto offered = [&](const TestAccount& coach) {
+    auto r = c_->Get("/booking/coach/" + coach.uuid + "/availability?start_date=" + UrlEncode(at("00:00")) +
+                     "&end_date=" + UrlEncode(day + "T23:59:00Z"));
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::set<std::string> starts;
+    const json body = r.Json();
+    for (const auto& slot : body["available_slots"]) starts.insert(slot["start"].get<std::string>());
+    return starts;
+  };
+  auto refresh = [&](const TestAccount& coach, const std::string& type) {
+    auto r = c_->Post("/calendar/connections/" + type + "/refresh", json::object(), BearerAuth(coach));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json();
+  };
+
+  auto g = Coach();
+  Connect(g, "google");
+  m_->Post("/_control/busy", {{"provider", "google"}, {"busy", {{{"start", at("10:00")}, {"end", at("11:00")}}}}});
+  json state = refresh(g, "google");
+  EXPECT_EQ(state["busy_intervals"], 1) << state;
+  EXPECT_EQ(state["busy_error"], nullptr) << state;
+  EXPECT_EQ(offered(g).count(at("10:00")), 0u);
+  EXPECT_EQ(offered(g).count(at("11:00")), 1u);
+
+  auto o = Coach();
+  Connect(o, "outlook");
+  m_->Post("/_control/busy",
+           {{"provider", "outlook"},
+            {"events", {{{"id", "e1"}, {"showAs", "busy"}, {"start", at("10:00")}, {"end", at("11:00")}},
+                        {{"id", "e2"}, {"showAs", "free"}, {"start", at("13:00")}, {"end", at("14:00")}},
+                        {{"id", "e3"}, {"showAs", "oof"}, {"isCancelled", true}, {"start", at("15:00")},
+                         {"end", at("16:00")}},
+                        {{"id", "e4"}, {"showAs", "tentative"}, {"start", at("14:00")}, {"end", at("14:30")}},
+                        {{"id", "e5"}, {"showAs", "workingElsewhere"}, {"start", at("12:00")}, {"end", at("13:00")}}}}});
+  state = refresh(o, "outlook");
+  EXPECT_EQ(state["busy_intervals"], 2) << state << ": busy and tentative, across three pages";
+  auto free = offered(o);
+  EXPECT_EQ(free.count(at("10:00")), 0u);
+  EXPECT_EQ(free.count(at("13:30")), 0u) << "tentative 14:00-14:30 blocks";
+  for (const char* t : {"11:00", "12:00", "15:00"}) EXPECT_EQ(free.count(at(t)), 1u) << t;
+
+  // Failures keep the last busy time; the error shows on the connection.
+  MockFail("500", 1);
+  state = refresh(g, "google");
+  EXPECT_NE(state["busy_error"], nullptr) << state;
+  EXPECT_EQ(state["busy_intervals"], 1) << state;
+  EXPECT_EQ(offered(g).count(at("10:00")), 0u) << "the last known busy time still counts";
+  MockFail("hang", 1);
+  state = refresh(o, "outlook");
+  EXPECT_NE(state["busy_error"], nullptr) << state;
+  EXPECT_EQ(state["busy_intervals"], 2) << state;
+  EXPECT_EQ(offered(o).count(at("10:00")), 0u);
+  auto list = c_->Get("/calendar/connections", BearerAuth(o));
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_NE(list.Json()["connections"][0]["busy_error"], nullptr) << list.body;
+  // A later success clears the error.
+  state = refresh(g, "google");
+  EXPECT_EQ(state["busy_error"], nullptr) << state;
+}
+
+// Without --calendar-allow-private (this suite's server), a subscription over http://
+// or at a loopback or private address is refused before anything is fetched.
+TEST_F(CalendarIntegrationTest, SubscriptionsAtPrivateAddressesNeedTheOperatorsFlag) {
+  auto who = Client();
+  for (const char* url : {"http://example.com/cal.ics", "https://127.0.0.1/cal.ics", "webcal://10.1.2.3/cal.ics",
+                          "https://localhost/cal.ics", "https://[::1]/cal.ics"}) {
+    auto r = c_->Post("/calendar/subscription/connect", {{"url", url}}, BearerAuth(who));
+    EXPECT_EQ(r.status, 400) << url << " " << r.body;
+    EXPECT_EQ(r.body.find("Calendar subscription answered"), std::string::npos) << url << ": nothing was fetched";
+  }
+  auto list = c_->Get("/calendar/connections", BearerAuth(who));
+  EXPECT_EQ(list.Json()["connections"], json::array());
 }
 
 }  // namespace

@@ -122,6 +122,14 @@ std::map<std::string, Case> Cases() {
     return json{{"url", "ftp://invalid"}, {"username", "u"}, {"password", "p"}};
   }};
   c["DELETE /calendar/connections/{calendar_type}"] = {Kind::kOwnScope, path("/calendar/connections/google"), none};
+  // Busy time: the caller's own connections only (another account's switch or refresh
+  // acts on the caller's, which it has not).
+  c["PATCH /calendar/connections/{calendar_type}"] = {Kind::kOwnScope, path("/calendar/connections/caldav"),
+                                                      [](const Targets&) { return json{{"busy", false}}; }};
+  c["POST /calendar/connections/{calendar_type}/refresh"] = {
+      Kind::kOwnScope, path("/calendar/connections/caldav/refresh"), none};
+  c["POST /calendar/subscription/connect"] = {Kind::kOwnScope, path("/calendar/subscription/connect"),
+                                              [](const Targets&) { return json{{"url", "ftp://invalid"}}; }};
   c["POST /calendar/feed-token"] = {Kind::kOwnScope, path("/calendar/feed-token"), none};
   c["DELETE /calendar/feed-token"] = {Kind::kOwnScope, path("/calendar/feed-token"), none};
   // Face 002: meetings with participants.

@@ -3,7 +3,8 @@
 // recorded in tests/team_slots_answer.json.gz, byte for byte: when the listing is
 // computed, when it is served from the kept copy, and after a booking has changed it and
 // it is computed again. The recording was made before team listings kept their rendered
-// bytes, so the kept answer is the answer the listing always gave. SQLite only: the
+// bytes, so the kept answer is the answer the listing always gave (with "stale_sources",
+// empty here, added since). SQLite only: the
 // fixture is written into a SQLite file.
 #include <gtest/gtest.h>
 #include <zlib.h>

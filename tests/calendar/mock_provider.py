@@ -11,9 +11,16 @@ Control (JSON bodies):
   POST /_control/fail    {"mode": "500"|"hang", "count": n}                 the next n requests fail
   POST /_control/revoke  {"token"}                                           an access token stops working
   POST /_control/expires {"seconds"}                                         expires_in of new tokens
+  POST /_control/busy    {"provider": "google", "busy": [{"start", "end"}]}  what freeBusy answers
+                         {"provider": "outlook", "events": [{"id", "showAs", "isCancelled", "start", "end"}]}
+                                                                             what calendarView holds (UTC)
+
+Busy time: Google's POST /calendar/v3/freeBusy and Graph's GET /v1.0/me/calendarView
+answer in their documented shapes (calendarView two events a page, with @odata.nextLink).
   GET  /_control/state   -> {"events": {...}, "problems": [...], "requests": [...]}
 """
 import base64
+import datetime
 import hashlib
 import itertools
 import json
@@ -36,6 +43,15 @@ problems = []
 requests_seen = []
 failures = {"mode": None, "count": 0}
 expires_in = {"seconds": 3600}
+busy = {"google": [], "outlook": []}
+
+
+def utc(text):
+    """An RFC 3339 UTC instant as Kairos must send it ("...Z", no fraction), or None."""
+    try:
+        return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    except (TypeError, ValueError):
+        return None
 
 
 def problem(text):
@@ -124,6 +140,8 @@ class Handler(BaseHTTPRequestHandler):
                 access_tokens.pop(data["token"], None)
             elif path == "/_control/expires":
                 expires_in["seconds"] = data["seconds"]
+            elif path == "/_control/busy":
+                busy[data["provider"]] = data.get("busy", data.get("events", []))
             elif path == "/_control/state":
                 return self.reply(200, {"events": events, "problems": problems, "requests": requests_seen,
                                         "access_tokens": sorted(access_tokens)})
@@ -166,6 +184,10 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or access_tokens.get(auth[7:]) != provider:
             return self.reply(401, {"error": {"code": 401, "message": "Invalid Credentials"}})
+        if provider == "google" and rest == "/calendar/v3/freeBusy":
+            return self.free_busy(method, raw)
+        if provider == "outlook" and rest == "/v1.0/me/calendarView":
+            return self.calendar_view(method, query)
         if provider == "google":
             prefix = "/calendar/v3/calendars/primary/events"
         else:
@@ -212,6 +234,56 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(204)
         problem(f"{provider}: unexpected {method} {rest}")
         return self.reply(405, {"error": "method"})
+
+    def free_busy(self, method, raw):
+        if method != "POST":
+            problem(f"google freeBusy: method {method}")
+        if self.headers.get("Content-Type", "").split(";")[0] != "application/json":
+            problem(f"google freeBusy: Content-Type {self.headers.get('Content-Type')}")
+        body = json.loads(raw or "{}")
+        start, end = utc(body.get("timeMin")), utc(body.get("timeMax"))
+        if start is None or end is None or not start < end:
+            problem(f"google freeBusy: timeMin/timeMax {body.get('timeMin')!r} {body.get('timeMax')!r}")
+            return self.reply(400, {"error": {"code": 400, "message": "Bad Request"}})
+        if body.get("items") != [{"id": "primary"}]:
+            problem(f"google freeBusy: items {body.get('items')!r}")
+        if body.get("timeZone") != "UTC":
+            problem(f"google freeBusy: timeZone {body.get('timeZone')!r}")
+        extra = set(body) - {"timeMin", "timeMax", "items", "timeZone"}
+        if extra:
+            problem(f"google freeBusy: unexpected fields {sorted(extra)}")
+        periods = [p for p in busy["google"] if utc(p["start"]) < end and utc(p["end"]) > start]
+        return self.reply(200, {"kind": "calendar#freeBusy", "timeMin": body["timeMin"], "timeMax": body["timeMax"],
+                                "calendars": {"primary": {"busy": periods}}})
+
+    def calendar_view(self, method, query):
+        if method != "GET":
+            problem(f"graph calendarView: method {method}")
+        if self.headers.get("Prefer") != 'outlook.timezone="UTC"':
+            problem(f"graph calendarView: Prefer {self.headers.get('Prefer')!r}")
+        q = {k: v[0] for k, v in query.items()}
+        start, end = utc(q.get("startDateTime")), utc(q.get("endDateTime"))
+        if start is None or end is None or not start < end:
+            problem(f"graph calendarView: startDateTime/endDateTime {q.get('startDateTime')!r} {q.get('endDateTime')!r}")
+            return self.reply(400, {"error": {"code": "ErrorInvalidParameter"}})
+        fields = set(q.get("$select", "").split(","))
+        if not {"showAs", "isCancelled", "start", "end", "id"} <= fields:
+            problem(f"graph calendarView: $select {q.get('$select')!r}")
+        skip = int(q.get("$skip", "0"))
+        chosen = [e for e in busy["outlook"] if utc(e["start"]) < end and utc(e["end"]) > start]
+        page = chosen[skip:skip + 2]
+
+        def shown(text):
+            return {"dateTime": text[:-1] + ".0000000", "timeZone": "UTC"}
+
+        value = [{"id": e["id"], "showAs": e["showAs"], "isCancelled": e.get("isCancelled", False),
+                  "start": shown(e["start"]), "end": shown(e["end"])} for e in page]
+        out = {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendarView", "value": value}
+        if skip + 2 < len(chosen):
+            host = self.headers.get("Host")
+            out["@odata.nextLink"] = (f"http://{host}/outlook/v1.0/me/calendarView?" + urllib.parse.urlencode(
+                dict(q, **{"$skip": str(skip + 2)})))
+        return self.reply(200, out)
 
     def do_GET(self):
         self.handle_any("GET")

@@ -33,6 +33,7 @@
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
 #include "kairos/service/businesses.hpp"
+#include "kairos/service/calendar_busy.hpp"
 #include "kairos/service/calendar_sync.hpp"
 #include "kairos/service/coach_bookings.hpp"
 #include "kairos/service/consultants.hpp"
@@ -233,6 +234,10 @@ int Serve(const Config& config) {
   service::CalendarSync calendar_sync(*db, **calendar_key, *calendar_http, CalendarSyncOptionsFrom(config));
   service::CalendarFeeds calendar_feeds(*db);
   service::FreeBusyFeeds freebusy_feeds(*db);
+  service::BusyOptions busy_options;
+  busy_options.refresh = std::chrono::seconds(config.busy_refresh_seconds);
+  busy_options.allow_private = config.calendar_allow_private;
+  service::CalendarBusy calendar_busy(*db, **calendar_key, *calendar_http, busy_options, &calendar_sync);
 
   api::InstallAuthenticator(router, accounts);
   router.on_exception = [](const http::Request& req, const std::string& what) {
@@ -266,7 +271,7 @@ int Serve(const Config& config) {
   api::meetings::RegisterMeetingRoutes(router, meetings);
   api::consultants::RegisterConsultantRoutes(router, consultants, {.require_auth = config.consultants_require_auth});
   api::coach::RegisterBookingRoutes(router, coach_bookings);
-  api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds);
+  api::calendar::RegisterCalendarRoutes(router, calendar_sync, calendar_feeds, calendar_busy);
   api::businesses::RegisterBusinessRoutes(router, businesses);
   api::time_slots::RegisterTimeSlotRoutes(router, time_slots);
   // Kairos's own API (docs/api.md): problem details for everything under /v1/.
@@ -338,6 +343,10 @@ int Serve(const Config& config) {
   spdlog::info("API description: {}/openapi.json (health: /healthz, /readyz; metrics: /metrics; docs: README.md)",
                url);
   dispatcher.Start();
+  // Busy time from connected calendars: read in the background, never while answering.
+  calendar_busy.Start();
+  spdlog::info("busy time: connected calendars read every {} s{}", config.busy_refresh_seconds,
+               config.calendar_allow_private ? " (subscriptions at private addresses allowed)" : "");
   if (dispatch.smtp_url.empty()) {
     spdlog::info("notifications: webhooks on (dispatcher {}); email off (no --smtp-url)", dispatcher.instance());
   } else {
@@ -354,6 +363,7 @@ int Serve(const Config& config) {
                  dispatch.reminder_clock_offset.count());
   }
   server.Run();
+  calendar_busy.Stop();  // before the database closes
   dispatcher.Stop();
   db->Close();
   spdlog::info("stopped");

@@ -51,6 +51,8 @@ struct Config {
   std::string calendar_key;                         // 64 hex characters; wins over the key file
   std::string calendar_key_file;                    // empty: calendar.key beside the database
   int calendar_http_timeout_ms = 10'000;            // each outgoing request to a provider
+  int busy_refresh_seconds = 300;                   // how often each calendar's busy time is read again
+  bool calendar_allow_private = false;              // subscriptions over http:// or at private addresses
   std::string google_client_id;
   std::string google_client_secret;
   std::string google_auth_url;

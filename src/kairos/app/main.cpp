@@ -333,6 +333,15 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_CALENDAR_HTTP_TIMEOUT_MS")
       ->check(CLI::Range(100, 600'000))
       ->capture_default_str();
+  serve->add_option("--busy-refresh", config.busy_refresh_seconds,
+                    "Seconds between reads of each connected calendar's busy time (CalDAV, subscriptions)")
+      ->envname("KAIROS_BUSY_REFRESH")
+      ->check(CLI::Range(1, 86'400))
+      ->capture_default_str();
+  serve->add_flag("--calendar-allow-private,!--no-calendar-allow-private", config.calendar_allow_private,
+                  "Allow calendar subscriptions over http:// and at loopback, private and link-local addresses")
+      ->envname("KAIROS_CALENDAR_ALLOW_PRIVATE")
+      ->capture_default_str();
   for (auto [flag, field, what] : {
            std::tuple{"google-client-id", &config.google_client_id, "Google OAuth client id"},
            std::tuple{"google-client-secret", &config.google_client_secret, "Google OAuth client secret"},

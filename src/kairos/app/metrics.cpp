@@ -3,6 +3,7 @@
 #include <string>
 
 #include "kairos/booking/counts.hpp"
+#include "kairos/service/calendar_busy.hpp"
 
 namespace kairos::app {
 namespace {
@@ -24,6 +25,14 @@ void CollectBookings(http::Exposition& out) {
   }
 }
 
+void CollectBusyRefreshes(http::Exposition& out) {
+  auto counts = service::BusyRefreshCounters();
+  out.Family("kairos_busy_refreshes_total", "counter",
+             "Reads of connected calendars' busy time by result: ok, or failed (the last known busy time kept).");
+  out.Sample("kairos_busy_refreshes_total", {{"result", "ok"}}, static_cast<double>(counts.ok));
+  out.Sample("kairos_busy_refreshes_total", {{"result", "failed"}}, static_cast<double>(counts.failed));
+}
+
 void CollectPools(http::Exposition& out, const store::Database& db) {
   auto pools = db.Pools();
   if (pools.empty()) return;
@@ -42,6 +51,7 @@ void InstallMetrics(http::Metrics& metrics, const store::Database& db) {
   metrics.AddCollector(http::CollectProcessMetrics);
   metrics.AddCollector(CollectBuildInfo);
   metrics.AddCollector(CollectBookings);
+  metrics.AddCollector(CollectBusyRefreshes);
   metrics.AddCollector([&db](http::Exposition& out) { CollectPools(out, db); });
 }
 

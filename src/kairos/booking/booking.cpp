@@ -99,8 +99,14 @@ Refusal Explain(const CalendarSnapshot& snapshot, const SlotQuery& query, Interv
         error = Conflict("The booking limit for that week has been reached", "start_time");
         break;
       case SlotState::kBlocked:
-        reason = Reason::kBlocked;
-        error = Conflict("The requested time is blocked", "start_time");
+        if (std::any_of(snapshot.busy.begin(), snapshot.busy.end(),
+                        [&](const Interval& b) { return b.Overlaps(requested); })) {
+          reason = Reason::kBusy;
+          error = Conflict("The requested time is busy in the host's connected calendar", "start_time");
+        } else {
+          reason = Reason::kBlocked;
+          error = Conflict("The requested time is blocked", "start_time");
+        }
         break;
       case SlotState::kFullyBooked:
       case SlotState::kAvailable:
@@ -209,6 +215,7 @@ std::string_view ReasonName(Reason reason) {
     case Reason::kLimitReached: return "limit reached";
     case Reason::kHeld: return "held";
     case Reason::kBuffer: return "buffer";
+    case Reason::kBusy: return "busy";
   }
   return "unknown";
 }

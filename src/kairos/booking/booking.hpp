@@ -78,6 +78,7 @@ enum class Reason {
   kLimitReached,   // the local day (or week) already holds its limit of bookings
   kHeld,           // a live hold (POST /v1/holds) keeps the time, and no booking does
   kBuffer,         // a booking is near enough that the buffers around it reach the time
+  kBusy,           // busy time read from the owner's connected calendars covers it
 };
 std::string_view ReasonName(Reason reason);
 

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "kairos/auth/crypto.hpp"
+#include "kairos/core/interval_set.hpp"
 
 namespace kairos::booking {
 namespace {
@@ -50,6 +51,35 @@ std::vector<int> ParseBlockedHours(std::string_view text) {
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
   }
   return hours;
+}
+
+std::string FormatBusyIntervals(const std::vector<Interval>& intervals) {
+  std::string out;
+  for (const Interval& i : intervals) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(ToStored(i.start)) + '-' + std::to_string(ToStored(i.end));
+  }
+  return out;
+}
+
+std::vector<Interval> ParseBusyIntervals(std::string_view text) {
+  std::vector<Interval> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    std::string_view part = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    // The start may be negative (before 1970), so the separator is the last '-'.
+    auto dash = part.rfind('-');
+    if (dash == std::string_view::npos || dash == 0) continue;
+    std::int64_t a = 0, b = 0;
+    auto [ea, ca] = std::from_chars(part.data(), part.data() + dash, a);
+    auto [eb, cb] = std::from_chars(part.data() + dash + 1, part.data() + part.size(), b);
+    if (ca != std::errc() || cb != std::errc() || ea != part.data() + dash || eb != part.data() + part.size() || b <= a) {
+      continue;
+    }
+    out.push_back({FromStored(a), FromStored(b)});
+  }
+  return out;
 }
 
 namespace {
@@ -257,6 +287,39 @@ std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calen
       Interval hour{ToUtc(MakeLocal(*day, std::chrono::hours(h)), s.calendar.zone),
                     ToUtc(MakeLocal(*day, std::chrono::hours(h + 1)), s.calendar.zone)};
       if (!hour.empty()) s.blocked.push_back(hour);
+    }
+  }
+
+  // The owners' busy time from their connected calendars, in one query for all of them.
+  {
+    std::unordered_map<std::int64_t, std::vector<std::size_t>> by_owner;
+    store::Params owners;
+    std::string marks;
+    for (std::size_t i = 0; i < calendars.size(); ++i) {
+      if (calendars[i].owner_account_id == 0) continue;
+      auto& list = by_owner[calendars[i].owner_account_id];
+      if (list.empty()) {
+        owners.push_back(Int(calendars[i].owner_account_id));
+        marks += marks.empty() ? "?" : ", ?";
+      }
+      list.push_back(i);
+    }
+    if (!owners.empty()) {
+      const Interval wide{range.start - margin, range.end + margin};
+      for (const auto& row : tx.Query(
+               "SELECT k.account_id, b.intervals FROM calendar_busy b JOIN calendar_connections k ON k.id = "
+               "b.connection_id WHERE k.busy = 1 AND k.account_id IN (" + marks + ") ORDER BY k.id",
+               owners)) {
+        for (const Interval& i : ParseBusyIntervals(row.Text(1))) {
+          if (!i.Overlaps(wide)) continue;
+          for (std::size_t at : by_owner[row.Int(0)]) out[at].busy.push_back(i);
+        }
+      }
+      for (CalendarSnapshot& s : out) {
+        if (s.busy.empty()) continue;
+        s.busy = IntervalSet::Of(std::move(s.busy)).intervals();
+        s.blocked.insert(s.blocked.end(), s.busy.begin(), s.busy.end());
+      }
     }
   }
 

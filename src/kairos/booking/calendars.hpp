@@ -47,7 +47,10 @@ struct CalendarSnapshot {
   std::vector<WeeklyRule> weekly_rules;
   std::vector<OneOffWindow> one_off_windows;
   std::vector<ExplicitSlot> explicit_slots;
-  std::vector<Interval> blocked;
+  std::vector<Interval> blocked;  // blocked hours and, after them, `busy`
+  // Busy time read from the owner's connected calendars (those with busy on), merged and
+  // overlapping the range: also in `blocked`, kept apart so a refusal can say "busy".
+  std::vector<Interval> busy;
   std::vector<Booking> bookings;
   std::vector<std::int64_t> booking_ids;  // the id of each of `bookings`, in the same order
   // Live holds come after the bookings in `bookings` (booking id 0), one unit each, so
@@ -93,7 +96,8 @@ enum class OwnWindows { kLoad, kSkip };
 Instant ClockNow();
 
 // Loads what the engine needs over `range`: active weekly rules, one-off windows and
-// explicit slots touching it, blocked hours of its local days, and bookings holding
+// explicit slots touching it, blocked hours of its local days, the owner's known busy
+// time from connected calendars (calendar_busy), and bookings holding
 // capacity that overlap it widened by `margin` on both sides (for buffers), and holds
 // that do and are still alive at `now` (expires_at > now).
 CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval range,
@@ -101,7 +105,7 @@ CalendarSnapshot LoadSnapshot(store::Tx& tx, const Calendar& calendar, Interval 
                               OwnWindows windows = OwnWindows::kLoad);
 
 // The snapshots of several distinct calendars over one range, in the order given, loaded with
-// the same five queries one calendar takes (for listings that show many calendars).
+// the same six queries one calendar takes (for listings that show many calendars).
 // Each calendar's blocked hours cover the local days any of them spans there.
 std::vector<CalendarSnapshot> LoadSnapshots(store::Tx& tx, std::span<const Calendar> calendars, Interval range,
                                             std::chrono::seconds margin = std::chrono::seconds{0},
@@ -133,6 +137,11 @@ Interval AroundLocalWeeks(Interval interval);
 // Parses "10,15,17" (the stored form of a day's blocked hours); skips anything else in
 // the column (another writer's).
 std::vector<int> ParseBlockedHours(std::string_view text);
+
+// Busy time as calendar_busy stores it: "start-end,start-end" in UTC seconds, merged.
+// Parsing skips anything malformed (it is only ever written by FormatBusyIntervals).
+std::string FormatBusyIntervals(const std::vector<Interval>& intervals);
+std::vector<Interval> ParseBusyIntervals(std::string_view text);
 
 // Seconds since the epoch, as stored.
 inline std::int64_t ToStored(Instant t) { return t.time_since_epoch().count(); }

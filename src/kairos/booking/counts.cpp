@@ -10,10 +10,10 @@ namespace {
 
 constexpr std::array<std::string_view, 7> kFaces = {"slot",       "coach", "meeting", "business",
                                                     "consultant", "v1",    "other"};
-constexpr std::array<Reason, 10> kReasons = {Reason::kInvalid, Reason::kOutsideHours, Reason::kBlocked,
+constexpr std::array<Reason, 11> kReasons = {Reason::kInvalid, Reason::kOutsideHours, Reason::kBlocked,
                                              Reason::kTaken,   Reason::kFull,         Reason::kTooSoon,
                                              Reason::kTooFar,  Reason::kLimitReached, Reason::kHeld,
-                                             Reason::kBuffer};
+                                             Reason::kBuffer,  Reason::kBusy};
 constexpr std::size_t kOther = kFaces.size() - 1;
 
 struct FaceCounts {
@@ -60,6 +60,7 @@ std::string_view ReasonLabel(Reason reason) {
     case Reason::kLimitReached: return "limit_reached";
     case Reason::kHeld: return "held";
     case Reason::kBuffer: return "buffer";
+    case Reason::kBusy: return "busy";
   }
   return "unknown";
 }

@@ -308,6 +308,13 @@ Result<std::string> CalendarSync::UsableAccessToken(Connection& c, Instant now, 
   return tokens->access_token;
 }
 
+Result<std::string> CalendarSync::AccessToken(std::int64_t account_id, CalendarProvider provider, Instant now,
+                                              bool force_refresh) {
+  auto connection = LoadConnection(account_id, provider);
+  if (!connection) return NotFound("No " + std::string(CalendarProviderName(provider)) + " calendar connected");
+  return UsableAccessToken(*connection, now, force_refresh);
+}
+
 Result<WrittenEvent> CalendarSync::WriteEvent(CalendarProvider provider, Connection* connection,
                                               std::string access_token, const EventDetails& details,
                                               std::optional<std::string> event_id, Instant now) {
@@ -368,6 +375,10 @@ Result<SyncedEvent> CalendarSync::SyncBooking(const auth::Principal& caller, con
   auto zone = FindZone(request.timezone);
   if (!zone) return zone.error();
   const CalendarProvider provider = request.provider;
+  if (provider == CalendarProvider::kSubscription) {
+    return InvalidArgument("A calendar subscription is read-only: bookings are written to google, outlook or caldav",
+                           "calendar_type");
+  }
   if (provider == CalendarProvider::kCaldav && request.access_token) {
     return InvalidArgument("access_token is for google and outlook; CalDAV uses the stored connection", "access_token");
   }

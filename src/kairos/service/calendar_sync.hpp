@@ -106,6 +106,14 @@ class CalendarSync {
   // the events stay marked confirmed, so a later sync-booking cancels them.
   void CancelExternalEvents(std::string_view booking_uuid, Instant now);
 
+  // An access token of the account's google or outlook connection, refreshed (and stored)
+  // when near expiry or when `force_refresh`; NotFound when there is no such connection.
+  // For readers of the connection (busy time); secrets never leave the service layer.
+  Result<std::string> AccessToken(std::int64_t account_id, CalendarProvider provider, Instant now,
+                                  bool force_refresh = false);
+  // The operator's endpoints for google or outlook.
+  const OAuthEndpoints& ProviderEndpoints(CalendarProvider p) const { return Endpoints(p); }
+
  private:
   struct Connection;
   const OAuthEndpoints& Endpoints(CalendarProvider p) const;

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -77,15 +78,18 @@ std::string_view CalendarProviderName(CalendarProvider p) {
     case CalendarProvider::kGoogle: return "google";
     case CalendarProvider::kOutlook: return "outlook";
     case CalendarProvider::kCaldav: return "caldav";
+    case CalendarProvider::kSubscription: return "subscription";
   }
   return "google";
 }
 
 Result<CalendarProvider> ParseCalendarProvider(std::string_view name, std::string_view field) {
-  for (auto p : {CalendarProvider::kGoogle, CalendarProvider::kOutlook, CalendarProvider::kCaldav}) {
+  for (auto p : {CalendarProvider::kGoogle, CalendarProvider::kOutlook, CalendarProvider::kCaldav,
+                 CalendarProvider::kSubscription}) {
     if (CalendarProviderName(p) == name) return p;
   }
-  return InvalidArgument(std::string(field) + " must be one of: google, outlook, caldav", std::string(field));
+  return InvalidArgument(std::string(field) + " must be one of: google, outlook, caldav, subscription",
+                         std::string(field));
 }
 
 std::string ProviderPeer(CalendarProvider p) {
@@ -93,13 +97,16 @@ std::string ProviderPeer(CalendarProvider p) {
     case CalendarProvider::kGoogle: return "Google Calendar";
     case CalendarProvider::kOutlook: return "Microsoft Graph";
     case CalendarProvider::kCaldav: return "The CalDAV server";
+    case CalendarProvider::kSubscription: return "Calendar subscription";
   }
   return "The calendar provider";
 }
 
 OAuthEndpoints DefaultGoogleEndpoints() {
   return {"", "", "https://accounts.google.com/o/oauth2/v2/auth", "https://oauth2.googleapis.com/token",
-          "https://www.googleapis.com/calendar/v3", "https://www.googleapis.com/auth/calendar.events"};
+          "https://www.googleapis.com/calendar/v3",
+          // Writing events, and reading busy time through freeBusy.
+          "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.freebusy"};
 }
 
 OAuthEndpoints DefaultOutlookEndpoints() {
@@ -301,6 +308,117 @@ Error PeerError(CalendarProvider p, int status) {
                            p == CalendarProvider::kCaldav ? "password" : "access_token");
   }
   return Error{ErrorCode::kBadGateway, ProviderPeer(p) + " answered HTTP " + std::to_string(status), {}};
+}
+
+}  // namespace kairos::service
+
+namespace kairos::service {
+namespace {
+
+// An instant as Google and Graph write it: RFC 3339 with Z or an offset (Google), or a
+// wall clock in UTC (Graph, asked for UTC), either with a fraction of a second, dropped.
+std::optional<Instant> ProviderInstant(std::string text, bool utc_wall_clock) {
+  if (auto dot = text.find('.'); dot != std::string::npos && dot > 10) {
+    auto end = dot + 1;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    text.erase(dot, end - dot);
+  }
+  if (utc_wall_clock && !text.empty() && text.back() != 'Z') text += 'Z';
+  auto t = ParseInstant(text, "dateTime");
+  if (!t.ok()) return std::nullopt;
+  return *t;
+}
+
+Error Unreadable(CalendarProvider p, std::string what) {
+  return Error{ErrorCode::kBadGateway, ProviderPeer(p) + " answered busy time Kairos cannot read: " + what, {}};
+}
+
+}  // namespace
+
+OutgoingRequest GoogleFreeBusyRequest(const OAuthEndpoints& e, std::string_view access_token, Interval range) {
+  OutgoingRequest r;
+  r.method = "POST";
+  r.url = TrimSlash(e.api_url) + "/freeBusy";
+  r.headers = {{"Authorization", Bearer(access_token)}, {"Content-Type", "application/json"}};
+  r.body = json{{"timeMin", FormatUtc(range.start)},
+                {"timeMax", FormatUtc(range.end)},
+                {"timeZone", "UTC"},
+                {"items", json::array({{{"id", "primary"}}})}}
+               .dump();
+  r.max_body_bytes = 8 * 1024 * 1024;
+  return r;
+}
+
+Result<std::vector<Interval>> ParseGoogleFreeBusy(const OutgoingResponse& r) {
+  if (r.status != 200) return PeerError(CalendarProvider::kGoogle, r.status);
+  json body = json::parse(r.body, nullptr, false);
+  if (!body.is_object() || !body.contains("calendars") || !body["calendars"].is_object() ||
+      !body["calendars"].contains("primary")) {
+    return Unreadable(CalendarProvider::kGoogle, "no calendars.primary");
+  }
+  const json& primary = body["calendars"]["primary"];
+  if (primary.contains("errors") && primary["errors"].is_array() && !primary["errors"].empty()) {
+    std::string reason = primary["errors"][0].is_object() ? primary["errors"][0].value("reason", "error") : "error";
+    return Unreadable(CalendarProvider::kGoogle, "the primary calendar reports " + reason);
+  }
+  std::vector<Interval> out;
+  if (!primary.contains("busy")) return out;
+  if (!primary["busy"].is_array()) return Unreadable(CalendarProvider::kGoogle, "busy is not a list");
+  for (const json& period : primary["busy"]) {
+    auto start = StringAt(period, {"start"});
+    auto end = StringAt(period, {"end"});
+    auto a = start ? ProviderInstant(*start, false) : std::nullopt;
+    auto b = end ? ProviderInstant(*end, false) : std::nullopt;
+    if (!a || !b) return Unreadable(CalendarProvider::kGoogle, "a busy period without start and end");
+    if (*a < *b) out.push_back({*a, *b});
+  }
+  return out;
+}
+
+OutgoingRequest GraphCalendarViewRequest(const OAuthEndpoints& e, std::string_view access_token, Interval range) {
+  return GraphNextPageRequest(TrimSlash(e.api_url) + "/me/calendarView?" +
+                                  FormEncode({{"startDateTime", FormatUtc(range.start)},
+                                              {"endDateTime", FormatUtc(range.end)},
+                                              {"$select", "id,showAs,isCancelled,start,end"},
+                                              {"$top", "500"}}),
+                              access_token);
+}
+
+OutgoingRequest GraphNextPageRequest(std::string_view next_link, std::string_view access_token) {
+  OutgoingRequest r;
+  r.method = "GET";
+  r.url = std::string(next_link);
+  r.headers = {{"Authorization", Bearer(access_token)}, {"Prefer", "outlook.timezone=\"UTC\""}};
+  r.max_body_bytes = 8 * 1024 * 1024;
+  return r;
+}
+
+Result<GraphCalendarPage> ParseGraphCalendarView(const OutgoingResponse& r) {
+  if (r.status != 200) return PeerError(CalendarProvider::kOutlook, r.status);
+  json body = json::parse(r.body, nullptr, false);
+  if (!body.is_object() || !body.contains("value") || !body["value"].is_array()) {
+    return Unreadable(CalendarProvider::kOutlook, "no value list");
+  }
+  GraphCalendarPage page;
+  for (const json& event : body["value"]) {
+    if (!event.is_object()) return Unreadable(CalendarProvider::kOutlook, "an event that is not an object");
+    if (event.value("isCancelled", false)) continue;
+    std::string show = event.contains("showAs") && event["showAs"].is_string() ? event["showAs"].get<std::string>()
+                                                                               : "busy";
+    if (show == "free" || show == "workingElsewhere") continue;
+    auto start = StringAt(event, {"start", "dateTime"});
+    auto end = StringAt(event, {"end", "dateTime"});
+    auto zone_start = StringAt(event, {"start", "timeZone"});
+    if (zone_start && *zone_start != "UTC") {
+      return Unreadable(CalendarProvider::kOutlook, "times in " + *zone_start + ", not the UTC asked for");
+    }
+    auto a = start ? ProviderInstant(*start, true) : std::nullopt;
+    auto b = end ? ProviderInstant(*end, true) : std::nullopt;
+    if (!a || !b) return Unreadable(CalendarProvider::kOutlook, "an event without start and end");
+    if (*a < *b) page.busy.push_back({StringAt(event, {"id"}).value_or(""), {*a, *b}});
+  }
+  if (auto next = StringAt(body, {"@odata.nextLink"})) page.next_link = *next;
+  return page;
 }
 
 }  // namespace kairos::service

@@ -16,9 +16,11 @@
 
 namespace kairos::service {
 
-enum class CalendarProvider { kGoogle, kOutlook, kCaldav };
+// A connected calendar: the three Kairos writes bookings to, and an iCalendar
+// subscription it only reads busy time from.
+enum class CalendarProvider { kGoogle, kOutlook, kCaldav, kSubscription };
 
-// "google", "outlook", "caldav".
+// "google", "outlook", "caldav", "subscription".
 std::string_view CalendarProviderName(CalendarProvider p);
 // The provider of that name, or InvalidArgument naming `field` and the valid names.
 Result<CalendarProvider> ParseCalendarProvider(std::string_view name, std::string_view field = "calendar_type");
@@ -106,6 +108,26 @@ std::string CaldavResourceUrl(std::string_view collection_url, std::string_view 
 // back as their master and overrides, unexpanded, and ReadIcalBusyTime expands them.
 OutgoingRequest CaldavBusyQueryRequest(std::string_view collection_url, std::string_view user,
                                        std::string_view password, Interval range);
+
+// Busy time from Google: the freeBusy query (POST {api}/freeBusy) for the primary
+// calendar over `range`, and the busy periods of its answer (UTC). An answer whose
+// calendar reports errors, or that is not the documented shape, is kBadGateway.
+OutgoingRequest GoogleFreeBusyRequest(const OAuthEndpoints& e, std::string_view access_token, Interval range);
+Result<std::vector<Interval>> ParseGoogleFreeBusy(const OutgoingResponse& r);
+
+// Busy time from Microsoft Graph: GET {api}/me/calendarView over `range` (times asked in
+// UTC, only the fields read), or the page at a previous answer's @odata.nextLink.
+OutgoingRequest GraphCalendarViewRequest(const OAuthEndpoints& e, std::string_view access_token, Interval range);
+OutgoingRequest GraphNextPageRequest(std::string_view next_link, std::string_view access_token);
+struct GraphEventTime {
+  std::string id;     // Graph's event id (Kairos's own events are known by it)
+  Interval interval;  // UTC
+};
+struct GraphCalendarPage {
+  std::vector<GraphEventTime> busy;  // events shown as busy, tentative or away, not cancelled
+  std::optional<std::string> next_link;
+};
+Result<GraphCalendarPage> ParseGraphCalendarView(const OutgoingResponse& r);
 
 // An error for a peer's unexpected status: 401/403 as "credentials refused" (the caller
 // should reconnect), others as kBadGateway with the status.

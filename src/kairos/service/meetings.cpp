@@ -118,6 +118,10 @@ DayHours LoadDay(store::Tx& tx, const Account& account, Date day) {
     }
     std::sort(out.blocked.begin(), out.blocked.end());
     out.blocked.erase(std::unique(out.blocked.begin(), out.blocked.end()), out.blocked.end());
+  } else {
+    // No calendar yet holds nothing of its own, but the account's connected calendars
+    // may still hold busy time.
+    snapshot = LoadSnapshot(tx, snapshot.calendar, LocalDayBounds(day, snapshot.calendar.zone));
   }
   out.available = AvailableHours(snapshot, day);
   return out;

@@ -235,6 +235,9 @@ Status BookSlot(store::Tx& tx, const StoredSlot& s, Instant now) {
       return InvalidArgument("Time slot is not available: a booking already holds this time", "status");
     case kairos::booking::Reason::kBlocked:
       return InvalidArgument("Time slot is not available: its time is blocked", "status");
+    case kairos::booking::Reason::kBusy:
+      return InvalidArgument("Time slot is not available: its time is busy in the host's connected calendar",
+                             "status");
     case kairos::booking::Reason::kTooSoon:
       return InvalidArgument("Cannot book a time slot that has already started", "status");
     default:

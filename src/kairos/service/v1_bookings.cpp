@@ -6,6 +6,7 @@
 #include "kairos/booking/events.hpp"
 #include "kairos/booking/holds.hpp"
 #include "kairos/booking/team_event_types.hpp"
+#include "kairos/service/calendar_busy.hpp"
 #include "kairos/service/calendar_sync_ical.hpp"
 #include "kairos/service/calendar_sync_secrets.hpp"
 #include "kairos/service/page.hpp"
@@ -107,6 +108,7 @@ std::string ReasonWord(Reason r) {
   switch (r) {
     case Reason::kOutsideHours: return "outside_hours";
     case Reason::kBlocked: return "blocked";
+    case Reason::kBusy: return "busy";
     case Reason::kTaken: return "booked";
     case Reason::kFull: return "full";
     case Reason::kHeld: return "held";
@@ -122,6 +124,7 @@ std::string ReasonWord(Reason r) {
 std::string Message(const std::string& reason) {
   if (reason == "outside_hours") return "The time is not offered by the event type's hours.";
   if (reason == "blocked") return "The time is blocked.";
+  if (reason == "busy") return "The time is busy in the host's connected calendar.";
   if (reason == "booked") return "Another booking holds the time.";
   if (reason == "full") return "Every seat at that time is taken.";
   if (reason == "held") return "Someone else holds the time.";
@@ -236,7 +239,7 @@ Unavailable UnavailableOf(store::Tx& tx, const booking::Refusal& refusal, const 
             refusal.reason == Reason::kLimitReached;
   u.message = Message(u.reason);
   if (refusal.booking_id && refusal.reason != Reason::kHeld && !u.rules && refusal.reason != Reason::kOutsideHours &&
-      refusal.reason != Reason::kBlocked) {
+      refusal.reason != Reason::kBlocked && refusal.reason != Reason::kBusy) {
     if (auto row = tx.QueryOne("SELECT uuid FROM bookings WHERE id = ?", {Int(*refusal.booking_id)})) {
       u.booking_id = row->Text(0);
     }
@@ -295,6 +298,9 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
       SlotDays out;
       out.event_type_id = context->event_type.uuid;
       out.time_zone = zone_name;
+      std::vector<std::int64_t> hosts;
+      for (const auto& h : team.hosts) hosts.push_back(h.calendar.owner_account_id);
+      out.stale_sources = StaleBusySources(tx, hosts, now);
       for (const TeamSlot& s : *slots) {
         Date day = LocalDate(s.interval.start, zone);
         if (out.days.empty() || out.days.back().first != day) out.days.emplace_back(day, std::vector<OfferedSlot>{});
@@ -312,6 +318,7 @@ Result<SlotDays> V1Bookings::Slots(const auth::Principal* caller, const SlotsQue
     SlotDays out;
     out.event_type_id = context->event_type.uuid;
     out.time_zone = zone_name;
+    out.stale_sources = StaleBusySources(tx, {context->calendar.owner_account_id}, now);
     for (const DaySlots& day : GroupByLocalDay(*slots, zone)) {
       std::vector<OfferedSlot> offered;
       for (const Slot& s : day.slots) offered.push_back({s.interval, s.remaining_capacity});

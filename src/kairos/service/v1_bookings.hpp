@@ -80,6 +80,9 @@ struct SlotDays {
   std::string event_type_id;
   std::string time_zone;
   std::vector<std::pair<Date, std::vector<OfferedSlot>>> days;  // in date order, only days with slots
+  // The hosts' connected calendars whose busy time may be out of date (StaleBusySources):
+  // their last known busy time still counts.
+  std::vector<std::int64_t> stale_sources;
   // Team listings: the kept listing's rendering, shared by every answer it serves.
   std::shared_ptr<RenderedSlots> rendered;
 };

@@ -71,7 +71,69 @@ ALTER TABLE calendar_event_links ADD COLUMN content_digest TEXT;
 ALTER TABLE calendar_event_links ADD COLUMN timezone TEXT;
 )sql";
 
+// Migration 15: busy time read from connected calendars. Every connection gets a `busy`
+// switch (whether its events count as busy time, default on) and a fourth kind,
+// "subscription": an iCalendar URL, kept sealed because such URLs often carry a secret
+// token. calendar_busy holds each connection's last known busy time ("start-end,..." in
+// UTC seconds, merged), when it was last fetched and tried, the last failure, and a lease
+// that one refresher takes so several instances do not fetch the same source at once.
+// SQLite cannot widen a CHECK constraint in place, so its connections table is rebuilt.
+std::string BusySchema(bool postgres) {
+  const std::string big = postgres ? "BIGINT" : "INTEGER";
+  std::string connections;
+  if (postgres) {
+    connections = R"sql(
+ALTER TABLE calendar_connections DROP CONSTRAINT calendar_connections_provider_check;
+ALTER TABLE calendar_connections ADD CONSTRAINT calendar_connections_provider_check
+  CHECK (provider IN ('google', 'outlook', 'caldav', 'subscription'));
+ALTER TABLE calendar_connections ADD COLUMN busy INTEGER NOT NULL DEFAULT 1 CHECK (busy IN (0, 1));
+ALTER TABLE calendar_connections ADD COLUMN subscription_url_sealed TEXT;
+)sql";
+  } else {
+    connections = R"sql(
+CREATE TABLE calendar_connections_15 (
+  id                    INTEGER PRIMARY KEY,
+  account_id            INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  provider              TEXT NOT NULL CHECK (provider IN ('google', 'outlook', 'caldav', 'subscription')),
+  access_token_sealed   TEXT,
+  refresh_token_sealed  TEXT,
+  access_expires_at     INTEGER,
+  caldav_url            TEXT,
+  caldav_username       TEXT,
+  caldav_password_sealed TEXT,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL,
+  busy                  INTEGER NOT NULL DEFAULT 1 CHECK (busy IN (0, 1)),
+  subscription_url_sealed TEXT,
+  UNIQUE (account_id, provider)
+);
+INSERT INTO calendar_connections_15 (id, account_id, provider, access_token_sealed, refresh_token_sealed,
+  access_expires_at, caldav_url, caldav_username, caldav_password_sealed, created_at, updated_at)
+  SELECT id, account_id, provider, access_token_sealed, refresh_token_sealed, access_expires_at, caldav_url,
+  caldav_username, caldav_password_sealed, created_at, updated_at FROM calendar_connections;
+DROP TABLE calendar_connections;
+ALTER TABLE calendar_connections_15 RENAME TO calendar_connections;
+)sql";
+  }
+  return connections + R"sql(
+CREATE TABLE calendar_busy (
+  connection_id )sql" + big + R"sql( PRIMARY KEY REFERENCES calendar_connections(id) ON DELETE CASCADE,
+  account_id    )sql" + big + R"sql( NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  intervals     TEXT NOT NULL DEFAULT '',
+  fetched_at    )sql" + big + R"sql(,
+  attempted_at  )sql" + big + R"sql(,
+  last_error    TEXT,
+  lease_until   )sql" + big + R"sql( NOT NULL DEFAULT 0
+);
+CREATE INDEX calendar_busy_account ON calendar_busy(account_id);
+)sql";
+}
+
 }  // namespace
+
+Migration CalendarBusyMigration() {
+  return {15, "calendar busy time: busy switch, subscriptions, busy cache", BusySchema(false), BusySchema(true)};
+}
 
 Migration CalendarEventRevisionsMigration() {
   return {6, "calendar event links: content digest and zone", kEventRevisions, kEventRevisions};

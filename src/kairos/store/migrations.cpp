@@ -108,6 +108,7 @@ const std::vector<Migration>& AllMigrations() {
       NotificationsMigration(),
       InvitationsMigration(),
       NotificationsAtRestMigration(),
+      CalendarBusyMigration(),
       FreeBusyTokensMigration(),
   };
   return kAll;

@@ -7,6 +7,7 @@
 #include "kairos/api/json_body.hpp"
 #include "kairos/api/schema.hpp"
 #include "kairos/auth/policy.hpp"
+#include "kairos/service/calendar_sync_subscriptions.hpp"
 
 namespace kairos::api::calendar {
 namespace {
@@ -46,6 +47,10 @@ constexpr BodyField kCalendarTypeField{"calendar_type", BodyField::Type::kString
 constexpr BodyField kAccessTokenField{"access_token", BodyField::Type::kString, false, kMaxTokenLength, true,
                                       "Google/Outlook: a token to use instead of the stored connection (empty: "
                                       "the connection)."};
+constexpr BodyField kSubscriptionUrlField{"url", BodyField::Type::kString, true, service::kMaxSubscriptionUrl, false,
+                                          "The iCalendar subscription URL: https:// or webcal://."};
+constexpr BodyField kBusyField{"busy", BodyField::Type::kBoolean, true, 0, false,
+                               "Whether the connection's events count as busy time."};
 constexpr BodyField kTimezoneField{"timezone", BodyField::Type::kString, false, kMaxIdLength, true,
                                    "The IANA zone the event is shown in (default UTC)."};
 
@@ -135,8 +140,19 @@ Response SyncBooking(service::CalendarSync& sync, Request& req) {
                                   {"status", synced->status}});
 }
 
-Response Connections(service::CalendarSync& sync, Request& req) {
+json OptionalTime(const std::optional<Instant>& t) { return t ? json(FormatUtc(*t)) : json(nullptr); }
+
+// A connection's busy-time fields: its id, the switch, and its last read.
+void PutBusy(json& item, const service::BusySourceState& s) {
+  item["id"] = s.connection_id;
+  item["busy"] = s.busy;
+  item["busy_fetched_at"] = OptionalTime(s.fetched_at);
+  item["busy_error"] = Nullable(s.last_error);
+}
+
+Response Connections(service::CalendarSync& sync, service::CalendarBusy& busy, Request& req) {
   json items = json::array();
+  auto states = busy.States(Caller(req));
   for (const auto& c : sync.Connections(Caller(req))) {
     json item = {{"calendar_type", service::CalendarProviderName(c.provider)},
                  {"connected_at", FormatUtc(c.connected_at)}};
@@ -144,9 +160,46 @@ Response Connections(service::CalendarSync& sync, Request& req) {
       item["url"] = Nullable(c.caldav_url);
       item["username"] = Nullable(c.caldav_username);
     }
+    for (const auto& s : states) {
+      if (s.provider == c.provider) PutBusy(item, s);
+    }
     items.push_back(std::move(item));
   }
   return http::JsonResponse(200, {{"connections", items}});
+}
+
+Response ConnectSubscription(service::CalendarBusy& busy, Request& req) {
+  auto body = JsonBody::Parse(req, kBodies);
+  if (!body) return Fail(body.error());
+  auto url = ReadString(*body, kSubscriptionUrlField);
+  if (!url) return Fail(url.error());
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  if (auto s = busy.ConnectSubscription(Caller(req), **url, Now()); !s) return Fail(s.error());
+  // The URL is not echoed: subscription URLs often carry a secret token.
+  return http::JsonResponse(200, {{"calendar_type", "subscription"}});
+}
+
+Response ChangeConnection(service::CalendarBusy& busy, Request& req) {
+  auto provider = service::ParseCalendarProvider(req.Param("calendar_type"));
+  if (!provider) return Fail(provider.error());
+  auto body = JsonBody::Parse(req, kBodies);
+  if (!body) return Fail(body.error());
+  auto on = ReadBool(*body, kBusyField);
+  if (!on) return Fail(on.error());
+  if (auto s = body->RejectUnknownFields(); !s) return Fail(s.error());
+  if (auto s = busy.SetBusy(Caller(req), *provider, **on); !s) return Fail(s.error());
+  return http::JsonResponse(200, {{"calendar_type", service::CalendarProviderName(*provider)}, {"busy", **on}});
+}
+
+Response RefreshConnection(service::CalendarBusy& busy, Request& req) {
+  auto provider = service::ParseCalendarProvider(req.Param("calendar_type"));
+  if (!provider) return Fail(provider.error());
+  auto state = busy.Refresh(Caller(req), *provider, Now());
+  if (!state) return Fail(state.error());
+  json out = {{"calendar_type", service::CalendarProviderName(*provider)},
+              {"busy_intervals", state->intervals}};
+  PutBusy(out, *state);
+  return http::JsonResponse(200, out);
 }
 
 Response Disconnect(service::CalendarSync& sync, Request& req) {
@@ -243,18 +296,59 @@ http::RouteDoc SyncDoc() {
                            kStyle, {400, 401, 403, 404, 502, 503});
   return d;
 }
+// An object of these properties and the busy-time fields every connection shows, all present.
+json WithBusy(json properties) {
+  properties["id"] = Integer();
+  properties["busy"] = schema::Boolean();
+  properties["busy_fetched_at"] = Nullable(Timestamp());
+  properties["busy_error"] = Nullable(String());
+  return ClosedObject(std::move(properties));
+}
 http::RouteDoc ConnectionsDoc() {
   http::RouteDoc d;
   // OAuth connections show their provider and time; a CalDAV one also its url and username.
-  json oauth = ClosedObject({{"calendar_type", Enum({"google", "outlook"})}, {"connected_at", Timestamp()}});
-  json caldav = ClosedObject({{"calendar_type", Enum({"caldav"})},
-                              {"connected_at", Timestamp()},
-                              {"url", Nullable(String())},
-                              {"username", Nullable(String())}});
+  // Each also shows its busy-time fields (id, busy, busy_fetched_at, busy_error).
+  json oauth = WithBusy({{"calendar_type", Enum({"google", "outlook", "subscription"})}, {"connected_at", Timestamp()}});
+  json caldav = WithBusy({{"calendar_type", Enum({"caldav"})},
+                          {"connected_at", Timestamp()},
+                          {"url", Nullable(String())},
+                          {"username", Nullable(String())}});
   json connection = {{"oneOf", json::array({oauth, caldav})}};
   d.responses = WithErrors({Returns(200, "The caller's connections, without secrets.",
                                      ClosedObject({{"connections", ArrayOf(connection)}}), "CalendarConnections")},
                            kStyle, {401});
+  return d;
+}
+http::RouteDoc SubscriptionDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kSubscriptionUrlField});
+  d.request_body_name = "CalendarSubscriptionConnect";
+  d.responses = WithErrors({Returns(200, "Connected; its busy time is read (the URL is not shown).",
+                                     ClosedObject({{"calendar_type", Enum({"subscription"})}}),
+                                     "CalendarSubscription")},
+                           kStyle, {400, 401, 403, 413, 502, 503});
+  return d;
+}
+http::RouteDoc ChangeDoc() {
+  http::RouteDoc d;
+  d.request_body = schema::Body(kBodies, {kBusyField});
+  d.request_body_name = "CalendarConnectionChange";
+  d.responses = WithErrors({Returns(200, "Changed.",
+                                     ClosedObject({{"calendar_type", String()}, {"busy", schema::Boolean()}}),
+                                     "CalendarConnectionBusy")},
+                           kStyle, {400, 401, 403, 404});
+  d.path_params = {{"calendar_type", "google, outlook, caldav or subscription."}};
+  return d;
+}
+http::RouteDoc RefreshDoc() {
+  http::RouteDoc d;
+  d.responses = WithErrors(
+      {Returns(200, "Read now; a failure is in busy_error and the last known busy time still counts.",
+               WithBusy({{"calendar_type", Enum({"google", "outlook", "caldav", "subscription"})},
+                         {"busy_intervals", Integer(0)}}),
+               "CalendarBusyRefresh")},
+      kStyle, {400, 401, 403, 404});
+  d.path_params = {{"calendar_type", "google, outlook, caldav or subscription."}};
   return d;
 }
 http::RouteDoc DisconnectDoc() {
@@ -293,7 +387,8 @@ http::RouteDoc BookingIcsDoc() {
 
 }  // namespace
 
-void RegisterCalendarRoutes(http::Router& router, service::CalendarSync& sync, service::CalendarFeeds& feeds) {
+void RegisterCalendarRoutes(http::Router& router, service::CalendarSync& sync, service::CalendarFeeds& feeds,
+                            service::CalendarBusy& busy) {
   FaceRoutes routes(router);
   const std::vector<http::QueryParam> redirect = {
       {"redirect_uri", "Where the provider sends the user back; must be on the server's allow-list.", true}};
@@ -321,9 +416,19 @@ void RegisterCalendarRoutes(http::Router& router, service::CalendarSync& sync, s
               "access_token (optional), timezone. Creates once, then updates the same event; cancels it once the "
               "booking is cancelled.",
               {}, [&sync](Request& req) { return SyncBooking(sync, req); }, {}, doc::SyncDoc()});
+  routes.Add({Method::kPost, "/calendar/subscription/connect", Access::kAuthenticated, kStyle, kTag,
+              "Connect an iCalendar subscription (url: https:// or webcal://) whose events count as busy time; "
+              "fetched once now, then refreshed in the background (stored encrypted).",
+              {}, [&busy](Request& req) { return ConnectSubscription(busy, req); }, {}, doc::SubscriptionDoc()});
   routes.Add({Method::kGet, "/calendar/connections", Access::kAuthenticated, kStyle, kTag,
-              "The caller's connected calendars (no secrets).", {},
-              [&sync](Request& req) { return Connections(sync, req); }, {}, doc::ConnectionsDoc()});
+              "The caller's connected calendars (no secrets), with their busy switch and last busy-time read.", {},
+              [&sync, &busy](Request& req) { return Connections(sync, busy, req); }, {}, doc::ConnectionsDoc()});
+  routes.Add({Method::kPatch, "/calendar/connections/{calendar_type}", Access::kAuthenticated, kStyle, kTag,
+              "Turn a connection's busy switch on or off: {busy: true|false}.", {},
+              [&busy](Request& req) { return ChangeConnection(busy, req); }, {}, doc::ChangeDoc()});
+  routes.Add({Method::kPost, "/calendar/connections/{calendar_type}/refresh", Access::kAuthenticated, kStyle, kTag,
+              "Read the busy time of the caller's google, outlook, caldav or subscription connection now.", {},
+              [&busy](Request& req) { return RefreshConnection(busy, req); }, {}, doc::RefreshDoc()});
   routes.Add({Method::kDelete, "/calendar/connections/{calendar_type}", Access::kAuthenticated, kStyle, kTag,
               "Forget the caller's connection to google, outlook or caldav.", {},
               [&sync](Request& req) { return Disconnect(sync, req); }, {}, doc::DisconnectDoc()});

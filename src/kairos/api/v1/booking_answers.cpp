@@ -23,7 +23,7 @@ http::Response UnavailableResponse(const service::v1::Unavailable& u) {
 
 json RefusalSchema() {
   json s = schema::Problem();
-  s["properties"]["reason"] = schema::Enum({"outside_hours", "blocked", "booked", "held", "full", "buffer",
+  s["properties"]["reason"] = schema::Enum({"outside_hours", "blocked", "busy", "booked", "held", "full", "buffer",
                                             "too_soon", "too_far", "limit_reached"});
   s["properties"]["reason"]["description"] =
       "Why the time is not available (409) or the event type's rules forbid it (422); absent for other conflicts.";

@@ -47,13 +47,16 @@ json SlotsSchema() {
       {"start", "end", "seats_remaining"});
   return schema::Object({{"event_type_id", schema::Uuid()},
                          {"time_zone", schema::String()},
-                         {"days", {{"type", "object"}, {"additionalProperties", schema::ArrayOf(slot)}}}},
-                        {"event_type_id", "time_zone", "days"});
+                         {"days", {{"type", "object"}, {"additionalProperties", schema::ArrayOf(slot)}}},
+                         // Connected calendars of the hosts whose last busy-time refresh failed or is
+                         // older than two refresh intervals (docs/calendar-integration.md).
+                         {"stale_sources", schema::ArrayOf(schema::Integer(1))}},
+                        {"event_type_id", "time_zone", "days", "stale_sources"});
 }
 
 json ExplanationSchema() {
   const json reason = schema::Nullable(schema::Enum(
-      {"outside_hours", "blocked", "booked", "held", "full", "buffer", "too_soon", "too_far", "limit_reached"}));
+      {"outside_hours", "blocked", "busy", "booked", "held", "full", "buffer", "too_soon", "too_far", "limit_reached"}));
   const json rule =
       schema::Nullable(schema::Enum({"limit_per_day", "limit_per_week", "minimum_notice", "booking_window"}));
   json host = schema::Object({{"account_id", schema::Uuid()},
@@ -99,7 +102,10 @@ json SlotsBody(const service::v1::SlotDays& found) {
     }
     days[FormatDay(day)] = std::move(slots);
   }
-  return {{"event_type_id", found.event_type_id}, {"time_zone", found.time_zone}, {"days", days}};
+  return {{"event_type_id", found.event_type_id},
+          {"time_zone", found.time_zone},
+          {"days", days},
+          {"stale_sources", found.stale_sources}};
 }
 
 }  // namespace
