@@ -1,6 +1,8 @@
 #include "kairos/store/migrations.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <set>
 #include <stdexcept>
 
 #include "kairos/store/calendar_schema.hpp"
@@ -131,16 +133,24 @@ int SchemaVersion(Database& db) {
   });
 }
 
-int Migrate(Database& db) {
+int Migrate(Database& db) { return Migrate(db, AllMigrations()); }
+
+int Migrate(Database& db, const std::vector<Migration>& all) {
   int current = SchemaVersion(db);
-  const auto& all = AllMigrations();
   if (!all.empty() && current > all.back().version) {
     throw std::runtime_error("database schema version " + std::to_string(current) +
                              " is newer than this program knows (" + std::to_string(all.back().version) + ")");
   }
+  // Every version not yet recorded, also one below the newest recorded: a database may
+  // hold a later migration that was released before an earlier one.
+  std::set<std::int64_t> done = db.Read([](Tx& tx) {
+    std::set<std::int64_t> versions;
+    for (const auto& row : tx.Query("SELECT version FROM schema_migrations")) versions.insert(row.Int(0));
+    return versions;
+  });
   int applied = 0;
   for (const Migration& m : all) {
-    if (m.version <= current) continue;
+    if (done.count(m.version) != 0) continue;
     db.Write([&](Tx& tx) {
       SerializeMigrations(tx);
       // Another process may have applied it since we looked.

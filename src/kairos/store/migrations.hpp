@@ -21,6 +21,9 @@ const std::vector<Migration>& AllMigrations();
 // Applies the migrations the database has not seen, each in its own transaction, and
 // returns how many it applied. Throws if the database is newer than this program.
 int Migrate(Database& db);
+// The same over a given list (in version order): every version not recorded is applied,
+// also one below the newest recorded.
+int Migrate(Database& db, const std::vector<Migration>& all);
 
 // The highest version applied, 0 for an empty database.
 int SchemaVersion(Database& db);

@@ -278,6 +278,22 @@ TEST_F(SqliteTest, MigrationsApplyOnceInOrder) {
   }
 }
 
+TEST_F(SqliteTest, AMigrationBelowTheNewestRecordedIsStillApplied) {
+  const Migration one{1, "one", "CREATE TABLE m1 (x INTEGER)", "CREATE TABLE m1 (x BIGINT)"};
+  const Migration two{2, "two", "CREATE TABLE m2 (x INTEGER)", "CREATE TABLE m2 (x BIGINT)"};
+  const Migration three{3, "three", "CREATE TABLE m3 (x INTEGER)", "CREATE TABLE m3 (x BIGINT)"};
+  // A release that knew 1 and 3, then one that also knows 2.
+  EXPECT_EQ(Migrate(*db_, {one, three}), 2);
+  EXPECT_EQ(SchemaVersion(*db_), 3);
+  EXPECT_EQ(Migrate(*db_, {one, two, three}), 1);
+  EXPECT_EQ(Migrate(*db_, {one, two, three}), 0);
+  db_->Read([](Tx& tx) {
+    EXPECT_TRUE(tx.QueryOne("SELECT 1 FROM schema_migrations WHERE version = 2").has_value());
+    EXPECT_TRUE(tx.QueryOne("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'm2'").has_value());
+    return 0;
+  });
+}
+
 TEST_F(SqliteTest, ANewerDatabaseIsRefused) {
   Migrate(*db_);
   db_->Write([](Tx& tx) { tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)"); });
