@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -125,6 +126,7 @@ struct BookingHost {
 
 struct BookingView {
   std::string id;
+  std::string face = "v1";  // where it was made: v1, 000, 001, 002, 003 or 004
   booking::V1Status status = booking::V1Status::kAccepted;
   Interval interval;
   std::optional<std::string> event_type_id;
@@ -144,6 +146,8 @@ struct BookingFilter {
   std::optional<booking::V1Status> status;
   std::optional<Instant> from;  // starts at or after
   std::optional<Instant> to;    // starts before
+  // Also every booking made through another face (000 to 004) on calendars the caller owns.
+  bool all_faces = false;
 };
 
 // Who acts on a booking: a signed-in host, or whoever holds its manage token.
@@ -154,7 +158,11 @@ struct BookingCaller {
 
 class V1Bookings {
  public:
-  explicit V1Bookings(store::Database& db) : db_(db) {}
+  // Called after a face-001 coaching session is cancelled or declined through /v1, as
+  // face 001 itself does on a cancel (the external calendar copies go).
+  using SessionCancelled = std::function<void(std::string_view booking_uuid, Instant now)>;
+  explicit V1Bookings(store::Database& db, SessionCancelled on_session_cancelled = {})
+      : db_(db), on_session_cancelled_(std::move(on_session_cancelled)) {}
 
   // Public for public event types; the owner sees their own others.
   Result<SlotDays> Slots(const auth::Principal* caller, const SlotsQuery& query, Instant now);
@@ -197,6 +205,7 @@ class V1Bookings {
   std::map<std::string, CachedSlots> team_slots_;
 
   store::Database& db_;
+  SessionCancelled on_session_cancelled_;
 };
 
 inline constexpr std::chrono::seconds kTeamSlotsTtl{2};
