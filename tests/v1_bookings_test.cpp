@@ -726,6 +726,15 @@ TEST_F(V1BookingsTest, EveryFacesBookingIsListedAndChangedThroughV1) {
   EXPECT_EQ(c_.Get("/booking/" + second_id, BearerAuth(client)).Json()["status"], "cancelled");
   auto again = session("2030-03-04T13:00:00Z");
   EXPECT_EQ(again.status, 201) << again.body;
+  // Cancelling the booked face-000 slot's booking cancels the slot, as face 000 does: the
+  // event type offers and books 08:00 again.
+  EXPECT_EQ(BookV1(c_, et, "2030-03-04T08:00:00Z").status, 409);
+  auto unslotted = c_.Post("/v1/bookings/" + by_face["000"]["id"].get<std::string>() + "/cancel", json::object(),
+                           BearerAuth(host));
+  ASSERT_EQ(unslotted.status, 200) << unslotted.body;
+  EXPECT_EQ(unslotted.Json()["status"], "cancelled");
+  EXPECT_EQ(c_.Get("/users/time-slots/" + slot_id, BearerAuth(host)).Json()["status"], "cancelled");
+  EXPECT_EQ(BookV1(c_, et, "2030-03-04T08:00:00Z").status, 201);
   // A meeting's booking changes with the meeting only.
   const std::string meeting_booking = by_face["002"]["id"];
   EXPECT_EQ(c_.Post("/v1/bookings/" + meeting_booking + "/cancel", json::object(), BearerAuth(host)).status, 409);

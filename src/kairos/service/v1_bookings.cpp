@@ -581,7 +581,14 @@ Result<BookingView> ChangeFaceBooking(store::Tx& tx, const StoredBooking& stored
   }
   booking::LockCalendars(tx, {stored.calendar_id});
   const auto target = to == V1Status::kAccepted ? BookingStatus::kConfirmed : BookingStatus::kCancelled;
-  if (auto set = booking::SetStatus(tx, stored.id, target, now); !set.ok()) return Conflict(set.error().message, "status");
+  auto slot = tx.QueryOne("SELECT slot_id FROM bookings WHERE id = ?", {Int(stored.id)});
+  if (face == "slot" && target == BookingStatus::kCancelled && slot && !slot->IsNull(0)) {
+    // Face 000 cancels a booked slot, and the slot's booking with it (docs/time-slots.md):
+    // a booked slot is busy time of its own, so the slot must go for the time to be free.
+    booking::CancelSlotBookings(tx, slot->Int(0), now);
+    tx.Exec("UPDATE slots SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'booked'",
+            {Int(booking::ToStored(now)), Int(slot->Int(0))});
+  } else if (auto set = booking::SetStatus(tx, stored.id, target, now); !set.ok()) return Conflict(set.error().message, "status");
   auto row = tx.QueryOne("SELECT " + FaceColumns() + std::string(kFaceFrom) + " WHERE b.id = ?", {Int(stored.id)});
   return FromRow(*row).view;
 }
