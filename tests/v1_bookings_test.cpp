@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -581,6 +582,162 @@ TEST_F(V1BookingsTest, OtherFacesBookingsAreBusyAndTheOtherWayRound) {
                          BearerAuth(host));
   EXPECT_EQ(refused.status, 400);
   EXPECT_NE(refused.body.find("a booking already holds this time"), std::string::npos) << refused.body;
+}
+
+// GET /v1/bookings?faces=all lists what every face booked on the host's calendars, each
+// with its face, and /v1's cancel / confirm / decline act on them as the faces do: a face-000
+// slot, a face-001 session, a face-002 meeting, a face-003 exchange booking and a face-004
+// reservation, on Monday 4 March 2030.
+TEST_F(V1BookingsTest, EveryFacesBookingIsListedAndChangedThroughV1) {
+  auto host = SignUpAndLogin(c_, Unique("v1faces"), {{"role", "coach"}});
+  auto hours = c_.Post("/v1/schedules", {{"name", "Hours"}, {"time_zone", "UTC"},
+                                         {"weekly", {{{"day", "monday"}, {"start", "08:00"}, {"end", "17:00"}}}}},
+                       BearerAuth(host));
+  ASSERT_EQ(hours.status, 201) << hours.body;
+  auto et = Make(host);
+  ASSERT_EQ(BookV1(c_, et, "2030-03-04T15:00:00Z", BearerAuth(host)).status, 201);
+  // 000: the host books their own time slot at 08:00Z.
+  auto slot = c_.Post("/users/time-slots/", {{"start_time", "2030-03-04T08:00:00"}, {"end_time", "2030-03-04T08:30:00"},
+                                             {"timezone", "UTC"}}, BearerAuth(host));
+  ASSERT_EQ(slot.status, 200) << slot.body;
+  const std::string slot_id = slot.Json()["id"];
+  ASSERT_EQ(c_.Post("/users/time-slots/" + slot_id + "/book", json::object(), BearerAuth(host)).status, 200);
+  // 001: a client books two sessions with the host as coach (both pending).
+  auto client = SignUpAndLogin(c_, Unique("v1facesclient"), {{"first_name", "Cleo"}, {"last_name", "Client"}});
+  auto session = [&](const char* at) {
+    return c_.Post("/booking", {{"coach_id", host.uuid}, {"session_datetime", at}, {"duration_minutes", 60}},
+                   BearerAuth(client));
+  };
+  auto first = session("2030-03-04T09:00:00Z");
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto second = session("2030-03-04T13:00:00Z");
+  ASSERT_EQ(second.status, 201) << second.body;
+  // 002: an organiser's meeting at 10:00Z with the host as participant.
+  auto organiser = SignUpAndLogin(c_, Unique("v1facesorg"));
+  auto meeting = c_.Post("/api/event/", {{"title", "Review"}, {"time_slot", "2030-03-04 10:00:00"},
+                                         {"description", "through face 002"}, {"participants", {host.email}}},
+                         TokenAuth(organiser));
+  ASSERT_EQ(meeting.status, 201) << meeting.body;
+  // 003: the host's exchange, booked by the client at 14:00 (its zone is UTC).
+  json exchange_hours = json::array();
+  for (int day = 1; day <= 7; ++day) {
+    exchange_hours.push_back({{"day_of_week", day}, {"open_time", "09:00"}, {"close_time", "17:00"}, {"is_closed", false}});
+  }
+  auto exchange = c_.Post("/api/exchanges/", {{"business_name", "Repair Shop"}, {"operating_hours", exchange_hours}},
+                          BearerAuth(host));
+  ASSERT_EQ(exchange.status, 201) << exchange.body;
+  const std::string exchange_id = exchange.Json()["uuid"];
+  auto shop = c_.Post("/api/bookings/", {{"exchange", exchange_id}, {"date", "2030-03-04"}, {"start_time", "14:00"},
+                                         {"end_time", "15:00"}, {"customer_name", "John Doe"},
+                                         {"customer_email", "john@example.com"}},
+                      BearerAuth(client));
+  ASSERT_EQ(shop.status, 201) << shop.body;
+  // 004: a window 11:00-14:00 on the host's consultant number, 11:00-12:00 reserved by a
+  // user (the window is face 001's availability from now on: 13:00 is inside it).
+  auto me = c_.Get("/api/user/me/", TokenAuth(host));
+  ASSERT_EQ(me.status, 200) << me.body;
+  const std::string consultant = std::to_string(me.Json()["consultant_id"].get<std::int64_t>());
+  ASSERT_EQ(c_.Post("/consultants/" + consultant + "/availabilities/",
+                    {{"date", "2030-03-04"}, {"start_time", "11:00"}, {"end_time", "14:00"}}, TokenAuth(host)).status,
+            201);
+  auto user = c_.Post("/user/", {{"first_name", "Face"}, {"last_name", "User"}});
+  ASSERT_EQ(user.status, 201) << user.body;
+  ASSERT_EQ(c_.Post("/consultant/" + consultant + "/reserve/", {{"user", user.Json()["id"]}, {"date", "2030-03-04"},
+                                                                {"start_time", "11:00"}, {"end_time", "12:00"}}).status,
+            201);
+
+  // The default answer is unchanged: /v1's own booking only (now with its face).
+  auto only = c_.Get("/v1/bookings?from=2030-03-04T00:00:00Z&to=2030-03-05T00:00:00Z", BearerAuth(host));
+  ASSERT_EQ(only.status, 200) << only.body;
+  ASSERT_EQ(only.Json()["data"].size(), 1u) << only.body;
+  EXPECT_EQ(only.Json()["data"][0]["face"], "v1");
+  auto all = c_.Get("/v1/bookings?faces=all&from=2030-03-04T00:00:00Z&to=2030-03-05T00:00:00Z", BearerAuth(host));
+  ASSERT_EQ(all.status, 200) << all.body;
+  std::vector<std::string> faces;
+  std::map<std::string, json> by_face;
+  const json listed = all.Json();
+  for (const auto& b : listed["data"]) {
+    faces.push_back(b["face"]);
+    by_face[b["face"]] = b;
+  }
+  EXPECT_EQ(faces, (std::vector<std::string>{"000", "001", "002", "004", "001", "003", "v1"})) << all.body;
+  EXPECT_EQ(by_face["001"]["attendee"]["name"], "Cleo Client");
+  EXPECT_EQ(by_face["001"]["status"], "pending");
+  EXPECT_TRUE(by_face["001"]["event_type_id"].is_null());
+  EXPECT_EQ(by_face["001"]["host"]["id"], host.uuid);
+  EXPECT_EQ(by_face["003"]["attendee"]["email"], "john@example.com");
+  EXPECT_EQ(by_face["003"]["start"], "2030-03-04T14:00:00Z");
+  EXPECT_EQ(by_face["000"]["status"], "accepted");
+  EXPECT_EQ(by_face["000"]["attendee"]["email"], host.email) << "the host booked their own slot";
+  // Paged by start across the faces, the status filter mapped.
+  auto page = c_.Get("/v1/bookings?faces=all&limit=3&from=2030-03-04T00:00:00Z", BearerAuth(host));
+  ASSERT_EQ(page.status, 200) << page.body;
+  ASSERT_EQ(page.Json()["data"].size(), 3u);
+  auto rest = c_.Get("/v1/bookings?faces=all&from=2030-03-04T00:00:00Z&cursor=" +
+                         page.Json()["next_cursor"].get<std::string>(), BearerAuth(host));
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  EXPECT_EQ(rest.Json()["data"].size(), 4u) << rest.body;
+  auto pending = c_.Get("/v1/bookings?faces=all&status=pending", BearerAuth(host));
+  ASSERT_EQ(pending.status, 200);
+  EXPECT_EQ(pending.Json()["data"].size(), 3u) << pending.body;  // the sessions and the shop's booking
+  EXPECT_EQ(c_.Get("/v1/bookings?faces=some", BearerAuth(host)).status, 400);
+  // Another account sees none of them, nor may change them.
+  auto other = Host();
+  EXPECT_EQ(c_.Get("/v1/bookings?faces=all", BearerAuth(other)).Json()["data"].size(), 0u);
+  const std::string shop_id = by_face["003"]["id"];
+  EXPECT_EQ(c_.Post("/v1/bookings/" + shop_id + "/cancel", json::object(), BearerAuth(other)).status, 404);
+  EXPECT_EQ(c_.Get("/v1/bookings/" + shop_id, BearerAuth(host)).Json()["face"], "003");
+
+  // Cancelling the face-003 booking through /v1 frees 14:00 in face 003's own answer.
+  auto slots_at_2 = [&] {
+    auto r = c_.Get("/api/time-slots/available_slots/?exchange=" + exchange_id + "&date=2030-03-04&slot_duration=60",
+                    BearerAuth(host));
+    EXPECT_EQ(r.status, 200) << r.body;
+    const json listing = r.Json();
+    for (const auto& s : listing["slots"]) {
+      if (s["start_time"] == "14:00") return s["is_available"].get<bool>();
+    }
+    return false;
+  };
+  EXPECT_FALSE(slots_at_2());
+  auto cancelled = c_.Post("/v1/bookings/" + shop_id + "/cancel", {{"reason", "Closed that day"}}, BearerAuth(host));
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(cancelled.Json()["status"], "cancelled");
+  EXPECT_TRUE(slots_at_2());
+  auto shown = c_.Get("/api/bookings/" + shop.Json()["uuid"].get<std::string>() + "/", BearerAuth(client));
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(shown.Json()["status"], "cancelled");
+  EXPECT_EQ(c_.Post("/v1/bookings/" + shop_id + "/cancel", json::object(), BearerAuth(host)).status, 409);
+
+  // Confirming a pending face-001 session: face 001 shows it confirmed.
+  const std::string first_id = first.Json()["id"];
+  auto confirmed = c_.Post("/v1/bookings/" + first_id + "/confirm", json::object(), BearerAuth(host));
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(confirmed.Json()["status"], "accepted");
+  EXPECT_EQ(confirmed.Json()["face"], "001");
+  EXPECT_EQ(c_.Get("/booking/" + first_id, BearerAuth(client)).Json()["status"], "confirmed");
+  EXPECT_EQ(c_.Post("/v1/bookings/" + first_id + "/confirm", json::object(), BearerAuth(host)).status, 409);
+  // Declining the other: face 001 cancels it, and books 13:00 again.
+  EXPECT_EQ(session("2030-03-04T13:00:00Z").status, 400) << "13:00 is taken";
+  const std::string second_id = second.Json()["id"];
+  auto declined = c_.Post("/v1/bookings/" + second_id + "/decline", {{"reason", "Away"}}, BearerAuth(host));
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(declined.Json()["status"], "cancelled");
+  EXPECT_EQ(c_.Get("/booking/" + second_id, BearerAuth(client)).Json()["status"], "cancelled");
+  auto again = session("2030-03-04T13:00:00Z");
+  EXPECT_EQ(again.status, 201) << again.body;
+  // Cancelling the booked face-000 slot's booking cancels the slot, as face 000 does: the
+  // event type offers and books 08:00 again.
+  EXPECT_EQ(BookV1(c_, et, "2030-03-04T08:00:00Z").status, 409);
+  auto unslotted = c_.Post("/v1/bookings/" + by_face["000"]["id"].get<std::string>() + "/cancel", json::object(),
+                           BearerAuth(host));
+  ASSERT_EQ(unslotted.status, 200) << unslotted.body;
+  EXPECT_EQ(unslotted.Json()["status"], "cancelled");
+  EXPECT_EQ(c_.Get("/users/time-slots/" + slot_id, BearerAuth(host)).Json()["status"], "cancelled");
+  EXPECT_EQ(BookV1(c_, et, "2030-03-04T08:00:00Z").status, 201);
+  // A meeting's booking changes with the meeting only.
+  const std::string meeting_booking = by_face["002"]["id"];
+  EXPECT_EQ(c_.Post("/v1/bookings/" + meeting_booking + "/cancel", json::object(), BearerAuth(host)).status, 409);
 }
 
 // Races on real sockets: many clients, one slot.

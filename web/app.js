@@ -76,89 +76,103 @@ async function loadEventTypes() {
   return res;
 }
 
-// Bookings: upcoming and past, with confirm / decline / cancel.
+// Where a booking was made (GET /v1/bookings?faces=all names it), and what to call one
+// that has no event type.
+const FACE_NAMES = { v1: 'Booking page', '000': 'Time slots', '001': 'Coaching', '002': 'Meetings', '003': 'Business', '004': 'Consultations' };
+const FACES = { '000': 'Time slot', '001': 'Coaching session', '002': 'Meeting', '003': 'Business booking', '004': 'Consultation' };
+const who = (b) => (b.attendee.name || b.attendee.email
+  ? [b.attendee.name, b.attendee.email ? `(${b.attendee.email})` : ''].filter(Boolean).join(' ') : '—');
+
+// Bookings from every face: upcoming and past, with confirm / decline / cancel (a
+// meeting's booking changes with the meeting, on its own face).
 async function showBookings() {
   await loadEventTypes();
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const [up, past] = await Promise.all([
-    api('GET', `/v1/bookings?from=${encodeURIComponent(now)}&limit=200`),
-    api('GET', `/v1/bookings?to=${encodeURIComponent(now)}&limit=200`),
+    api('GET', `/v1/bookings?faces=all&from=${encodeURIComponent(now)}&limit=200`),
+    api('GET', `/v1/bookings?faces=all&to=${encodeURIComponent(now)}&limit=200`),
   ]);
   if (!up.ok) { fail(up); panel.replaceChildren(); return; }
-  const title = (b) => (eventTypes.find((t) => t.id === b.event_type_id) || {}).title || 'Booking';
+  const title = (b) => (eventTypes.find((t) => t.id === b.event_type_id) || {}).title || FACES[b.face] || 'Booking';
   const table = (rows, caption) => {
     if (!rows.length) return h('p', { class: 'muted' }, 'None.');
     return h('div', { class: 'table-wrap' }, h('table', {},
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, ['When', 'What', 'Who', 'Status', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, ['When', 'What', 'Who', 'Made through', 'Status', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows.map((b) => row(b)))));
   };
   const row = (b) => {
     const actions = h('div', { class: 'row-actions' });
-    const live = b.status === 'accepted' || b.status === 'pending';
-    if (b.status === 'pending') {
+    const live = (b.status === 'accepted' || b.status === 'pending') && b.face !== '002';
+    if (live && b.status === 'pending') {
       actions.append(h('button', { type: 'button', onclick: () => act(b, 'confirm') }, 'Confirm'));
-      actions.append(h('button', { type: 'button', class: 'secondary', onclick: () => act(b, 'decline') }, 'Decline'));
+      actions.append(h('button', { type: 'button', class: 'secondary', onclick: (e) => askReason(b, 'decline', actions, e.currentTarget) }, 'Decline'));
     }
-    if (live && new Date(b.end) > new Date()) actions.append(h('button', { type: 'button', class: 'danger', onclick: () => act(b, 'cancel') }, 'Cancel'));
+    if (live && new Date(b.end) > new Date()) actions.append(h('button', { type: 'button', class: 'danger', onclick: (e) => askReason(b, 'cancel', actions, e.currentTarget) }, 'Cancel'));
     return h('tr', { dataset: { booking: b.id } },
       h('td', { 'data-label': 'When' }, rangeOf(b.start, b.end, zone)), h('td', { 'data-label': 'What' }, title(b)),
-      h('td', { 'data-label': 'Who' }, `${b.attendee.name} (${b.attendee.email})`),
+      h('td', { 'data-label': 'Who' }, who(b)),
+      h('td', { 'data-label': 'Made through', class: 'booking-face' }, FACE_NAMES[b.face] || b.face),
       h('td', { 'data-label': 'Status', class: 'booking-status' }, b.status), h('td', { 'data-label': 'Actions' }, actions));
   };
   panel.replaceChildren(
     h('h2', { tabindex: '-1' }, 'Bookings'),
     h('p', { class: 'muted' }, `Times in ${zone.replaceAll('_', ' ')}.`),
     h('h3', {}, 'Upcoming'), table(up.body.data, 'Upcoming bookings'),
-    h('h3', {}, 'Past'), table(past.ok ? past.body.data.slice().reverse() : [], 'Past bookings'),
-    data.role === 'coach' ? await coachSessions() : null);
+    h('h3', {}, 'Past'), table(past.ok ? past.body.data.slice().reverse() : [], 'Past bookings'));
 }
 
-// A coach's sessions booked through the coach bookings API (/booking, face 001).
-async function coachSessions() {
-  const res = await api('GET', `/booking/coach/${data.uuid}?limit=100`);
-  const section = h('section', { 'aria-labelledby': 'sessions-heading' }, h('h3', { id: 'sessions-heading' }, 'Coaching sessions'));
-  if (!res.ok) { section.append(h('p', { class: 'muted' }, problemText(res))); return section; }
-  const rows = res.body.bookings;
-  if (!rows.length) { section.append(h('p', { class: 'muted' }, 'None.')); return section; }
-  const row = (s) => {
-    const end = new Date(Date.parse(s.session_datetime) + s.duration_minutes * 60000).toISOString();
-    const actions = h('div', { class: 'row-actions' });
-    const live = s.status === 'pending' || s.status === 'confirmed';
-    if (s.status === 'pending') actions.append(h('button', { type: 'button', onclick: () => session(s, 'confirm') }, 'Confirm'));
-    if (live && new Date(end) > new Date()) actions.append(h('button', { type: 'button', class: 'danger', onclick: () => session(s, 'cancel') }, 'Cancel'));
-    return h('tr', { dataset: { session: s.id } },
-      h('td', { 'data-label': 'When' }, rangeOf(s.session_datetime, end, zone)),
-      h('td', { 'data-label': 'Who' }, s.client_name ? `${s.client_name} (${s.client_email})` : '—'),
-      h('td', { 'data-label': 'Status', class: 'booking-status' }, s.status), h('td', { 'data-label': 'Actions' }, actions));
+const MAX_REASON = 1000;
+
+// Declining or cancelling asks for an optional reason in place of the row's buttons:
+// a labelled "Reason" field, Confirm and Back (Escape goes back too).
+function askReason(b, what, actions, opener) {
+  const kept = [...actions.childNodes];
+  const id = `reason-${b.id}`;
+  const input = h('input', { id, name: 'reason', maxlength: String(MAX_REASON), autocomplete: 'off', 'aria-describedby': `${id}-hint` });
+  const problem = messageBox('alert');
+  const confirm = h('button', { type: 'submit', class: what === 'cancel' ? 'danger' : 'primary' }, 'Confirm');
+  let refused = false;
+  const back = async () => {
+    if (refused) { await showBookings(); const again = panel.querySelector(`tr[data-booking="${b.id}"] button`); if (again) again.focus(); return; }
+    actions.replaceChildren(...kept); say(alertBox, ''); if (opener.isConnected) opener.focus();
   };
-  section.append(h('div', { class: 'table-wrap' }, h('table', {},
-    h('caption', { class: 'visually-hidden' }, 'Coaching sessions'),
-    h('thead', {}, h('tr', {}, ['When', 'Who', 'Status', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, rows.map(row)))));
-  return section;
+  const form = h('form', { class: 'reason-form', novalidate: true, 'aria-label': what === 'decline' ? 'Decline the booking' : 'Cancel the booking' },
+    h('div', { class: 'field' }, h('label', { for: id }, 'Reason'), input,
+      h('p', { class: 'hint', id: `${id}-hint` }, b.face === 'v1'
+        ? (what === 'decline' ? 'Optional: why you decline.' : 'Optional: why you cancel.')
+        : `Optional; ${FACE_NAMES[b.face] || b.face} bookings keep no reason.`)),
+    problem,
+    h('div', { class: 'row-actions' }, confirm, h('button', { type: 'button', class: 'secondary', onclick: back }, 'Back')));
+  form.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.preventDefault(); back(); } });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const reason = input.value.trim();
+    if ([...reason].length > MAX_REASON) { say(problem, `The reason must be at most ${MAX_REASON} characters.`); input.focus(); return; }
+    confirm.disabled = true;
+    const res = await act(b, what, reason ? { reason } : {}, false);
+    if (!res.ok) {
+      // The refusal, in the form (its field list only where it says more); Back then
+      // reloads the list, since the booking changed elsewhere.
+      const text = problemText(res);
+      say(statusBox, '');
+      say(problem, text, errorsOf(res).filter((e) => !e.endsWith(`: ${text}`)));
+      refused = true;
+      confirm.disabled = false;
+      input.focus();
+    }
+  });
+  actions.replaceChildren(form);
+  input.focus();
 }
 
-async function session(s, what) {
-  const res = what === 'confirm'
-    ? await api('PATCH', `/booking/${s.id}/status`, { status: 'confirmed' })
-    : await api('DELETE', `/booking/${s.id}`);
-  if (!res.ok) { fail(res); return; }
-  await showBookings();
-  done(what === 'confirm' ? 'Session confirmed.' : 'Session cancelled.');
-}
-
-async function act(b, what) {
-  let body = {};
-  if (what !== 'confirm') {
-    const reason = window.prompt(what === 'decline' ? 'Reason for declining (optional)' : 'Reason for cancelling (optional)', '');
-    if (reason === null) return;
-    if (reason.trim()) body = { reason: reason.trim() };
-  }
+// Returns the answer; a refusal is shown in the page's alert unless `report` is false.
+async function act(b, what, body = {}, report = true) {
   const res = await api('POST', `/v1/bookings/${b.id}/${what}`, body);
-  if (!res.ok) { fail(res); return; }
+  if (!res.ok) { if (report) fail(res); return res; }
   await showBookings();
   done(what === 'confirm' ? 'Booking confirmed.' : what === 'decline' ? 'Booking declined.' : 'Booking cancelled.');
+  return res;
 }
 
 // Hours: one schedule's weekly hours (one stretch per day here) and its date overrides.

@@ -99,6 +99,11 @@ run('a11y', async ({ server, browser, call }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Bookings' }).waitFor();
   await audit(page, 'app bookings', problems);
+  // The inline form that asks for a cancel's reason.
+  await page.locator('tr[data-booking]').first().getByRole('button', { name: 'Cancel' }).click();
+  await page.getByLabel('Reason').waitFor();
+  await audit(page, 'app reason form', problems);
+  await page.getByRole('button', { name: 'Back' }).click();
   for (const [tab, heading] of [['Hours', 'Hours'], ['Event types', 'Event types'], ['Embed', 'Embed']]) {
     await page.getByRole('button', { name: tab, exact: true }).click();
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();

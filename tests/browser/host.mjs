@@ -2,7 +2,7 @@
 // and a date override, creates an event type that needs confirmation, confirms a pending
 // booking and cancels another; the embed snippet embeds the booking page.
 import http from 'node:http';
-import { account, check, dstDates, equal, newPage, run, seedHost } from './harness.mjs';
+import { account, check, dstDates, equal, newPage, run, seedHost, text } from './harness.mjs';
 
 run('host', async ({ server, browser, call, shoot }) => {
   const base = server.base;
@@ -72,23 +72,67 @@ run('host', async ({ server, browser, call, shoot }) => {
   await page.getByRole('status').filter({ hasText: 'Booking confirmed' }).waitFor();
   equal(await page.locator(`tr[data-booking="${pending.body.id}"] .booking-status`).textContent(), 'accepted', 'listed as accepted');
   equal((await call('GET', `/v1/bookings/${pending.body.id}`, undefined, host.auth)).body.status, 'accepted', 'confirmed in /v1');
-  page.once('dialog', (d) => d.accept('Double booked'));
-  await page.locator(`tr[data-booking="${second.body.id}"]`).getByRole('button', { name: 'Decline' }).click();
+  // Declining asks for the reason inline: Back (or Escape) leaves the booking as it was.
+  const secondRow = page.locator(`tr[data-booking="${second.body.id}"]`);
+  await secondRow.getByRole('button', { name: 'Decline' }).click();
+  const reason = secondRow.getByLabel('Reason');
+  check(await reason.evaluate((el) => el === document.activeElement), 'the reason field has the focus');
+  await secondRow.getByRole('button', { name: 'Back' }).click();
+  check(await secondRow.getByRole('button', { name: 'Decline' }).evaluate((el) => el === document.activeElement), 'Back returns the focus to Decline');
+  equal((await call('GET', `/v1/bookings/${second.body.id}`, undefined, host.auth)).body.status, 'pending', 'Back changes nothing');
+  // By keyboard alone: Enter on Decline, type the reason, Enter confirms.
+  await secondRow.getByRole('button', { name: 'Decline' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Double booked');
+  await shoot(page, 'app-reason');
+  await page.keyboard.press('Enter');
   await page.getByRole('status').filter({ hasText: 'Booking declined' }).waitFor();
   const declined = (await call('GET', `/v1/bookings/${second.body.id}`, undefined, host.auth)).body;
   equal(declined.status, 'declined', 'declined in /v1');
   equal(declined.reason, 'Double booked', 'with the reason');
+  // A refusal is announced in the form: the booking was cancelled meanwhile elsewhere.
+  const firstRow = page.locator(`tr[data-booking="${pending.body.id}"]`);
+  await firstRow.getByRole('button', { name: 'Cancel' }).click();
+  equal((await call('POST', `/v1/bookings/${pending.body.id}/cancel`, {}, host.auth)).status, 200, 'cancelled through the API');
+  await firstRow.getByRole('button', { name: 'Confirm' }).click();
+  const refusal = firstRow.getByRole('alert');
+  await refusal.filter({ hasText: 'The booking is cancelled' }).waitFor();
+  await shoot(page, 'app-reason-refused');
+  check(!text(await refusal.textContent()).includes('status:'), 'the message is said once');
+  await firstRow.getByRole('button', { name: 'Back' }).click();
+  await page.locator(`tr[data-booking="${pending.body.id}"] .booking-status`).filter({ hasText: 'cancelled' }).waitFor();
 
-  // A coaching session booked through face 001 is listed too, and confirmed here.
+  // Bookings made through the other faces are listed with their face: a coaching session
+  // (face 001) is confirmed here, a booking at the host's shop (face 003) cancelled.
   const client = await account(call, 'otto');
   const coached = await call('POST', '/booking', { coach_id: host.uuid, session_datetime: `${mondayAfter}T13:00:00Z`, duration_minutes: 30 }, client.auth);
   equal(coached.status, 201, 'face 001 books a session');
+  const week = [1, 2, 3, 4, 5, 6, 7].map((d) => ({ day_of_week: d, open_time: '08:00', close_time: '18:00', is_closed: false }));
+  const shop = await call('POST', '/api/exchanges/', { business_name: 'Hilde\'s studio', operating_hours: week, timezone: 'UTC' }, host.auth);
+  equal(shop.status, 201, `face 003 makes the host's exchange: ${JSON.stringify(shop.body)}`);
+  const shopBooking = await call('POST', '/api/bookings/', { exchange: shop.body.uuid, date: mondayAfter, start_time: '15:00', end_time: '16:00',
+    customer_name: 'Walk In', customer_email: 'walkin@example.com' }, client.auth);
+  equal(shopBooking.status, 201, `face 003 books: ${JSON.stringify(shopBooking.body)}`);
   await page.reload();
-  const sessionRow = page.locator(`tr[data-session="${coached.body.id}"]`);
+  const sessionRow = page.locator(`tr[data-booking="${coached.body.id}"]`);
   await sessionRow.waitFor();
+  equal(text(await sessionRow.locator('.booking-face').textContent()), 'Coaching', 'the session names its face');
   await sessionRow.getByRole('button', { name: 'Confirm' }).click();
-  await page.getByRole('status').filter({ hasText: 'Session confirmed' }).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Booking confirmed' }).waitFor();
   equal((await call('GET', `/booking/${coached.body.id}`, undefined, host.auth)).body.status, 'confirmed', 'confirmed in face 001');
+  const shopRow = page.locator(`tr[data-booking="${shopBooking.body.uuid}"]`);
+  await shopRow.waitFor();
+  equal(text(await shopRow.locator('.booking-face').textContent()), 'Business', 'the shop booking names its face');
+  check(text(await shopRow.textContent()).includes('Walk In (walkin@example.com)'), 'with its customer');
+  await shopRow.getByRole('button', { name: 'Cancel' }).click();
+  await shopRow.getByLabel('Reason').fill('Studio closed');
+  await shoot(page, 'app-cancel-face');
+  await shopRow.getByRole('button', { name: 'Confirm' }).click();
+  await page.getByRole('status').filter({ hasText: 'Booking cancelled' }).waitFor();
+  equal(text(await page.locator(`tr[data-booking="${shopBooking.body.uuid}"] .booking-status`).textContent()), 'cancelled', 'listed as cancelled');
+  equal((await call('GET', `/api/bookings/${shopBooking.body.uuid}/`, undefined, client.auth)).body.status, 'cancelled', 'cancelled in face 003');
+  const freed = await call('GET', `/api/time-slots/available_slots/?exchange=${shop.body.uuid}&date=${mondayAfter}&slot_duration=60`, undefined, host.auth);
+  check(freed.body.slots.some((x) => x.start_time === '15:00' && x.is_available), 'face 003 offers 15:00 again');
 
   // The embed snippet, on another page of this machine (same server, a plain file).
   await page.getByRole('button', { name: 'Embed', exact: true }).click();

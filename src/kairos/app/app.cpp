@@ -254,7 +254,9 @@ int Serve(const Config& config) {
   service::Schedules schedules(*db);
   service::EventTypes event_types(*db);
   service::Teams teams(*db);
-  service::v1::V1Bookings v1_bookings(*db, &**calendar_key);
+  service::v1::V1Bookings v1_bookings(*db, &**calendar_key, [&calendar_sync](std::string_view id, Instant now) {
+    calendar_sync.CancelExternalEvents(id, now);
+  });
   service::Idempotency idempotency(*db);
   service::Webhooks webhooks(*db, config.webhooks_allow_private, &**calendar_key);
   if (int sealed = webhooks.SealStoredSecrets(); sealed > 0) {

@@ -150,6 +150,36 @@ constexpr std::string_view kBookingFrom =
     " FROM v1_bookings v JOIN bookings b ON b.id = v.booking_id JOIN accounts a ON a.id = v.host_account_id "
     "LEFT JOIN event_types e ON e.id = v.event_type_id";
 
+// A booking made through another face, in the same columns (and the stored face last):
+// the calendar's owner is its host, the attendee the customer fields or the client account,
+// else the owner (who booked it themselves: a face-000 slot).
+constexpr std::string_view kFaceStatusSql =
+    "(CASE b.status WHEN 'pending' THEN 'pending' WHEN 'cancelled' THEN 'cancelled' ELSE 'accepted' END)";
+const std::string& FaceColumns() {
+  static const std::string columns =
+      "b.id, b.uuid, b.start_at, b.end_at, " + std::string(kFaceStatusSql) +
+      ", NULL, COALESCE(m.title, ''), a.uuid, a.first_name, a.last_name, a.username, COALESCE(a.email, ''), "
+      "COALESCE(NULLIF(b.customer_name, ''), NULLIF(TRIM(cl.first_name || ' ' || cl.last_name), ''), cl.username, "
+      "NULLIF(TRIM(a.first_name || ' ' || a.last_name), ''), a.username), "
+      "COALESCE(NULLIF(b.customer_email, ''), cl.email, CASE WHEN cl.id IS NULL THEN a.email END, ''), "
+      "COALESCE(cl.timezone, a.timezone), '[]', '{}', NULL, "
+      "b.created_at, b.updated_at, c.owner_account_id, '', NULL, b.calendar_id, b.revision, b.face";
+  return columns;
+}
+constexpr std::string_view kFaceFrom =
+    " FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN accounts a ON a.id = c.owner_account_id "
+    "LEFT JOIN accounts cl ON cl.id = b.client_account_id LEFT JOIN meetings m ON m.id = b.meeting_id";
+
+// The faces' own names for the stored face words (docs/architecture.md).
+std::string FaceNumber(const std::string& stored) {
+  if (stored == "slot") return "000";
+  if (stored == "coach") return "001";
+  if (stored == "meeting") return "002";
+  if (stored == "business") return "003";
+  if (stored == "consultant") return "004";
+  return stored;
+}
+
 struct StoredBooking {
   std::int64_t id = 0;
   std::int64_t host_account_id = 0;
@@ -186,7 +216,18 @@ StoredBooking FromRow(const store::Row& row) {
   s.token_hash = row.Text(21);
   s.event_type_row = row.OptionalInt(22);
   s.calendar_id = row.Int(23);
+  if (row.columns.size() > 25) s.view.face = FaceNumber(row.Text(25));
   return s;
+}
+
+// A booking another face made, when the caller owns its calendar.
+std::optional<StoredBooking> LoadFaceBooking(store::Tx& tx, const auth::Principal* caller, const std::string& uuid) {
+  if (!caller) return std::nullopt;
+  auto row = tx.QueryOne("SELECT " + FaceColumns() + std::string(kFaceFrom) +
+                             " WHERE b.uuid = ? AND b.face <> 'v1' AND c.owner_account_id = ?",
+                         {Text(uuid), Int(caller->account_id)});
+  if (!row) return std::nullopt;
+  return FromRow(*row);
 }
 
 std::optional<StoredBooking> LoadStored(store::Tx& tx, const std::string& uuid) {
@@ -462,40 +503,58 @@ Outcome<BookingView> V1Bookings::Create(const auth::Principal* caller, const Boo
 
 Result<Page<BookingView>> V1Bookings::List(const auth::Principal& host, const BookingFilter& filter,
                                            std::size_t limit, const PageKey* after) {
+  std::int64_t key = 0;
+  if (after) {
+    try {
+      key = std::stoll(after->key);
+    } catch (...) {
+      return InvalidArgument("The cursor is not valid.", "cursor");
+    }
+  }
   return db_.Read([&](store::Tx& tx) -> Result<Page<BookingView>> {
+    store::Params params;
+    // The filters, the same for both kinds of rows (the status as /v1 names it).
+    auto narrowed = [&](std::string sql, std::string_view status_sql) {
+      if (filter.status) {
+        sql += " AND " + std::string(status_sql) + " = ?";
+        params.push_back(Text(std::string(booking::V1StatusName(*filter.status))));
+      }
+      if (filter.from) {
+        sql += " AND b.start_at >= ?";
+        params.push_back(Int(booking::ToStored(*filter.from)));
+      }
+      if (filter.to) {
+        sql += " AND b.start_at < ?";
+        params.push_back(Int(booking::ToStored(*filter.to)));
+      }
+      if (after) {
+        sql += " AND (b.start_at > ? OR (b.start_at = ? AND b.id > ?))";
+        params.push_back(Int(key));
+        params.push_back(Int(key));
+        params.push_back(Int(after->id));
+      }
+      return sql;
+    };
     // The caller's own bookings, and those of team event types it hosts or whose team it
     // manages (an accepted owner or admin): docs/teams.md.
-    std::string sql = "SELECT " + std::string(kBookingColumns) + std::string(kBookingFrom) +
-                      " WHERE (v.host_account_id = ? OR v.event_type_id IN (SELECT h.event_type_id FROM "
-                      "event_type_hosts h WHERE h.account_id = ?) OR v.event_type_id IN (SELECT t.id FROM event_types "
-                      "t JOIN team_members m ON m.team_id = t.team_id WHERE m.account_id = ? AND m.role IN ('owner', "
-                      "'admin') AND m.accepted_at IS NOT NULL))";
-    store::Params params{Int(host.account_id), Int(host.account_id), Int(host.account_id)};
-    if (filter.status) {
-      sql += " AND v.status = ?";
-      params.push_back(Text(std::string(booking::V1StatusName(*filter.status))));
+    std::string sql = narrowed(
+        "SELECT " + std::string(kBookingColumns) + (filter.all_faces ? ", b.face" : "") + std::string(kBookingFrom) +
+            " WHERE (v.host_account_id = ? OR v.event_type_id IN (SELECT h.event_type_id FROM "
+            "event_type_hosts h WHERE h.account_id = ?) OR v.event_type_id IN (SELECT t.id FROM event_types "
+            "t JOIN team_members m ON m.team_id = t.team_id WHERE m.account_id = ? AND m.role IN ('owner', "
+            "'admin') AND m.accepted_at IS NOT NULL))",
+        "v.status");
+    params.insert(params.begin(), {Int(host.account_id), Int(host.account_id), Int(host.account_id)});
+    if (filter.all_faces) {
+      // Every booking another face made on the caller's calendars (docs/api.md).
+      params.push_back(Int(host.account_id));
+      sql += " UNION ALL " + narrowed("SELECT " + FaceColumns() + std::string(kFaceFrom) +
+                                          " WHERE c.owner_account_id = ? AND b.face <> 'v1'",
+                                      kFaceStatusSql);
+      sql += " ORDER BY 3, 1 LIMIT ?";
+    } else {
+      sql += " ORDER BY b.start_at, b.id LIMIT ?";
     }
-    if (filter.from) {
-      sql += " AND b.start_at >= ?";
-      params.push_back(Int(booking::ToStored(*filter.from)));
-    }
-    if (filter.to) {
-      sql += " AND b.start_at < ?";
-      params.push_back(Int(booking::ToStored(*filter.to)));
-    }
-    if (after) {
-      std::int64_t key = 0;
-      try {
-        key = std::stoll(after->key);
-      } catch (...) {
-        return InvalidArgument("The cursor is not valid.", "cursor");
-      }
-      sql += " AND (b.start_at > ? OR (b.start_at = ? AND b.id > ?))";
-      params.push_back(Int(key));
-      params.push_back(Int(key));
-      params.push_back(Int(after->id));
-    }
-    sql += " ORDER BY b.start_at, b.id LIMIT ?";
     params.push_back(Int(static_cast<std::int64_t>(limit + 1)));
     std::vector<StoredBooking> rows;
     for (const auto& row : tx.Query(sql, params)) rows.push_back(FromRow(row));
@@ -512,7 +571,10 @@ Result<Page<BookingView>> V1Bookings::List(const auth::Principal& host, const Bo
 Result<BookingView> V1Bookings::Get(const BookingCaller& caller, const std::string& id) {
   return db_.Read([&](store::Tx& tx) -> Result<BookingView> {
     auto stored = Authorized(tx, caller, id);
-    if (!stored.ok()) return stored.error();
+    if (!stored.ok()) {
+      if (auto face = LoadFaceBooking(tx, caller.principal, id)) return face->view;
+      return stored.error();
+    }
     return stored->view;
   });
 }
@@ -533,14 +595,49 @@ std::optional<std::string> ShownToken(store::Tx& tx, const BookingCaller& caller
   return caller.token;
 }
 
+// What a change through /v1 does to a booking another face made: the stored status the
+// face itself would set (declining is that face's cancel), through the one booking path.
+Result<BookingView> ChangeFaceBooking(store::Tx& tx, const StoredBooking& stored, const std::string& face,
+                                      std::initializer_list<V1Status> from, V1Status to, Instant now) {
+  if (face == "meeting") {
+    return Conflict("A meeting's bookings change with the meeting: change it through /meetings (face 002).", "face");
+  }
+  if (std::find(from.begin(), from.end(), stored.view.status) == from.end()) {
+    return Conflict("The booking is " + std::string(booking::V1StatusName(stored.view.status)) + ".", "status");
+  }
+  booking::LockCalendars(tx, {stored.calendar_id});
+  const auto target = to == V1Status::kAccepted ? BookingStatus::kConfirmed : BookingStatus::kCancelled;
+  auto slot = tx.QueryOne("SELECT slot_id FROM bookings WHERE id = ?", {Int(stored.id)});
+  if (face == "slot" && target == BookingStatus::kCancelled && slot && !slot->IsNull(0)) {
+    // Face 000 cancels a booked slot, and the slot's booking with it (docs/time-slots.md):
+    // a booked slot is busy time of its own, so the slot must go for the time to be free.
+    booking::CancelSlotBookings(tx, slot->Int(0), now);
+    tx.Exec("UPDATE slots SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'booked'",
+            {Int(booking::ToStored(now)), Int(slot->Int(0))});
+  } else if (auto set = booking::SetStatus(tx, stored.id, target, now); !set.ok()) return Conflict(set.error().message, "status");
+  auto row = tx.QueryOne("SELECT " + FaceColumns() + std::string(kFaceFrom) + " WHERE b.id = ?", {Int(stored.id)});
+  return FromRow(*row).view;
+}
+
 // Changes a booking's v1 status in its own transaction, after the checks `allowed` makes.
+// A booking another face made on the caller's calendar changes as that face changes it.
 Result<BookingView> ChangeStatus(store::Database& db, const BookingCaller& caller, const std::string& id,
                                  bool host_only, std::initializer_list<V1Status> from, V1Status to,
-                                 const std::optional<std::string>& reason, Instant now) {
+                                 const std::optional<std::string>& reason, Instant now,
+                                 const V1Bookings::SessionCancelled& on_session_cancelled) {
   if (reason && Characters(*reason) > 1000) return InvalidArgument("reason must be at most 1000 characters.", "reason");
-  return db.Write([&](store::Tx& tx) -> Result<BookingView> {
+  bool session_cancelled = false;
+  auto changed = db.Write([&](store::Tx& tx) -> Result<BookingView> {
     auto stored = Authorized(tx, caller, id, host_only);
-    if (!stored.ok()) return stored.error();
+    if (!stored.ok()) {
+      auto face = LoadFaceBooking(tx, caller.principal, id);
+      if (!face) return stored.error();
+      auto row = tx.QueryOne("SELECT face FROM bookings WHERE id = ?", {Int(face->id)});
+      const std::string stored_face = row->Text(0);
+      auto done = ChangeFaceBooking(tx, *face, stored_face, from, to, now);
+      session_cancelled = done.ok() && stored_face == "coach" && to != V1Status::kAccepted;
+      return done;
+    }
     if (std::find(from.begin(), from.end(), stored->view.status) == from.end()) {
       return Conflict("The booking is " + std::string(booking::V1StatusName(stored->view.status)) + ".", "status");
     }
@@ -551,6 +648,9 @@ Result<BookingView> ChangeStatus(store::Database& db, const BookingCaller& calle
     }
     return LoadStored(tx, id)->view;
   });
+  // As face 001 does after its own cancel: the session's copies in external calendars go.
+  if (changed.ok() && session_cancelled && on_session_cancelled) on_session_cancelled(id, now);
+  return changed;
 }
 
 }  // namespace
@@ -558,17 +658,18 @@ Result<BookingView> ChangeStatus(store::Database& db, const BookingCaller& calle
 Result<BookingView> V1Bookings::Cancel(const BookingCaller& caller, const std::string& id,
                                        std::optional<std::string> reason, Instant now) {
   return ChangeStatus(db_, caller, id, false, {V1Status::kAccepted, V1Status::kPending}, V1Status::kCancelled, reason,
-                      now);
+                      now, on_session_cancelled_);
 }
 
 Result<BookingView> V1Bookings::Confirm(const auth::Principal& host, const std::string& id, Instant now) {
   return ChangeStatus(db_, {&host, std::nullopt}, id, true, {V1Status::kPending}, V1Status::kAccepted, std::nullopt,
-                      now);
+                      now, on_session_cancelled_);
 }
 
 Result<BookingView> V1Bookings::Decline(const auth::Principal& host, const std::string& id,
                                         std::optional<std::string> reason, Instant now) {
-  return ChangeStatus(db_, {&host, std::nullopt}, id, true, {V1Status::kPending}, V1Status::kDeclined, reason, now);
+  return ChangeStatus(db_, {&host, std::nullopt}, id, true, {V1Status::kPending}, V1Status::kDeclined, reason, now,
+                      on_session_cancelled_);
 }
 
 Outcome<BookingView> V1Bookings::Reschedule(const BookingCaller& caller, const std::string& id, Instant start,

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -130,6 +131,7 @@ struct BookingHost {
 
 struct BookingView {
   std::string id;
+  std::string face = "v1";  // where it was made: v1, 000, 001, 002, 003 or 004
   booking::V1Status status = booking::V1Status::kAccepted;
   Interval interval;
   std::optional<std::string> event_type_id;
@@ -149,6 +151,8 @@ struct BookingFilter {
   std::optional<booking::V1Status> status;
   std::optional<Instant> from;  // starts at or after
   std::optional<Instant> to;    // starts before
+  // Also every booking made through another face (000 to 004) on calendars the caller owns.
+  bool all_faces = false;
 };
 
 // Who acts on a booking: a signed-in host, or whoever holds its manage token.
@@ -161,7 +165,12 @@ class V1Bookings {
  public:
   // With `box`, each booking's manage token is also kept sealed under it, so that the
   // emails of every later change can link to the booking (docs/notifications.md).
-  explicit V1Bookings(store::Database& db, const SecretBox* box = nullptr) : db_(db), box_(box) {}
+  // `on_session_cancelled` is called after a face-001 coaching session is cancelled or
+  // declined through /v1, as face 001 itself does on a cancel (the external calendar
+  // copies go).
+  using SessionCancelled = std::function<void(std::string_view booking_uuid, Instant now)>;
+  explicit V1Bookings(store::Database& db, const SecretBox* box = nullptr, SessionCancelled on_session_cancelled = {})
+      : db_(db), box_(box), on_session_cancelled_(std::move(on_session_cancelled)) {}
 
   // Public for public event types; the owner sees their own others.
   Result<SlotDays> Slots(const auth::Principal* caller, const SlotsQuery& query, Instant now);
@@ -205,6 +214,7 @@ class V1Bookings {
 
   store::Database& db_;
   const SecretBox* box_;  // seals manage tokens; null: not kept
+  SessionCancelled on_session_cancelled_;
 };
 
 inline constexpr std::chrono::seconds kTeamSlotsTtl{2};

@@ -36,6 +36,7 @@ http::ResponseDoc RefusalDoc(int status, std::string description) {
 
 json BookingJson(const service::v1::BookingView& b) {
   json j = {{"id", b.id},
+            {"face", b.face},
             {"status", booking::V1StatusName(b.status)},
             {"start", Instant3339(b.interval.start)},
             {"end", Instant3339(b.interval.end)},
@@ -59,6 +60,7 @@ json BookingSchema() {
       {"name", "email", "time_zone"});
   json s = schema::Object(
       {{"id", schema::Uuid()},
+       {"face", schema::Enum({"v1", "000", "001", "002", "003", "004"})},
        {"status", schema::Enum({"accepted", "pending", "cancelled", "declined"})},
        {"start", schema::Timestamp()},
        {"end", schema::Timestamp()},
@@ -71,10 +73,13 @@ json BookingSchema() {
        {"manage_token", schema::String()},
        {"created_at", schema::Timestamp()},
        {"updated_at", schema::Timestamp()}},
-      {"id", "status", "start", "end", "event_type_id", "host", "attendee", "guests", "answers", "reason", "created_at",
+      {"id", "face", "status", "start", "end", "event_type_id", "host", "attendee", "guests", "answers", "reason", "created_at",
        "updated_at"});
   s["properties"]["manage_token"]["description"] =
       "Only in the answer that created the booking: the attendee's capability to read, cancel and reschedule it.";
+  s["properties"]["face"]["description"] =
+      "Where the booking was made: v1, or face 000 (time slots), 001 (coach), 002 (meetings), 003 (businesses), "
+      "004 (consultants); the others are listed with GET /v1/bookings?faces=all.";
   return s;
 }
 

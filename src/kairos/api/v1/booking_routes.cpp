@@ -173,6 +173,12 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
                      auto to = QueryTimestamp(req, "to");
                      if (!to) return Fail(to.error());
                      filter.to = *to;
+                     if (auto faces = req.Query("faces")) {
+                       if (*faces != "all" && *faces != "v1") {
+                         return Fail(InvalidArgument("faces must be all or v1.", "faces"));
+                       }
+                       filter.all_faces = *faces == "all";
+                     }
                      auto found = bookings.List(Caller(req), filter, page->limit, page->after ? &*page->after : nullptr);
                      if (!found) return Fail(found.error());
                      return Ok(PageJson(*found, BookingJson));
@@ -180,7 +186,16 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
   list.query.push_back({"status", "accepted, pending, cancelled or declined.", false});
   list.query.push_back({"from", "Bookings starting at or after this RFC 3339 instant.", false});
   list.query.push_back({"to", "Bookings starting before this RFC 3339 instant.", false});
+  list.query.push_back({"faces",
+                        "v1 (the default): bookings made through /v1. all: also every booking made through faces "
+                        "000 to 004 on calendars the caller owns.",
+                        false});
   list.doc.operation_id = "listBookings";
+  list.doc.description =
+      "Each item's face says where the booking was made (v1, 000, 001, 002, 003, 004). Another face's booking has "
+      "event_type_id null, no guests or answers, its attendee from the booking's customer or client account, and "
+      "its status mapped onto /v1's: pending, accepted (confirmed, active, completed) or cancelled.";
+  list.doc.query_schemas["faces"] = schema::Enum({"v1", "all"});
   DocumentPageParams(list.doc);
   list.doc.query_schemas["status"] = schema::Enum({"accepted", "pending", "cancelled", "declined"});
   list.doc.query_schemas["from"] = schema::Timestamp();
@@ -222,10 +237,14 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
                      }};
   cancel.doc.operation_id = "cancelBooking";
   cancel.doc.path_params = IdParam();
+  cancel.doc.description =
+      "The host may also cancel a booking another face made on their calendar (faces 000, 001, 003, 004; see "
+      "GET /v1/bookings?faces=all), as that face cancels it: its time is free again there. Those faces keep no "
+      "reason. A face-002 meeting's booking answers 409 (cancel the meeting through /meetings).";
   cancel.doc.request_body = schema::Object({{"reason", schema::Nullable(schema::String(1000))}}, {});
   cancel.doc.responses = {ok(), Problem(400, "Bad input."), Problem(401, "Neither credentials nor a token."),
                           Problem(404, "No such booking, or not the caller's."),
-                          Problem(409, "The booking is already cancelled or declined.")};
+                          Problem(409, "The booking is already cancelled or declined, or is a meeting's.")};
   routes.Add(std::move(cancel));
 
   http::Route reschedule{
@@ -263,7 +282,9 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
   confirm.doc.operation_id = "confirmBooking";
   confirm.doc.path_params = IdParam();
   confirm.doc.request_body = schema::Object(json::object(), {});
-  confirm.doc.description = "The body is empty or {}.";
+  confirm.doc.description =
+      "The body is empty or {}. Also a pending booking another face made on the caller's calendar (faces 000, 001, "
+      "003, 004), as that face confirms it; a face-002 meeting's booking answers 409.";
   confirm.doc.responses = WithProblems({ok()}, {400, 401, 404, 409});
   routes.Add(std::move(confirm));
 
@@ -276,6 +297,9 @@ void RegisterBookingRoutes(http::Router& router, service::v1::V1Bookings& bookin
                       }};
   decline.doc.operation_id = "declineBooking";
   decline.doc.path_params = IdParam();
+  decline.doc.description =
+      "Also a pending booking another face made on the caller's calendar: the face has no declined state, so it "
+      "is cancelled as that face cancels it (and answers status cancelled; the reason is not kept there).";
   decline.doc.request_body = schema::Object({{"reason", schema::Nullable(schema::String(1000))}}, {});
   decline.doc.responses = WithProblems({ok()}, {400, 401, 404, 409});
   routes.Add(std::move(decline));
