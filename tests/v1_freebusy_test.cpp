@@ -2,13 +2,18 @@
 // and as pg.* on PostgreSQL): the feed's periods are the bookings made through /v1 and
 // faces 000 and 002, read back by python-icalendar and python-vobject; pending bookings
 // are tentative, cancelled ones vanish; ETag revalidation; a wrong, foreign, rotated or
-// revoked token answers 404 alike.
+// revoked token answers 404 alike. The feed is also read by libical, the library
+// Evolution's calendar reads free/busy with.
 #include <gtest/gtest.h>
+#include <libical/ical.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -61,6 +66,43 @@ json Read(const std::string& ics) {
   EXPECT_EQ(status, 0) << out << "\n" << ics;
   if (status != 0) return json::object();
   return json::parse(out);
+}
+
+// The FREEBUSY periods as libical reads them: {"FBTYPE", start, end} in the feed's form,
+// or a failure naming what libical could not read.
+std::vector<std::vector<std::string>> ReadWithLibical(const std::string& ics) {
+  std::vector<std::vector<std::string>> out;
+  icalcomponent* root = icalparser_parse_string(ics.c_str());
+  EXPECT_NE(root, nullptr) << ics;
+  if (root == nullptr) return out;
+  EXPECT_EQ(icalcomponent_isa(root), ICAL_VCALENDAR_COMPONENT);
+  // libical marks what it could not read with X-LIC-ERROR properties.
+  std::function<int(icalcomponent*)> errors = [&](icalcomponent* c) {
+    int n = icalcomponent_count_properties(c, ICAL_XLICERROR_PROPERTY);
+    for (icalcomponent* k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k != nullptr;
+         k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+      n += errors(k);
+    }
+    return n;
+  };
+  EXPECT_EQ(errors(root), 0) << icalcomponent_as_ical_string(root);
+  EXPECT_EQ(icalcomponent_count_components(root, ICAL_VFREEBUSY_COMPONENT), 1);
+  icalcomponent* fb = icalcomponent_get_first_component(root, ICAL_VFREEBUSY_COMPONENT);
+  auto utc = [](icaltimetype t) {
+    EXPECT_TRUE(icaltime_is_utc(t));
+    return std::string(icaltime_as_ical_string(t));
+  };
+  for (icalproperty* p = fb ? icalcomponent_get_first_property(fb, ICAL_FREEBUSY_PROPERTY) : nullptr; p != nullptr;
+       p = icalcomponent_get_next_property(fb, ICAL_FREEBUSY_PROPERTY)) {
+    icalperiodtype period = icalproperty_get_freebusy(p);
+    icalparameter* type = icalproperty_get_first_parameter(p, ICAL_FBTYPE_PARAMETER);
+    icalparameter_fbtype fbtype = type == nullptr ? ICAL_FBTYPE_BUSY : icalparameter_get_fbtype(type);
+    std::string kind = fbtype == ICAL_FBTYPE_BUSY ? "BUSY" : fbtype == ICAL_FBTYPE_BUSYTENTATIVE ? "BUSY-TENTATIVE" : "other";
+    icaltimetype end = icaltime_is_null_time(period.end) ? icaltime_add(period.start, period.duration) : period.end;
+    out.push_back({kind, utc(period.start), utc(end)});
+  }
+  icalcomponent_free(root);
+  return out;
 }
 
 class V1FreeBusyTest : public SharedServerTest<V1FreeBusyTest> {
@@ -125,6 +167,12 @@ TEST_F(V1FreeBusyTest, PeriodsAreTheBookingsOfEveryFace) {
                                        json::array({Ical(day, "13:00"), Ical(day, "13:30")}),
                                        json::array({Ical(day, "15:00"), Ical(day, "16:00")})}));
   EXPECT_EQ(feed["tentative"], json::array({json::array({Ical(day, "11:00"), Ical(day, "11:30")})}));
+  using Row = std::vector<std::string>;
+  EXPECT_EQ(ReadWithLibical(r.body),
+            (std::vector<Row>{{"BUSY", Ical(day, "09:00"), Ical(day, "10:00")},
+                              {"BUSY", Ical(day, "13:00"), Ical(day, "13:30")},
+                              {"BUSY", Ical(day, "15:00"), Ical(day, "16:00")},
+                              {"BUSY-TENTATIVE", Ical(day, "11:00"), Ical(day, "11:30")}}));
   // The window starts today (UTC) and covers at least the coming 8 weeks.
   EXPECT_EQ(feed["dtstart"].get<std::string>().substr(9), "000000Z");
   EXPECT_LE(feed["dtstart"].get<std::string>(), feed["dtstamp"].get<std::string>());
