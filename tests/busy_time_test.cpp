@@ -317,6 +317,55 @@ TEST_F(BusyTimeTest, CaldavBusyHourIsNotOfferedNorBookableThroughFace001AndV1) {
   EXPECT_EQ(BookV1(event_type, At(day, "10:00")).status, 201);
 }
 
+// Team slots read every host's busy time in the same snapshot: a collective event type
+// loses the busy hour, a round robin offers it with the one free host, and a booking
+// there goes to that host.
+TEST_F(BusyTimeTest, TeamSlotsCountAHostsBusyTime) {
+  const std::string day = MondayAhead();
+  auto busy = Coach();
+  auto free = Coach();
+  EventType(busy);  // each gets weekday hours, 09:00-17:00 UTC
+  EventType(free);
+  ConnectRadicale(busy, day);
+  ASSERT_EQ(Refresh(busy, "caldav")["busy_intervals"], 1);
+
+  auto team = c_->Post("/v1/teams", {{"name", "Busy team"}}, BearerAuth(busy));
+  ASSERT_EQ(team.status, 201) << team.body;
+  const std::string team_id = team.Json()["id"];
+  ASSERT_EQ(c_->Post("/v1/teams/" + team_id + "/members", {{"account_id", free.uuid}}, BearerAuth(busy)).status, 201);
+  ASSERT_EQ(c_->Post("/v1/teams/" + team_id + "/accept", json::object(), BearerAuth(free)).status, 200);
+  auto team_type = [&](const std::string& scheduling) {
+    auto r = c_->Post("/v1/event-types",
+                      {{"slug", Unique("team")}, {"title", "Team hour"}, {"duration_minutes", 60}, {"public", true},
+                       {"scheduling", scheduling}, {"team_id", team_id},
+                       {"hosts", {{{"account_id", busy.uuid}}, {{"account_id", free.uuid}}}}},
+                      BearerAuth(busy));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json().value("id", "");
+  };
+  const std::string collective = team_type("collective");
+  const std::string round_robin = team_type("round_robin");
+
+  json both = Slots(collective, day);
+  EXPECT_FALSE(Has(Starts(both, day), At(day, "10:00"))) << both;
+  EXPECT_TRUE(Has(Starts(both, day), At(day, "11:00"))) << both;
+  auto refused = BookV1(collective, At(day, "10:00"));
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.Json()["reason"], "busy") << refused.body;
+
+  json either = Slots(round_robin, day);
+  bool seen = false;
+  for (const auto& s : either["days"][day]) {
+    if (s["start"] != At(day, "10:00")) continue;
+    seen = true;
+    EXPECT_EQ(s["hosts_available"], 1) << s;
+  }
+  EXPECT_TRUE(seen) << either;
+  auto booked = BookV1(round_robin, At(day, "10:00"));
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  EXPECT_EQ(booked.Json()["host"]["id"], free.uuid) << booked.body;
+}
+
 TEST_F(BusyTimeTest, SubscriptionGivesTheSameBusyTimeAndKeepsItWhenItFails) {
   const std::string day = MondayAhead(3);
   auto by_caldav = Coach();
