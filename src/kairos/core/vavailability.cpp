@@ -52,6 +52,24 @@ Status SameZone(std::optional<std::string>& zone, const Stamp& s) {
   return {};
 }
 
+// DTSTART and DTEND of `c`, both in the one zone every time must share.
+Result<std::pair<Stamp, Stamp>> ReadPeriod(icalcomponent* c, std::optional<std::string>& zone, std::string_view what) {
+  auto start = ReadStamp(c, ICAL_DTSTART_PROPERTY, what);
+  if (!start) return start.error();
+  auto end = ReadStamp(c, ICAL_DTEND_PROPERTY, what);
+  if (!end) return end.error();
+  if (auto s = SameZone(zone, *start); !s) return s.error();
+  if (auto s = SameZone(zone, *end); !s) return s.error();
+  return std::pair{*start, *end};
+}
+
+// A VAVAILABILITY holds AVAILABLE components only.
+Status OnlyAvailable(icalcomponent* c) {
+  if (icalcomponent_isa(c) == ICAL_XAVAILABLE_COMPONENT) return {};
+  return Refuse(std::string("Unsupported component ") + icalcomponent_kind_to_string(icalcomponent_isa(c)) +
+                " in VAVAILABILITY");
+}
+
 // An interval within one local day: [start, end) with end at most the next midnight.
 Result<std::pair<TimeOfDay, TimeOfDay>> DaySpan(const Stamp& start, const Stamp& end, std::string_view what) {
   const Date day = DateOf(start.local);
@@ -143,19 +161,13 @@ Result<WeeklyAvailability> ReadWeeklyAvailability(std::string_view ics, std::siz
   }
   for (icalcomponent* c = icalcomponent_get_first_component(base, ICAL_ANY_COMPONENT); c;
        c = icalcomponent_get_next_component(base, ICAL_ANY_COMPONENT)) {
-    if (icalcomponent_isa(c) != ICAL_XAVAILABLE_COMPONENT) {
-      return Refuse(std::string("Unsupported component ") + icalcomponent_kind_to_string(icalcomponent_isa(c)) +
-                    " in VAVAILABILITY");
-    }
+    if (auto s = OnlyAvailable(c); !s) return s.error();
     const std::string what = "AVAILABLE " + std::to_string(out.weekly.size() + 1);
     if (auto s = NoRecurrenceParts(c, what); !s) return s.error();
-    auto start = ReadStamp(c, ICAL_DTSTART_PROPERTY, what);
-    if (!start) return start.error();
-    auto end = ReadStamp(c, ICAL_DTEND_PROPERTY, what);
-    if (!end) return end.error();
-    if (auto s = SameZone(zone, *start); !s) return s.error();
-    if (auto s = SameZone(zone, *end); !s) return s.error();
-    auto span = DaySpan(*start, *end, what);
+    auto period = ReadPeriod(c, zone, what);
+    if (!period) return period.error();
+    const Stamp& start = period->first;
+    auto span = DaySpan(start, period->second, what);
     if (!span) return span.error();
     icalproperty* rrule = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
     if (!rrule) return Refuse(what + " of the weekly VAVAILABILITY needs RRULE:FREQ=WEEKLY;BYDAY=…");
@@ -163,22 +175,19 @@ Result<WeeklyAvailability> ReadWeeklyAvailability(std::string_view ics, std::siz
     auto days = WeeklyDays(rrule, what);
     if (!days) return days.error();
     // DTSTART is the first instance (RFC 5545 §3.8.5.3), so it must be one of the days.
-    if (!days->contains(IsoWeekday(DateOf(start->local)))) {
+    if (!days->contains(IsoWeekday(DateOf(start.local)))) {
       return Refuse(what + ": DTSTART is not on one of the RRULE's BYDAY days");
     }
     for (int d : *days) out.weekly.push_back({d, span->first, span->second});
   }
 
   for (icalcomponent* v : dated) {
-    auto from = ReadStamp(v, ICAL_DTSTART_PROPERTY, "A VAVAILABILITY with PRIORITY");
-    if (!from) return from.error();
-    auto to = ReadStamp(v, ICAL_DTEND_PROPERTY, "A VAVAILABILITY with PRIORITY");
-    if (!to) return to.error();
-    if (auto s = SameZone(zone, *from); !s) return s.error();
-    if (auto s = SameZone(zone, *to); !s) return s.error();
-    const Date day = DateOf(from->local);
-    if (TimeOfDayOf(from->local) != TimeOfDay{0} || TimeOfDayOf(to->local) != TimeOfDay{0} ||
-        date::sys_days{DateOf(to->local)} != date::sys_days{day} + date::days{1}) {
+    auto whole = ReadPeriod(v, zone, "A VAVAILABILITY with PRIORITY");
+    if (!whole) return whole.error();
+    const auto& [from, to] = *whole;
+    const Date day = DateOf(from.local);
+    if (TimeOfDayOf(from.local) != TimeOfDay{0} || TimeOfDayOf(to.local) != TimeOfDay{0} ||
+        date::sys_days{DateOf(to.local)} != date::sys_days{day} + date::days{1}) {
       return Refuse("A VAVAILABILITY with PRIORITY must cover one whole day (DTSTART and DTEND at midnight, a day "
                     "apart)");
     }
@@ -186,21 +195,14 @@ Result<WeeklyAvailability> ReadWeeklyAvailability(std::string_view ics, std::siz
     auto& spans = out.overrides[day];
     for (icalcomponent* c = icalcomponent_get_first_component(v, ICAL_ANY_COMPONENT); c;
          c = icalcomponent_get_next_component(v, ICAL_ANY_COMPONENT)) {
-      if (icalcomponent_isa(c) != ICAL_XAVAILABLE_COMPONENT) {
-        return Refuse(std::string("Unsupported component ") + icalcomponent_kind_to_string(icalcomponent_isa(c)) +
-                      " in VAVAILABILITY");
-      }
+      if (auto s = OnlyAvailable(c); !s) return s.error();
       const std::string what = "An AVAILABLE of a dated VAVAILABILITY";
       if (icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY)) return Refuse(what + " must not repeat (RRULE)");
       if (auto s = NoRecurrenceParts(c, what); !s) return s.error();
-      auto start = ReadStamp(c, ICAL_DTSTART_PROPERTY, what);
-      if (!start) return start.error();
-      auto end = ReadStamp(c, ICAL_DTEND_PROPERTY, what);
-      if (!end) return end.error();
-      if (auto s = SameZone(zone, *start); !s) return s.error();
-      if (auto s = SameZone(zone, *end); !s) return s.error();
-      if (DateOf(start->local) != day) return Refuse(what + " lies outside its VAVAILABILITY's day");
-      auto span = DaySpan(*start, *end, what);
+      auto period = ReadPeriod(c, zone, what);
+      if (!period) return period.error();
+      if (DateOf(period->first.local) != day) return Refuse(what + " lies outside its VAVAILABILITY's day");
+      auto span = DaySpan(period->first, period->second, what);
       if (!span) return span.error();
       spans.push_back(*span);
     }
