@@ -24,6 +24,7 @@
 
 #include "support/accounts.hpp"
 #include "support/http_client.hpp"
+#include "support/processes.hpp"
 #include "support/server_process.hpp"
 
 namespace kairos::testing {
@@ -35,70 +36,6 @@ const std::string kPython = "/usr/bin/python3";
 const std::string kScripts = std::string(KAIROS_TESTS_DIR) + "/calendar/";
 const std::string kRedirect = "https://app.example.com/calendar/callback";
 const std::string kOtherRedirect = "https://app.example.com/other";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Runs a command and returns its standard output; fails the test on a non-zero exit.
-std::string Capture(const std::string& command) {
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  int status = pclose(pipe);
-  EXPECT_EQ(status, 0) << command << "\n" << out;
-  return out;
-}
-
-std::uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A helper process (the mock provider, Radicale), stopped with SIGTERM.
-class Child {
- public:
-  Child(std::vector<std::string> argv, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* f = freopen(log.c_str(), "w", stdout);
-      (void)f;
-      dup2(1, 2);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-bool WaitFor(const std::function<bool()>& ready) {
-  for (int i = 0; i < 500; ++i) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
 
 std::map<std::string, std::string> QueryOf(const std::string& url) {
   std::map<std::string, std::string> out;
@@ -134,16 +71,7 @@ class CalendarIntegrationTest : public ::testing::Test {
     radicale_ = new Child({kPython, "-m", "radicale", "--server-hosts", "127.0.0.1:" + std::to_string(radicale_port_),
                            "--storage-filesystem-folder", *dir_ + "/radicale", "--auth-type", "none"},
                           *dir_ + "/radicale.log");
-    ASSERT_TRUE(WaitFor([&] {
-      int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(radicale_port_);
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-      close(fd);
-      return ok;
-    }));
+    ASSERT_TRUE(WaitFor([] { return Listening(radicale_port_); })) << ReadAll(*dir_ + "/radicale.log");
 
     std::string mock = "http://127.0.0.1:" + std::to_string(mock_port_);
     ServerProcessOptions options;
