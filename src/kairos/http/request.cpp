@@ -141,4 +141,18 @@ std::string_view Response::Header(std::string_view name) const {
   return {};
 }
 
+bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag) {
+  std::size_t at = 0;
+  while (at < if_none_match.size()) {
+    std::size_t comma = if_none_match.find(',', at);
+    std::string_view tag = if_none_match.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at);
+    at = comma == std::string_view::npos ? if_none_match.size() : comma + 1;
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+  }
+  return false;
+}
+
 }  // namespace kairos::http

@@ -18,6 +18,9 @@ enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther 
 
 std::string_view MethodName(Method m);
 Method ParseMethod(std::string_view name);
+// RFC 9110 §13.1.2: whether an If-None-Match value ("*" or a list of entity tags, weak
+// ones compared by their opaque part) matches `etag`.
+bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view etag);
 
 // Header names are stored lower-cased; lookups are case-insensitive.
 using HeaderList = std::vector<std::pair<std::string, std::string>>;

@@ -5,6 +5,14 @@
 namespace kairos::http {
 namespace {
 
+TEST(Request, IfNoneMatchTakesListsWeakTagsAndAStar) {
+  EXPECT_TRUE(IfNoneMatchMatches("\"a\"", "\"a\""));
+  EXPECT_TRUE(IfNoneMatchMatches("\"x\", W/\"a\"", "\"a\""));
+  EXPECT_TRUE(IfNoneMatchMatches("*", "\"a\""));
+  EXPECT_FALSE(IfNoneMatchMatches("\"x\", \"b\"", "\"a\""));
+  EXPECT_FALSE(IfNoneMatchMatches("", "\"a\""));
+}
+
 TEST(Request, QueryValuesAreDecoded) {
   Request r;
   r.query_string = "date=2024-01-15&user=a%40b.com&name=J+Doe&empty=&flag&date=2025-01-01";

@@ -224,7 +224,7 @@ Response ServeAsset(const Request& req, const Asset* asset, bool versioned) {
   r.SetHeader("X-Content-Type-Options", "nosniff");
   r.SetHeader("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
   if (asset->name == "embed.js") r.SetHeader("Access-Control-Allow-Origin", "*");
-  if (req.Header("if-none-match") == asset->etag) {
+  if (http::IfNoneMatchMatches(req.Header("if-none-match"), asset->etag)) {
     r.status = 304;
     r.content_type.clear();
     return r;

@@ -23,22 +23,6 @@ json TokenSchema() {
                         {"token", "feed_path", "created_at"});
 }
 
-// RFC 9110 §13.1.2: If-None-Match is "*" or a list of entity tags, weak ones compared
-// by their opaque part.
-bool Matches(std::string_view if_none_match, std::string_view etag) {
-  std::size_t at = 0;
-  while (at < if_none_match.size()) {
-    std::size_t comma = if_none_match.find(',', at);
-    std::string_view tag = if_none_match.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at);
-    at = comma == std::string_view::npos ? if_none_match.size() : comma + 1;
-    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
-    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
-    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
-    if (tag == "*" || tag == etag) return true;
-  }
-  return false;
-}
-
 Response FeedAnswer(service::FreeBusyFeeds& feeds, Request& req) {
   auto feed = feeds.Feed(req.Param("username"), req.Query("token").value_or(""), Now());
   if (!feed) return Fail(feed.error());
@@ -46,7 +30,7 @@ Response FeedAnswer(service::FreeBusyFeeds& feeds, Request& req) {
   r.SetHeader("ETag", feed->etag);
   // Behind a secret URL: no shared caches; clients revalidate with If-None-Match.
   r.SetHeader("Cache-Control", "private, no-cache");
-  if (Matches(req.Header("if-none-match"), feed->etag)) {
+  if (http::IfNoneMatchMatches(req.Header("if-none-match"), feed->etag)) {
     r.status = 304;
     return r;
   }
