@@ -20,11 +20,21 @@ store::Value OptionalInt(const std::optional<std::int64_t>& v) { return v ? Int(
 // 1 when nothing on the calendar offers more than one place at a time, so PostgreSQL's
 // exclusion constraint can refuse an overlapping booking by itself (migration 4). A slot,
 // window or rule with a larger capacity leaves it 0: then only the calendar lock guards.
-constexpr std::string_view kExclusiveHoldSql =
-    "(SELECT CASE WHEN c.capacity = 1 AND NOT EXISTS (SELECT 1 FROM slots s WHERE s.calendar_id = c.id AND "
-    "s.capacity > 1) AND NOT EXISTS (SELECT 1 FROM availability_windows w WHERE w.calendar_id = c.id AND "
-    "w.capacity > 1) AND NOT EXISTS (SELECT 1 FROM weekly_rules r WHERE r.calendar_id = c.id AND r.capacity > 1) "
-    "THEN 1 ELSE 0 END FROM calendars c WHERE c.id = ?)";
+// Each question is one lookup in a partial index over just those rows (migration 5);
+// SQLite is told to use it, as it would otherwise prefer a covering index over all of the
+// calendar's rows (migration 17) and scan its whole history.
+std::string ExclusiveHoldSql(store::Dialect dialect) {
+  const bool sqlite = dialect == store::Dialect::kSqlite;
+  auto from = [sqlite](std::string_view table, std::string_view alias) {
+    std::string out = std::string(table) + " " + std::string(alias);
+    if (sqlite) out += " INDEXED BY " + std::string(table) + "_multi_place";
+    return out;
+  };
+  return "(SELECT CASE WHEN c.capacity = 1 AND NOT EXISTS (SELECT 1 FROM " + from("slots", "s") +
+         " WHERE s.calendar_id = c.id AND s.capacity > 1) AND NOT EXISTS (SELECT 1 FROM " +
+         from("availability_windows", "w") + " WHERE w.calendar_id = c.id AND w.capacity > 1) AND NOT EXISTS (SELECT 1 FROM " +
+         from("weekly_rules", "r") + " WHERE r.calendar_id = c.id AND r.capacity > 1) THEN 1 ELSE 0 END FROM calendars c WHERE c.id = ?)";
+}
 
 BookingRef Insert(store::Tx& tx, const NewBooking& b, Instant now) {
   BookingRef ref;
@@ -34,7 +44,7 @@ BookingRef Insert(store::Tx& tx, const NewBooking& b, Instant now) {
       "INSERT INTO bookings (uuid, calendar_id, client_account_id, meeting_id, slot_id, window_id, face, start_at, "
       "end_at, units, status, notes, customer_name, customer_email, customer_phone, created_at, updated_at, "
       "exclusive_hold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = 1 THEN 0 ELSE " +
-          std::string(kExclusiveHoldSql) + " END) RETURNING id",
+          ExclusiveHoldSql(tx.dialect()) + " END) RETURNING id",
       {Text(ref.uuid), Int(b.calendar_id), OptionalInt(b.client_account_id), OptionalInt(b.meeting_id),
        OptionalInt(b.slot_id), OptionalInt(b.window_id), Text(b.face), Int(ToStored(b.interval.start)),
        Int(ToStored(b.interval.end)), Int(b.units), Text(std::string(BookingStatusName(b.status))),
@@ -153,9 +163,12 @@ std::optional<Refusal> Judge(const CalendarSnapshot& snapshot, const NewBooking&
 // Whether `calendar` offers `request` under `policy`, loading what the check reads.
 std::optional<Refusal> Check(store::Tx& tx, const Calendar& calendar, const NewBooking& request,
                              const Policy& policy, Instant now) {
-  // A per-week limit counts the bookings of the whole local week.
-  Interval loaded = policy.query.per_week_limit ? AroundLocalWeeks(request.interval) : AroundLocalDays(request.interval);
-  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, loaded, Margin(policy.query), now, policy.own_windows);
+  // The engine judges the requested interval alone (BookableState), so only what overlaps
+  // it (widened by the buffers) can decide; a per-day or per-week limit also counts the
+  // bookings of the whole local day or week. The cost of a check thus follows the
+  // request, not how full the calendar around it is.
+  CalendarSnapshot snapshot =
+      LoadSnapshot(tx, calendar, Loaded(policy.query, request.interval), Margin(policy.query), now, policy.own_windows);
   return Judge(snapshot, request, policy, now);
 }
 
