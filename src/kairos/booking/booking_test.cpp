@@ -110,6 +110,41 @@ TEST_F(BookingTest, OnlyOfferedTimeCanBeBooked) {
   EXPECT_TRUE(BookOne(Request(T("2030-01-07T15:00:00Z"), 1h), Hourly()).ok()) << "touching is fine";
 }
 
+// A booking's cost follows the request, not the calendar's history: checking and inserting
+// one visits the same rows (SQLite's virtual-machine steps, which do not depend on the
+// machine's speed) before and after the calendar fills up with thousands of bookings in
+// the weeks after it and of windows and bookings in another year.
+TEST_F(BookingTest, ABookingCostsTheSameHoweverFullTheCalendarIs) {
+  AddWeekdayHours();
+  auto steps_of = [&](Instant start) {
+    std::uint64_t before = store::SqliteVmSteps();
+    auto booked = BookOne(Request(start, 1h), Hourly());
+    EXPECT_TRUE(booked.ok()) << (booked.ok() ? "" : booked.refusal->error.message);
+    return store::SqliteVmSteps() - before;
+  };
+  // 2030-01-08 is a Tuesday; 09:00 and 11:00 in New York are 14:00Z and 16:00Z.
+  const std::uint64_t empty = steps_of(T("2030-01-08T14:00:00Z"));
+  db_->Write([&](store::Tx& tx) {
+    for (int i = 0; i < 2000; ++i) {
+      // Every half hour from two days later on, and every hour a year later.
+      const std::int64_t later = ToStored(T("2030-01-10T00:00:00Z")) + i * 1800;
+      const std::int64_t next_year = ToStored(T("2031-03-02T00:00:00Z")) + i * 3600;
+      for (std::int64_t at : {later, next_year}) {
+        tx.Exec("INSERT INTO bookings (uuid, calendar_id, face, start_at, end_at, status, created_at, updated_at) "
+                "VALUES (?, ?, 'coach', ?, ?, 'confirmed', 0, 0)",
+                {Text("filler-" + std::to_string(i) + "-" + std::to_string(at)), Int(calendar_.id), Int(at),
+                 Int(at + 1800)});
+      }
+      tx.Exec("INSERT INTO availability_windows (uuid, calendar_id, start_at, end_at, local_date, local_start, "
+              "local_end, created_at, updated_at) VALUES (?, ?, ?, ?, '2031-03-02', '00:00:00', '00:30:00', 0, 0)",
+              {Text("window-" + std::to_string(i)), Int(calendar_.id), Int(next_year), Int(next_year + 1800)});
+    }
+  });
+  const std::uint64_t full = steps_of(T("2030-01-08T16:00:00Z"));
+  EXPECT_GT(empty, 0u);
+  EXPECT_LE(full, empty + empty / 20) << "empty calendar: " << empty << " steps, full: " << full;
+}
+
 TEST_F(BookingTest, DefaultRulesApplyOnlyWhenNothingIsDefined) {
   Policy p = Hourly();
   p.undefined_time = UndefinedTimePolicy::kDefaultRulesIfNone;

@@ -8,6 +8,7 @@
 #include "kairos/store/calendar_schema.hpp"
 #include "kairos/store/calendar_sync_schema.hpp"
 #include "kairos/store/consultants_schema.hpp"
+#include "kairos/store/covering_indexes_schema.hpp"
 #include "kairos/store/freebusy_schema.hpp"
 #include "kairos/store/notifications_schema.hpp"
 #include "kairos/store/postgres_invariants_schema.hpp"
@@ -112,6 +113,7 @@ const std::vector<Migration>& AllMigrations() {
       NotificationsAtRestMigration(),
       CalendarBusyMigration(),
       FreeBusyTokensMigration(),
+      CoveringIndexesMigration(),
   };
   return kAll;
 }

@@ -2,15 +2,26 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 namespace kairos::store {
 namespace {
+
+std::atomic<std::uint64_t> vm_steps{0};  // see SqliteVmSteps
+
+// Looks prepared statements up by the SQL text without copying it into a key first.
+struct SqlHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+};
 
 [[noreturn]] void Fail(sqlite3* db, int rc, std::string_view what) {
   int ext = db != nullptr ? sqlite3_extended_errcode(db) : rc;
@@ -123,7 +134,7 @@ class Connection final : public Tx {
 
  private:
   sqlite3_stmt* Prepare(std::string_view sql, const Params& params) {
-    auto it = statements_.find(std::string(sql));
+    auto it = statements_.find(sql);
     sqlite3_stmt* stmt;
     if (it != statements_.end()) {
       stmt = it->second;
@@ -153,13 +164,15 @@ class Connection final : public Tx {
   }
 
   void Finish(sqlite3_stmt* stmt, int rc, std::string_view sql) {
+    vm_steps.fetch_add(static_cast<std::uint64_t>(sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1)),
+                       std::memory_order_relaxed);
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE) Fail(db_, rc, "statement failed: " + std::string(sql.substr(0, 80)));
   }
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> statements_;
 };
 
 class SqliteDatabase final : public Database {
@@ -396,6 +409,8 @@ class SqliteDatabase final : public Database {
 };
 
 }  // namespace
+
+std::uint64_t SqliteVmSteps() { return vm_steps.load(std::memory_order_relaxed); }
 
 std::unique_ptr<Database> OpenSqlite(const std::string& path, const SqliteOptions& options) {
   std::filesystem::path p(path);
