@@ -84,6 +84,17 @@ std::vector<Recipient> Recipients(const json& data, bool host_only) {
   return out;
 }
 
+// Whether a webhook's comma-separated `events` names `type`. Matched here rather than
+// with a LIKE on a bound pattern, which SQLite prepares again for every new pattern.
+bool ListsEvent(std::string_view events, std::string_view type) {
+  for (std::size_t at = 0; at <= events.size();) {
+    std::size_t comma = std::min(events.find(',', at), events.size());
+    if (events.substr(at, comma - at) == type) return true;
+    at = comma + 1;
+  }
+  return false;
+}
+
 std::string Emit(store::Tx& tx, std::string_view type, std::optional<std::int64_t> booking_id, const std::string& booking_uuid,
           std::int64_t calendar_id, const std::string& face, json data, Instant now, bool host_only = true,
           const std::optional<std::string>& manage_token = std::nullopt) {
@@ -96,10 +107,12 @@ std::string Emit(store::Tx& tx, std::string_view type, std::optional<std::int64_
        Int(calendar_id), Text(face), Text(payload.dump()), Int(ToStored(now))});
   const std::int64_t event_id = rows.at(0).Int(0);
   // The calendar owner's active webhooks that ask for this type.
-  auto hooks = tx.Query(
-      "SELECT w.id FROM webhooks w JOIN calendars c ON c.owner_account_id = w.owner_account_id "
-      "WHERE c.id = ? AND w.active = 1 AND (',' || w.events || ',') LIKE ? ORDER BY w.id",
-      {Int(calendar_id), Text("%," + std::string(type) + ",%")});
+  std::vector<store::Row> hooks;
+  for (auto& row : tx.Query("SELECT w.id, w.events FROM webhooks w JOIN calendars c ON c.owner_account_id = "
+                            "w.owner_account_id WHERE c.id = ? AND w.active = 1 ORDER BY w.id",
+                            {Int(calendar_id)})) {
+    if (ListsEvent(row.Text(1), type)) hooks.push_back(std::move(row));
+  }
   // By email, when the server sends email.
   if (email_on.load() && Emailed(type)) {
     for (Recipient& r : Recipients(payload["data"], host_only || face == "meeting")) {
@@ -243,12 +256,13 @@ std::optional<json> BookingEventData(store::Tx& tx, std::int64_t booking_id) {
 // nothing more than the booking.
 static bool Wanted(store::Tx& tx, std::string_view type, std::int64_t booking_id) {
   if (email_on.load() && Emailed(type)) return true;
-  return tx.QueryOne(
-             "SELECT 1 FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN webhooks w ON "
-             "w.owner_account_id = c.owner_account_id WHERE b.id = ? AND w.active = 1 AND "
-             "(',' || w.events || ',') LIKE ? LIMIT 1",
-             {Int(booking_id), Text("%," + std::string(type) + ",%")})
-      .has_value();
+  for (const auto& row : tx.Query(
+           "SELECT w.events FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN webhooks w ON "
+           "w.owner_account_id = c.owner_account_id WHERE b.id = ? AND w.active = 1",
+           {Int(booking_id)})) {
+    if (ListsEvent(row.Text(0), type)) return true;
+  }
+  return false;
 }
 
 EventContext::EventContext(bool declining_, std::optional<std::string> manage_token_)
