@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Kairos /healthz against nginx serving a static file of the same size, in one run, on
 # loopback: wrk -t2 -c64 -d10s against each, then both req/s, p99 latency and the ratio.
+# Neither writes an access log (nginx: access_log off; kairos: --no-access-log).
 # Usage: bench/http.sh [duration, default 10s]. Extra kairos flags via KAIROS_BENCH_FLAGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ trap cleanup EXIT
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # shellcheck disable=SC2086
-"$bin" serve --listen 127.0.0.1:0 --db "$work/bench.db" --port-file "$work/port" ${KAIROS_BENCH_FLAGS:-} >"$work/kairos.log" 2>&1 &
+"$bin" serve --listen 127.0.0.1:0 --db "$work/bench.db" --port-file "$work/port" --no-access-log ${KAIROS_BENCH_FLAGS:-} >"$work/kairos.log" 2>&1 &
 kpid=$!
 for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
 kport=$(cat "$work/port")

@@ -165,10 +165,12 @@ TEST(OperationsMetrics, PromtoolAcceptsTheExpositionAndBookingsAreCounted) {
   }
 }
 
-// One connection and four workers: concurrent reads have to wait for it, and say so.
+// One connection and four threads running reads: concurrent reads have to wait for it,
+// and say so.
 TEST(OperationsMetrics, PoolWaitsAreCountedWhenThePoolIsExhausted) {
   const std::string pool = PostgresBackend() ? "postgres" : "sqlite_readers";
-  ServerProcess server({.args = {PostgresBackend() ? "--db-pool-size" : "--db-readers", "1", "--worker-threads", "4"}});
+  ServerProcess server({.args = {PostgresBackend() ? "--db-pool-size" : "--db-readers", "1", "--worker-threads", "4",
+                                 "--read-threads", "4"}});
   HttpClient c(server.port());
   auto consultant = c.Post("/consultant/", {{"first_name", "Pool"}, {"last_name", "Waits"}, {"timezone", "UTC"}});
   ASSERT_EQ(consultant.status, 201) << consultant.body;

@@ -474,6 +474,50 @@ TEST_F(OperationsConfig, FlagBeatsEnvironmentBeatsFileBeatsDefault) {
   }
 }
 
+// GET and HEAD run on the I/O threads with SQLite and on the worker pool with PostgreSQL
+// unless --read-threads says otherwise; wherever they run, concurrent clients that write
+// and read on real sockets each read back what they wrote.
+TEST_F(OperationsConfig, ReadsRunWhereReadThreadsSays) {
+  auto where = [](ServerProcess& server) {
+    server.Stop(SIGTERM);
+    std::string log = server.Log();
+    auto at = log.find("read-threads=");
+    if (at == std::string::npos) return "not logged: " + log;
+    at += std::string("read-threads=").size();
+    return log.substr(at, log.find(' ', at) - at);
+  };
+  struct Case {
+    std::vector<std::string> args;
+    std::string logged;
+  };
+  for (const Case& c : {Case{{}, PostgresBackend() ? "workers" : "io"}, Case{{"--read-threads", "0"}, "io"},
+                        Case{{"--read-threads", "3"}, "3"}}) {
+    std::vector<std::string> args = {"--log-level", "debug"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    ServerProcess server({.args = args});
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 8; ++t) {
+      clients.emplace_back([&, t] {
+        HttpClient mine(server.port());
+        for (int i = 0; i < 10; ++i) {
+          std::string name = "R" + std::to_string(t) + "x" + std::to_string(i);
+          auto made = mine.Post("/consultant/", {{"first_name", name}, {"last_name", "Reader"}});
+          if (made.status != 201) {
+            ++wrong;
+            continue;
+          }
+          auto read = mine.Get("/consultant/" + std::to_string(made.Json()["id"].get<std::int64_t>()) + "/");
+          if (read.status != 200 || read.Json().value("first_name", "") != name) ++wrong;
+        }
+      });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(wrong.load(), 0) << "with " << ::testing::PrintToString(c.args);
+    EXPECT_EQ(where(server), c.logged) << ::testing::PrintToString(c.args);
+  }
+}
+
 TEST_F(OperationsConfig, TheFileConfiguresAServerAndOtherCommands) {
   std::string db = dir_ + "/from-file.db";
   std::string file = Write("kairos.toml",

@@ -132,6 +132,11 @@ std::string DisplayUrl(const std::string& host, std::uint16_t port) {
   return "http://" + h + ":" + std::to_string(port);
 }
 
+// How the settings line names where GET and HEAD run (ServerOptions::read_threads).
+std::string ReadThreadsName(int read_threads) {
+  return read_threads == 0 ? "io" : read_threads < 0 ? "workers" : std::to_string(read_threads);
+}
+
 // What the startup lines say about the database: its kind, where, and its schema.
 std::string DescribeDb(const Config& config, store::Database& db) {
   std::string version = std::to_string(store::SchemaVersion(db));
@@ -165,18 +170,21 @@ int Serve(const Config& config) {
     spdlog::error("{}", cors.error().message);
     return 2;
   }
-  spdlog::debug("settings: io-threads={} worker-threads={} db-readers={} db-pool-size={} body-limit={} "
-                "header-limit={} header-timeout-ms={} body-timeout-ms={} idle-timeout-ms={} trusted-proxies={} "
-                "cors-origins={}",
-                config.io_threads, config.worker_threads, config.db_readers, config.db_pool_size, config.body_limit,
-                config.header_limit, config.header_timeout_ms, config.body_timeout_ms, config.idle_timeout_ms,
-                config.trusted_proxies.size(), config.cors_origins.size());
-
   http::ServerOptions options;
   options.host = listen->host;
   options.port = listen->port;
   options.io_threads = config.io_threads;
   options.worker_threads = config.worker_threads;
+  // PostgreSQL reads wait on the network, so they keep the worker pool by default.
+  options.read_threads = config.read_threads >= 0 ? config.read_threads : store::IsPostgresUrl(config.db) ? -1 : 0;
+  spdlog::debug("settings: io-threads={} worker-threads={} read-threads={} db-readers={} db-pool-size={} body-limit={} "
+                "header-limit={} header-timeout-ms={} body-timeout-ms={} idle-timeout-ms={} trusted-proxies={} "
+                "cors-origins={}",
+                config.io_threads, config.worker_threads, ReadThreadsName(options.read_threads), config.db_readers,
+                config.db_pool_size, config.body_limit,
+                config.header_limit, config.header_timeout_ms, config.body_timeout_ms, config.idle_timeout_ms,
+                config.trusted_proxies.size(), config.cors_origins.size());
+
   options.body_limit = config.body_limit;
   options.header_limit = config.header_limit;
   options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);

@@ -19,6 +19,10 @@ struct Config {
   // Handlers block on the database, so there are more of them than cores: writers that
   // wait share one SQLite commit (group commit), and readers overlap.
   int worker_threads = 8;
+  // GET and HEAD: -1 picks by backend (0 with SQLite, whose reads never wait on the network:
+  // they run on the I/O thread that read them; the worker pool with PostgreSQL), 0 on the
+  // I/O threads, N > 0 on a pool of N threads of their own.
+  int read_threads = -1;
   int db_readers = 8;
   int db_pool_size = 8;  // PostgreSQL connections per server, shared by reads and writes
   bool sqlite_sync_full = false;

@@ -189,6 +189,12 @@ int main(int argc, char** argv) {
       ->envname("KAIROS_WORKER_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  serve->add_option("--read-threads", config.read_threads,
+                    "Where GET and HEAD run: 0 on the I/O threads, N on a pool of their own, -1 by backend "
+                    "(0 with SQLite, the worker pool with PostgreSQL)")
+      ->envname("KAIROS_READ_THREADS")
+      ->check(CLI::Range(-1, 256))
+      ->capture_default_str();
   serve->add_option("--db-readers", config.db_readers, "Pooled read connections to the database")
       ->envname("KAIROS_DB_READERS")
       ->check(CLI::Range(1, 64))

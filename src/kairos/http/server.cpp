@@ -2,7 +2,9 @@
 // parsed request is handed to the worker pool, and the worker that ran the handler
 // resumes the coroutine itself to write the response and start the next read. That is
 // one cross-thread hand-off per request instead of two, and a slow handler still never
-// stalls another connection.
+// stalls another connection. Reads may instead run on the I/O thread that read them
+// (ServerOptions::read_threads == 0): no hand-off at all, at the price that a slow read
+// holds that I/O thread.
 //
 // Connections have no strand: a connection's coroutine never runs on two threads at
 // once. The only other party touching a socket is the reaper (timeouts) or a shutdown,
@@ -126,7 +128,9 @@ struct Server::Impl {
 
   Impl(ServerOptions o, const Router& r, Metrics& m)
       : options(std::move(o)), router(r), metrics(m), acceptor(ioc), signals(ioc, SIGINT, SIGTERM),
-        workers(static_cast<std::size_t>(std::max(1, options.worker_threads))) {}
+        workers(static_cast<std::size_t>(std::max(1, options.worker_threads))) {
+    if (options.read_threads > 0) readers.emplace(static_cast<std::size_t>(options.read_threads));
+  }
 
   ServerOptions options;
   const Router& router;
@@ -135,6 +139,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::thread_pool workers;
+  std::optional<asio::thread_pool> readers;  // GET and HEAD, when read_threads > 0
   std::atomic<bool> stopping{false};
   std::mutex connections_mu;
   std::list<std::shared_ptr<Connection>> connections;
@@ -397,8 +402,14 @@ struct Server::Impl {
       req.path = PercentDecode(std::string_view(req.target).substr(0, q), false);
       if (q != std::string::npos) req.query_string = req.target.substr(q + 1);
 
-      // From here the coroutine runs on the worker that ran the handler.
-      Dispatched d = co_await Offload(workers, [this, &req]() { return Handle(req); });
+      // From here the coroutine runs on the thread that ran the handler.
+      Dispatched d;
+      bool read = req.method == Method::kGet || req.method == Method::kHead;
+      if (read && options.read_threads == 0) {
+        d = Handle(req);
+      } else {
+        d = co_await Offload(read && readers ? *readers : workers, [this, &req]() { return Handle(req); });
+      }
 
       double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       std::string_view route_label = d.route != nullptr ? std::string_view(d.route->pattern) : "unmatched";
@@ -463,7 +474,10 @@ struct Server::Impl {
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
 
-Server::~Server() { impl_->workers.join(); }
+Server::~Server() {
+  impl_->workers.join();
+  if (impl_->readers) impl_->readers->join();
+}
 
 std::uint16_t Server::Listen() {
   auto& acc = impl_->acceptor;
@@ -497,6 +511,7 @@ void Server::Run() {
   s.ioc.run();
   for (auto& t : threads) t.join();
   s.workers.join();
+  if (s.readers) s.readers->join();
 }
 
 void Server::Shutdown() {

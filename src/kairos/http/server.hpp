@@ -35,6 +35,10 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0 picks a free port
   int io_threads = 2;
   int worker_threads = 4;
+  // Where GET and HEAD requests run: 0 on the I/O thread that read them (no hand-off; for
+  // handlers that never wait on the network, as with SQLite), N > 0 on a pool of their own
+  // of N threads, -1 on the worker pool with everything else.
+  int read_threads = -1;
   std::size_t body_limit = 1 << 20;    // larger bodies are answered 413
   std::size_t header_limit = 16 << 10; // larger header blocks are answered 431
   std::chrono::milliseconds header_timeout{10'000};  // from a request's first byte to its last header
