@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/auth/policy.hpp"
@@ -184,32 +185,58 @@ struct StoredMeeting {
   std::vector<Party> parties;
 };
 
-std::optional<StoredMeeting> LoadMeeting(store::Tx& tx, std::int64_t id, Zone viewer_zone) {
-  auto row = tx.QueryOne(
-      "SELECT m.id, m.organiser_account_id, o.email, m.title, m.description, m.start_at, m.end_at, m.status, "
-      "m.created_at, m.updated_at FROM meetings m JOIN accounts o ON o.id = m.organiser_account_id WHERE m.id = ?",
-      {Int(id)});
-  if (!row) return std::nullopt;
-  StoredMeeting s;
-  Meeting& m = s.meeting;
-  m.id = row->Int(0);
-  s.organiser_id = row->Int(1);
-  m.organiser = row->OptionalText(2).value_or("");
-  m.title = row->Text(3);
-  m.description = row->Text(4);
-  m.interval = {FromStored(row->Int(5)), FromStored(row->Int(6))};
-  m.time_slot = ToLocal(m.interval.start, viewer_zone);
-  m.status = row->Text(7) == "cancelled" ? MeetingStatus::kCancelled : MeetingStatus::kActive;
-  m.created_at = FromStored(row->Int(8));
-  m.updated_at = FromStored(row->Int(9));
-  for (const auto& p : tx.Query(
-           "SELECT a.id, a.email FROM bookings b JOIN calendars c ON c.id = b.calendar_id JOIN accounts a ON a.id = "
-           "c.owner_account_id WHERE b.meeting_id = ? ORDER BY CASE WHEN a.id = ? THEN 1 ELSE 0 END, b.id",
-           {Int(id), Int(s.organiser_id)})) {
-    s.parties.push_back({p.Int(0), p.OptionalText(1).value_or("")});
-    m.participants.push_back(s.parties.back().email);
+// The meetings with these ids that exist, in the order given, with their parties (the
+// organiser last): two queries however many there are.
+std::vector<StoredMeeting> LoadMeetings(store::Tx& tx, const std::vector<std::int64_t>& ids, Zone viewer_zone) {
+  std::vector<StoredMeeting> out;
+  if (ids.empty()) return out;
+  std::string marks;
+  store::Params params;
+  for (std::int64_t id : ids) {
+    marks += marks.empty() ? "?" : ", ?";
+    params.push_back(Int(id));
   }
-  return s;
+  std::unordered_map<std::int64_t, StoredMeeting> found;
+  for (const auto& row : tx.Query(
+           "SELECT m.id, m.organiser_account_id, o.email, m.title, m.description, m.start_at, m.end_at, m.status, "
+           "m.created_at, m.updated_at FROM meetings m JOIN accounts o ON o.id = m.organiser_account_id WHERE m.id IN (" +
+               marks + ")",
+           params)) {
+    StoredMeeting s;
+    Meeting& m = s.meeting;
+    m.id = row.Int(0);
+    s.organiser_id = row.Int(1);
+    m.organiser = row.OptionalText(2).value_or("");
+    m.title = row.Text(3);
+    m.description = row.Text(4);
+    m.interval = {FromStored(row.Int(5)), FromStored(row.Int(6))};
+    m.time_slot = ToLocal(m.interval.start, viewer_zone);
+    m.status = row.Text(7) == "cancelled" ? MeetingStatus::kCancelled : MeetingStatus::kActive;
+    m.created_at = FromStored(row.Int(8));
+    m.updated_at = FromStored(row.Int(9));
+    found.emplace(m.id, std::move(s));
+  }
+  for (const auto& p : tx.Query(
+           "SELECT b.meeting_id, a.id, a.email FROM bookings b JOIN meetings m ON m.id = b.meeting_id JOIN calendars c "
+           "ON c.id = b.calendar_id JOIN accounts a ON a.id = c.owner_account_id WHERE b.meeting_id IN (" + marks +
+               ") ORDER BY b.meeting_id, CASE WHEN a.id = m.organiser_account_id THEN 1 ELSE 0 END, b.id",
+           params)) {
+    auto it = found.find(p.Int(0));
+    if (it == found.end()) continue;
+    it->second.parties.push_back({p.Int(1), p.OptionalText(2).value_or("")});
+    it->second.meeting.participants.push_back(it->second.parties.back().email);
+  }
+  for (std::int64_t id : ids) {
+    auto it = found.find(id);
+    if (it != found.end()) out.push_back(std::move(it->second));
+  }
+  return out;
+}
+
+std::optional<StoredMeeting> LoadMeeting(store::Tx& tx, std::int64_t id, Zone viewer_zone) {
+  auto loaded = LoadMeetings(tx, {id}, viewer_zone);
+  if (loaded.empty()) return std::nullopt;
+  return std::move(loaded.front());
 }
 
 Zone CallerZone(store::Tx& tx, const auth::Principal& caller) {
@@ -342,10 +369,14 @@ Result<Meeting> Meetings::Create(const auth::Principal& caller, const MeetingFie
 Result<MeetingPage> Meetings::Upcoming(const auth::Principal& caller, const MeetingListRequest& request,
                                        Instant now) {
   return db_.Read([&](store::Tx& tx) -> Result<MeetingPage> {
+    // The caller's meetings are found from the caller's own bookings, so the cost follows
+    // the caller's calendar, not every meeting on the server. A meeting's bookings take its
+    // time (BookForAll) and no booking lasts over booking::kMaxHeldSpan, so one that ends
+    // after now starts after the scan floor.
     std::string mine =
-        " FROM meetings m WHERE m.end_at > ? AND EXISTS (SELECT 1 FROM bookings b JOIN calendars c ON c.id = "
-        "b.calendar_id WHERE b.meeting_id = m.id AND c.owner_account_id = ?)";
-    store::Params params{Int(ToStored(now)), Int(caller.account_id)};
+        " FROM meetings m WHERE m.end_at > ? AND m.id IN (SELECT b.meeting_id FROM calendars c JOIN bookings b ON "
+        "b.calendar_id = c.id WHERE c.owner_account_id = ? AND b.start_at >= ? AND b.meeting_id IS NOT NULL)";
+    store::Params params{Int(ToStored(now)), Int(caller.account_id), Int(kairos::booking::OverlapScanFloor(now))};
     if (request.status) {
       mine += " AND m.status = ?";
       params.push_back(Text(*request.status));
@@ -359,9 +390,11 @@ Result<MeetingPage> Meetings::Upcoming(const auth::Principal& caller, const Meet
     paged.push_back(Int(limit));
     paged.push_back(Int(offset));
     Zone zone = CallerZone(tx, caller);
+    std::vector<std::int64_t> ids;
     for (const auto& row : tx.Query("SELECT m.id" + mine + " ORDER BY m.start_at, m.id LIMIT ? OFFSET ?", paged)) {
-      page.meetings.push_back(LoadMeeting(tx, row.Int(0), zone)->meeting);
+      ids.push_back(row.Int(0));
     }
+    for (StoredMeeting& stored : LoadMeetings(tx, ids, zone)) page.meetings.push_back(std::move(stored.meeting));
     return page;
   });
 }
