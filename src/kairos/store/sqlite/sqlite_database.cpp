@@ -413,6 +413,11 @@ class SqliteDatabase final : public Database {
 std::uint64_t SqliteVmSteps() { return vm_steps.load(std::memory_order_relaxed); }
 
 std::unique_ptr<Database> OpenSqlite(const std::string& path, const SqliteOptions& options) {
+  // SQLite's memory statistics take one process-wide mutex on every allocation, which
+  // concurrent readers then queue on; nothing reads them. It must be set before SQLite
+  // initialises, so it is a no-op (SQLITE_MISUSE) when something else opened a database first.
+  static std::once_flag no_memstatus;
+  std::call_once(no_memstatus, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   std::filesystem::path p(path);
   if (p.has_parent_path()) {
     std::error_code ec;
