@@ -576,11 +576,15 @@ Result<Reservation> Consultants::Reserve(const ReservationParties& parties, cons
     LockCalendars(tx, {calendar->id});
     Interval requested = LocalInterval(in.date, in.start, in.end, calendar->zone);
 
-    // The window the reservation lies in, so the booking names its availability.
+    // The window the reservation lies in, so the booking names its availability: the
+    // earliest (then the first made) of the one-off windows that hold it. Windows last at
+    // most 48 hours, so only those starting from the floor can.
     std::optional<Occurrence> window;
     if (auto row = tx.QueryOne(
-            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at <= ? AND end_at >= ? LIMIT 1",
-            {Int(calendar->id), Int(ToStored(requested.start)), Int(ToStored(requested.end))})) {
+            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at >= ? AND start_at <= ? "
+            "AND end_at >= ? ORDER BY start_at, id LIMIT 1",
+            {Int(calendar->id), Int(OverlapScanFloor(requested.start)), Int(ToStored(requested.start)),
+             Int(ToStored(requested.end))})) {
       window = Occurrence{requested, false, row->Int(0)};
     } else {
       CalendarSnapshot snapshot = LoadSnapshot(tx, *calendar, requested);

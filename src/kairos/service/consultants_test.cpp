@@ -287,6 +287,47 @@ TEST_F(ConsultantsTest, EveryConsultantsViewIsEachConsultantsOwnMerged) {
   EXPECT_EQ(who.count(nothing) + who.count(next_year) + who.count(inactive) + who.count(booked_up), 0u);
 }
 
+// A reservation names the one-off window it lies in: of several that hold it (another
+// writer's), the one starting first, then the one made first; a window of the longest
+// length (48 hours) is found from its last hour.
+TEST_F(ConsultantsTest, AReservationNamesTheEarliestWindowHoldingIt) {
+  std::int64_t id = Consultant();
+  auto consultant = consultants_->FindConsultant(id);
+  auto user = consultants_->CreateUser({"Grace", "Hopper", "UTC"});
+  ASSERT_TRUE(consultant.ok() && user.ok());
+  auto parties = consultants_->MayReserve(id, user->no, std::nullopt);
+  ASSERT_TRUE(parties.ok());
+  auto later = consultants_->AddAvailability(*consultant, D("2030-03-05"), H(9), H(12), now_);
+  ASSERT_TRUE(later.ok()) << later.error().message;
+  const std::int64_t calendar = db_->Read([&](store::Tx& tx) {
+    return tx.QueryOne("SELECT calendar_id FROM availability_windows WHERE id = ?", {store::Int(later->id)})->Int(0);
+  });
+  auto insert = [&](const char* start, const char* end) {
+    return db_->Write([&](store::Tx& tx) {
+      return tx.QueryOne("INSERT INTO availability_windows (uuid, calendar_id, start_at, end_at, local_date, local_start, "
+                         "local_end, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, '2030-03-01', '00:00:00', "
+                         "'00:00:00', 1, 0, 0) RETURNING id",
+                         {store::Text(auth::NewUuid()), store::Int(calendar),
+                          store::Int(ParseInstant(start)->time_since_epoch().count()),
+                          store::Int(ParseInstant(end)->time_since_epoch().count())})
+          ->Int(0);
+    });
+  };
+  insert("2030-01-10T00:00:00Z", "2030-01-11T00:00:00Z");  // long past the request
+  const std::int64_t earliest = insert("2030-03-05T08:00:00Z", "2030-03-05T11:00:00Z");
+  const std::int64_t same_start = insert("2030-03-05T08:00:00Z", "2030-03-05T10:30:00Z");
+  auto r = consultants_->Reserve(*parties, {D("2030-03-05"), H(10), H(10, 30)}, now_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->availability_id, earliest);
+  EXPECT_GT(same_start, earliest);
+  EXPECT_EQ(r->recurring_id, std::nullopt);
+
+  const std::int64_t longest = insert("2030-04-01T00:00:00Z", "2030-04-03T00:00:00Z");
+  auto last_hour = consultants_->Reserve(*parties, {D("2030-04-02"), H(23), H(24)}, now_);
+  ASSERT_TRUE(last_hour.ok()) << last_hour.error().message;
+  EXPECT_EQ(last_hour->availability_id, longest);
+}
+
 // Coaches and clients that existed before migration 8 are numbered in account-id order
 // when it runs; accounts made afterwards continue the count, each role on its own.
 TEST(ConsultantNumbers, ExistingAccountsAreNumberedInIdOrderByTheMigration) {
