@@ -548,9 +548,9 @@ Result<std::vector<FreeSlot>> Consultants::UpcomingFreeTime(std::int64_t consult
     // far apart the windows lie.
     std::vector<std::pair<Date, Date>> spans{{today, weekly_last}};
     for (const auto& row : tx.Query(
-             "SELECT DISTINCT local_date FROM availability_windows WHERE calendar_id = ? AND end_at > ? "
-             "AND local_date > ? ORDER BY local_date",
-             {Int(calendar->id), Int(ToStored(now)), Text(FormatDate(weekly_last))})) {
+             "SELECT DISTINCT local_date FROM availability_windows WHERE calendar_id = ? AND start_at >= ? "
+             "AND end_at > ? AND local_date > ? ORDER BY local_date",
+             {Int(calendar->id), Int(OverlapScanFloor(now)), Int(ToStored(now)), Text(FormatDate(weekly_last))})) {
       auto day = ParseDate(row.Text(0));
       if (!day.ok() || *day <= spans.back().second) continue;
       spans.emplace_back(*day, Date{date::sys_days{*day} + date::days{kMaxConsultantViewDays - 1}});
