@@ -457,7 +457,7 @@ TEST_F(ConsultantsTest, ReservationsMatchOfferedTimeAndConflict) {
 TEST_F(ConsultantsTest, BookingsFromOtherFacesAreBusy) {
   std::int64_t id = NewConsultant();
   std::int64_t user = NewUser();
-  AddOneOff(id, "2030-06-03", "09:00", "12:00");
+  std::int64_t window = AddOneOff(id, "2030-06-03", "09:00", "12:00");
   std::string calendar = QuerySql(server_->db_path(), "SELECT id FROM calendars WHERE owner_account_id = " +
                                                           AccountOf(id) + " AND kind = 'personal'");
   ASSERT_FALSE(calendar.empty());
@@ -470,6 +470,10 @@ TEST_F(ConsultantsTest, BookingsFromOtherFacesAreBusy) {
   EXPECT_EQ(slots[0]["end_time"], "10:00:00");
   EXPECT_EQ(slots[1]["start_time"], "11:00:00");
   ExpectError(Reserve(id, user, "2030-06-03", "10:30", "11:30"), 400, "already booked");
+  // The other face's booking names no window, yet its time keeps the window from going.
+  ExpectError(c_.Delete("/consultant/" + std::to_string(id) + "/availability/?availability_id=" +
+                        std::to_string(window)),
+              400, "is booked");
   EXPECT_EQ(Reserve(id, user, "2030-06-03", "11:00", "12:00").status, 201);
 }
 

@@ -416,10 +416,15 @@ Status Consultants::DeleteAvailability(const Person& consultant, std::int64_t av
     auto window = tx.QueryOne("SELECT start_at, end_at FROM availability_windows WHERE id = ? AND calendar_id = ?",
                               {Int(availability_id), Int(calendar->id)});
     if (!window) return NotFound(kWindowNotFound);
-    // Booked through this face (window_id) or any other face (overlapping time).
-    if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
-                        " AND (window_id = ? OR (start_at < ? AND end_at > ?)) LIMIT 1",
-                    {Int(calendar->id), Int(availability_id), Int(window->Int(1)), Int(window->Int(0))})) {
+    // Booked through this face (window_id) or any other face (overlapping time), each read
+    // by its own index: the window's bookings, and the calendar's from the floor on.
+    const std::string holding = " AND status IN " + std::string(kHoldingStatusesSql) + " LIMIT 1";
+    if (tx.QueryOne("SELECT 1 FROM bookings WHERE window_id = ? AND calendar_id = ?" + holding,
+                    {Int(availability_id), Int(calendar->id)}) ||
+        tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ?" +
+                        holding,
+                    {Int(calendar->id), Int(OverlapScanFloor(FromStored(window->Int(0)))), Int(window->Int(1)),
+                     Int(window->Int(0))})) {
       return InvalidArgument("Availability " + std::to_string(availability_id) + " is booked and cannot be deleted.",
                              "availability_id");
     }
@@ -445,8 +450,8 @@ Result<RecurringAvailability> Consultants::AddRecurring(const Person& consultant
       }
       for (const auto& row : tx.Query(
                "SELECT id, local_date, local_start, local_end FROM availability_windows "
-               "WHERE calendar_id = ? AND end_at > ? ORDER BY start_at",
-               {Int(calendar.id), Int(ToStored(now))})) {
+               "WHERE calendar_id = ? AND start_at >= ? AND end_at > ? ORDER BY start_at",
+               {Int(calendar.id), Int(OverlapScanFloor(now)), Int(ToStored(now))})) {
         auto day = ParseDate(row.Text(1));
         auto from = ParseTimeOfDay(row.Text(2));
         auto to = ParseTimeOfDay(row.Text(3));
