@@ -948,6 +948,18 @@ TEST_F(ConsultantsTest, DeletesAWindowNamedByItsDateAndTimes) {
   // The other path is not the delete route for other methods, and takes no trailing slash.
   EXPECT_EQ(c_.Get(base + "delete").status, 405);
   EXPECT_EQ(del(base + "delete/", first).status, 404);
+
+  // Windows at either end of a date in the zones farthest from UTC are found by it too.
+  for (const char* zone : {"Pacific/Kiritimati", "Pacific/Pago_Pago"}) {
+    std::int64_t far = NewConsultant(zone);
+    const std::string path = "/consultant/" + std::to_string(far) + "/availability/delete";
+    AddOneOff(far, "2031-02-03", "00:00", "00:30");
+    AddOneOff(far, "2031-02-03", "23:30", "23:59:59");
+    EXPECT_EQ(del(path, {{"date", "2031-02-03"}, {"start_time", "00:00"}, {"end_time", "00:30"}}).status, 204) << zone;
+    EXPECT_EQ(del(path, {{"date", "2031-02-03"}, {"start_time", "23:30"}, {"end_time", "23:59:59"}}).status, 204)
+        << zone;
+    EXPECT_EQ(Slots(far, "2031-02-03", "2031-02-03"), json::array()) << zone;
+  }
 }
 
 TEST(ConsultantsAuthSetting, RequireAuthNeedsCredentialsOnEveryRoute) {

@@ -397,10 +397,15 @@ Status Consultants::DeleteAvailabilityAt(const Person& consultant, Date date, Ti
   auto id = db_.Read([&](Tx& tx) -> std::optional<std::int64_t> {
     auto calendar = FindPersonalCalendar(tx, consultant.account.id);
     if (!calendar) return std::nullopt;
+    // A window's local date is the date it starts on in its calendar's zone, so it starts
+    // within the time that date covers in any zone: the scan is bounded by that.
+    const Interval any_zone =
+        AroundLocalDays({Instant{date::sys_days{date}}, Instant{date::sys_days{date} + date::days{1}}});
     auto row = tx.QueryOne(
-        "SELECT id FROM availability_windows WHERE calendar_id = ? AND local_date = ? AND local_start = ? AND "
-        "local_end = ? ORDER BY id LIMIT 1",
-        {Int(calendar->id), Text(FormatDate(date)), Text(FormatTimeOfDay(start)), Text(FormatTimeOfDay(end))});
+        "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND "
+        "local_date = ? AND local_start = ? AND local_end = ? ORDER BY id LIMIT 1",
+        {Int(calendar->id), Int(ToStored(any_zone.start)), Int(ToStored(any_zone.end)), Text(FormatDate(date)),
+         Text(FormatTimeOfDay(start)), Text(FormatTimeOfDay(end))});
     if (!row) return std::nullopt;
     return row->Int(0);
   });
