@@ -457,7 +457,7 @@ TEST_F(ConsultantsTest, ReservationsMatchOfferedTimeAndConflict) {
 TEST_F(ConsultantsTest, BookingsFromOtherFacesAreBusy) {
   std::int64_t id = NewConsultant();
   std::int64_t user = NewUser();
-  AddOneOff(id, "2030-06-03", "09:00", "12:00");
+  std::int64_t window = AddOneOff(id, "2030-06-03", "09:00", "12:00");
   std::string calendar = QuerySql(server_->db_path(), "SELECT id FROM calendars WHERE owner_account_id = " +
                                                           AccountOf(id) + " AND kind = 'personal'");
   ASSERT_FALSE(calendar.empty());
@@ -470,6 +470,10 @@ TEST_F(ConsultantsTest, BookingsFromOtherFacesAreBusy) {
   EXPECT_EQ(slots[0]["end_time"], "10:00:00");
   EXPECT_EQ(slots[1]["start_time"], "11:00:00");
   ExpectError(Reserve(id, user, "2030-06-03", "10:30", "11:30"), 400, "already booked");
+  // The other face's booking names no window, yet its time keeps the window from going.
+  ExpectError(c_.Delete("/consultant/" + std::to_string(id) + "/availability/?availability_id=" +
+                        std::to_string(window)),
+              400, "is booked");
   EXPECT_EQ(Reserve(id, user, "2030-06-03", "11:00", "12:00").status, 201);
 }
 
@@ -944,6 +948,18 @@ TEST_F(ConsultantsTest, DeletesAWindowNamedByItsDateAndTimes) {
   // The other path is not the delete route for other methods, and takes no trailing slash.
   EXPECT_EQ(c_.Get(base + "delete").status, 405);
   EXPECT_EQ(del(base + "delete/", first).status, 404);
+
+  // Windows at either end of a date in the zones farthest from UTC are found by it too.
+  for (const char* zone : {"Pacific/Kiritimati", "Pacific/Pago_Pago"}) {
+    std::int64_t far = NewConsultant(zone);
+    const std::string path = "/consultant/" + std::to_string(far) + "/availability/delete";
+    AddOneOff(far, "2031-02-03", "00:00", "00:30");
+    AddOneOff(far, "2031-02-03", "23:30", "23:59:59");
+    EXPECT_EQ(del(path, {{"date", "2031-02-03"}, {"start_time", "00:00"}, {"end_time", "00:30"}}).status, 204) << zone;
+    EXPECT_EQ(del(path, {{"date", "2031-02-03"}, {"start_time", "23:30"}, {"end_time", "23:59:59"}}).status, 204)
+        << zone;
+    EXPECT_EQ(Slots(far, "2031-02-03", "2031-02-03"), json::array()) << zone;
+  }
 }
 
 TEST(ConsultantsAuthSetting, RequireAuthNeedsCredentialsOnEveryRoute) {

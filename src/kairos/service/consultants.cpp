@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <tuple>
+#include <unordered_map>
 
 #include "kairos/auth/crypto.hpp"
 #include "kairos/core/free_time.hpp"
@@ -73,24 +74,40 @@ void AddWeeklyOccurrences(const std::vector<WeeklyRule>& rules, Date first, Date
   }
 }
 
-// The free remainder of each window: the engine's free time split among the windows, one-off
-// windows first, so time two windows share is listed once. Weekly windows are listed on
-// dates up to `weekly_last` only (none when it is nullopt).
-Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, const Calendar& calendar, Date first,
+// Local dates [first, last] of a calendar, as UTC time.
+Interval LocalDays(Date first, Date last, Zone zone) {
+  return {LocalDayBounds(first, zone).start, LocalDayBounds(last, zone).end};
+}
+
+// The free remainder of each window of the snapshot's calendar on local dates [first,
+// last]: the engine's free time split among the windows, one-off windows first, so time
+// two windows share is listed once. Weekly windows are listed on dates up to
+// `weekly_last` only (none when it is nullopt). The snapshot must cover those dates; it
+// may cover more (a snapshot loaded for several zones at once), which changes nothing.
+Result<std::vector<FreeSlot>> FreeSlotsOf(const CalendarSnapshot& snapshot, std::int64_t consultant_id, Date first,
                                           Date last, std::optional<Date> weekly_last, Instant now) {
-  Interval range{LocalDayBounds(first, calendar.zone).start, LocalDayBounds(last, calendar.zone).end};
-  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, range);
+  const Calendar& calendar = snapshot.calendar;
   SlotQuery query;
-  query.range = range;
+  query.range = LocalDays(first, last, calendar.zone);
   query.duration = seconds{1};
   query.now = now;
   auto free = FreeIntervals(kairos::booking::ViewOf(snapshot, kairos::booking::Policy{}), query);
   if (!free.ok()) return free.error();
 
+  // Windows that share time are listed in one order whichever query loaded them: one-off
+  // windows by start then id, weekly windows by weekday, start then id.
+  std::vector<OneOffWindow> one_off = snapshot.one_off_windows;
+  std::stable_sort(one_off.begin(), one_off.end(), [](const OneOffWindow& a, const OneOffWindow& b) {
+    return std::tie(a.interval.start, a.id) < std::tie(b.interval.start, b.id);
+  });
+  std::vector<WeeklyRule> rules = snapshot.weekly_rules;
+  std::stable_sort(rules.begin(), rules.end(), [](const WeeklyRule& a, const WeeklyRule& b) {
+    return std::tie(a.iso_weekday, a.start, a.id) < std::tie(b.iso_weekday, b.start, b.id);
+  });
   std::vector<Occurrence> windows;
-  for (const OneOffWindow& w : snapshot.one_off_windows) windows.push_back({w.interval, false, w.id});
+  for (const OneOffWindow& w : one_off) windows.push_back({w.interval, false, w.id});
   if (weekly_last && first <= *weekly_last) {
-    AddWeeklyOccurrences(snapshot.weekly_rules, first, std::min(last, *weekly_last), calendar.zone, windows);
+    AddWeeklyOccurrences(rules, first, std::min(last, *weekly_last), calendar.zone, windows);
   }
 
   std::vector<FreeSlot> out;
@@ -105,6 +122,88 @@ Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, co
       out.push_back({consultant_id, calendar.timezone, day, TimeOfDayOf(start), end, w.recurring, w.id});
     }
     unlisted = unlisted.Subtract(in_window);
+  }
+  return out;
+}
+
+// One consultant's free time on local dates [first, last], from its own snapshot.
+Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, const Calendar& calendar, Date first,
+                                          Date last, std::optional<Date> weekly_last, Instant now) {
+  CalendarSnapshot snapshot = LoadSnapshot(tx, calendar, LocalDays(first, last, calendar.zone));
+  return FreeSlotsOf(snapshot, consultant_id, first, last, weekly_last, now);
+}
+
+// Consultants whose snapshots the all-consultants views load in one go: it bounds the
+// parameters of one query (SQLite takes 32766, PostgreSQL 65535).
+constexpr std::size_t kSnapshotBatch = 500;
+
+// The active consultants (number, account) that may have free time on local dates
+// [first, last]: those whose personal calendar has a one-off window overlapping those
+// dates in some zone, or an active weekly rule on one of their weekdays valid on one of
+// them. Every other consultant has no window there, so no free time: leaving them out
+// changes no answer. The query starts from those windows and rules, read by time and
+// weekday (the indexes of migration 18), so it never walks every consultant.
+std::vector<std::pair<std::int64_t, std::int64_t>> ConsultantsWithWindows(Tx& tx, Date first, Date last) {
+  // Local dates [first, last] lie within this time in every zone (offsets -12h to +14h).
+  const Interval any_zone =
+      AroundLocalDays({Instant{date::sys_days{first}}, Instant{date::sys_days{last} + date::days{1}}});
+  std::string weekdays;
+  if (date::sys_days{last} - date::sys_days{first} < date::days{6}) {
+    weekdays = " AND iso_weekday IN (";
+    for (date::sys_days day{first}; day <= date::sys_days{last}; day += date::days{1}) {
+      weekdays += (day == date::sys_days{first} ? "" : ", ") + std::to_string(IsoWeekday(Date{day}));
+    }
+    weekdays += ")";
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  // Validity dates are stored as YYYY-MM-DD, so they compare as text.
+  for (const auto& row : tx.Query(
+           "SELECT f.consultant_no, a.id FROM ("
+           "SELECT calendar_id FROM availability_windows WHERE start_at >= ? AND start_at < ? AND end_at > ? "
+           "UNION SELECT calendar_id FROM weekly_rules WHERE is_active = 1 AND is_closed = 0" +
+               weekdays +
+               " AND (valid_from IS NULL OR valid_from <= ?) AND (valid_until IS NULL OR valid_until >= ?)) w "
+               "JOIN calendars c ON c.id = w.calendar_id AND c.kind = 'personal' "
+               "JOIN accounts a ON a.id = c.owner_account_id JOIN face004_consultants f ON f.account_id = a.id "
+               "WHERE a.role = 'coach' AND a.is_active = 1 ORDER BY f.consultant_no",
+           {Int(OverlapScanFloor(any_zone.start)), Int(ToStored(any_zone.end)), Int(ToStored(any_zone.start)),
+            Text(FormatDate(last)), Text(FormatDate(first))})) {
+    out.emplace_back(row.Int(0), row.Int(1));
+  }
+  return out;
+}
+
+// Every consultant's free time on local dates [first, last], in consultant order: the
+// consultants that have windows there, their calendars and their snapshots each read for
+// many consultants at once (a constant number of queries per kSnapshotBatch of them).
+Result<std::vector<FreeSlot>> EveryConsultantsFreeSlots(Tx& tx, Date first, Date last, Instant now) {
+  const auto consultants = ConsultantsWithWindows(tx, first, last);
+  std::vector<FreeSlot> out;
+  for (std::size_t from = 0; from < consultants.size(); from += kSnapshotBatch) {
+    const std::size_t to = std::min(consultants.size(), from + kSnapshotBatch);
+    std::vector<std::int64_t> account_ids;
+    for (std::size_t i = from; i < to; ++i) account_ids.push_back(consultants[i].second);
+    std::unordered_map<std::int64_t, Calendar> by_account;
+    for (Calendar& c : FindPersonalCalendars(tx, account_ids)) by_account.emplace(c.owner_account_id, std::move(c));
+
+    std::vector<std::int64_t> numbers;
+    std::vector<Calendar> calendars;
+    Interval range{};
+    for (std::size_t i = from; i < to; ++i) {
+      auto it = by_account.find(consultants[i].second);
+      if (it == by_account.end()) continue;
+      Interval own = LocalDays(first, last, it->second.zone);
+      range = calendars.empty() ? own : Interval{std::min(range.start, own.start), std::max(range.end, own.end)};
+      numbers.push_back(consultants[i].first);
+      calendars.push_back(std::move(it->second));
+    }
+    if (calendars.empty()) continue;
+    std::vector<CalendarSnapshot> snapshots = LoadSnapshots(tx, calendars, range);
+    for (std::size_t i = 0; i < snapshots.size(); ++i) {
+      auto slots = FreeSlotsOf(snapshots[i], numbers[i], first, last, last, now);
+      if (!slots.ok()) return slots.error();
+      out.insert(out.end(), slots->begin(), slots->end());
+    }
   }
   return out;
 }
@@ -298,10 +397,15 @@ Status Consultants::DeleteAvailabilityAt(const Person& consultant, Date date, Ti
   auto id = db_.Read([&](Tx& tx) -> std::optional<std::int64_t> {
     auto calendar = FindPersonalCalendar(tx, consultant.account.id);
     if (!calendar) return std::nullopt;
+    // A window's local date is the date it starts on in its calendar's zone, so it starts
+    // within the time that date covers in any zone: the scan is bounded by that.
+    const Interval any_zone =
+        AroundLocalDays({Instant{date::sys_days{date}}, Instant{date::sys_days{date} + date::days{1}}});
     auto row = tx.QueryOne(
-        "SELECT id FROM availability_windows WHERE calendar_id = ? AND local_date = ? AND local_start = ? AND "
-        "local_end = ? ORDER BY id LIMIT 1",
-        {Int(calendar->id), Text(FormatDate(date)), Text(FormatTimeOfDay(start)), Text(FormatTimeOfDay(end))});
+        "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND "
+        "local_date = ? AND local_start = ? AND local_end = ? ORDER BY id LIMIT 1",
+        {Int(calendar->id), Int(ToStored(any_zone.start)), Int(ToStored(any_zone.end)), Text(FormatDate(date)),
+         Text(FormatTimeOfDay(start)), Text(FormatTimeOfDay(end))});
     if (!row) return std::nullopt;
     return row->Int(0);
   });
@@ -317,10 +421,15 @@ Status Consultants::DeleteAvailability(const Person& consultant, std::int64_t av
     auto window = tx.QueryOne("SELECT start_at, end_at FROM availability_windows WHERE id = ? AND calendar_id = ?",
                               {Int(availability_id), Int(calendar->id)});
     if (!window) return NotFound(kWindowNotFound);
-    // Booked through this face (window_id) or any other face (overlapping time).
-    if (tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND status IN " + std::string(kHoldingStatusesSql) +
-                        " AND (window_id = ? OR (start_at < ? AND end_at > ?)) LIMIT 1",
-                    {Int(calendar->id), Int(availability_id), Int(window->Int(1)), Int(window->Int(0))})) {
+    // Booked through this face (window_id) or any other face (overlapping time), each read
+    // by its own index: the window's bookings, and the calendar's from the floor on.
+    const std::string holding = " AND status IN " + std::string(kHoldingStatusesSql) + " LIMIT 1";
+    if (tx.QueryOne("SELECT 1 FROM bookings WHERE window_id = ? AND calendar_id = ?" + holding,
+                    {Int(availability_id), Int(calendar->id)}) ||
+        tx.QueryOne("SELECT 1 FROM bookings WHERE calendar_id = ? AND start_at >= ? AND start_at < ? AND end_at > ?" +
+                        holding,
+                    {Int(calendar->id), Int(OverlapScanFloor(FromStored(window->Int(0)))), Int(window->Int(1)),
+                     Int(window->Int(0))})) {
       return InvalidArgument("Availability " + std::to_string(availability_id) + " is booked and cannot be deleted.",
                              "availability_id");
     }
@@ -346,8 +455,8 @@ Result<RecurringAvailability> Consultants::AddRecurring(const Person& consultant
       }
       for (const auto& row : tx.Query(
                "SELECT id, local_date, local_start, local_end FROM availability_windows "
-               "WHERE calendar_id = ? AND end_at > ? ORDER BY start_at",
-               {Int(calendar.id), Int(ToStored(now))})) {
+               "WHERE calendar_id = ? AND start_at >= ? AND end_at > ? ORDER BY start_at",
+               {Int(calendar.id), Int(OverlapScanFloor(now)), Int(ToStored(now))})) {
         auto day = ParseDate(row.Text(1));
         auto from = ParseTimeOfDay(row.Text(2));
         auto to = ParseTimeOfDay(row.Text(3));
@@ -416,24 +525,17 @@ Result<std::vector<FreeSlot>> Consultants::FreeTime(std::optional<std::int64_t> 
     account_id = c->account.id;
   }
   return db_.Read([&](Tx& tx) -> Result<std::vector<FreeSlot>> {
-    std::vector<std::pair<std::int64_t, std::int64_t>> consultants;  // number, account
-    if (consultant_id) {
-      consultants.emplace_back(*consultant_id, *account_id);
-    } else {
-      for (const auto& row : tx.Query(
-               "SELECT f.consultant_no, a.id FROM face004_consultants f JOIN accounts a ON a.id = f.account_id "
-               "JOIN calendars c ON c.owner_account_id = a.id AND c.kind = 'personal' "
-               "WHERE a.role = 'coach' AND a.is_active = 1 ORDER BY f.consultant_no")) {
-        consultants.emplace_back(row.Int(0), row.Int(1));
-      }
-    }
     std::vector<FreeSlot> out;
-    for (const auto& [no, id] : consultants) {
-      auto calendar = FindPersonalCalendar(tx, id);
-      if (!calendar) continue;
-      auto slots = FreeSlotsOf(tx, no, *calendar, first, last, last, now);
+    if (consultant_id) {
+      auto calendar = FindPersonalCalendar(tx, *account_id);
+      if (!calendar) return out;
+      auto slots = FreeSlotsOf(tx, *consultant_id, *calendar, first, last, last, now);
       if (!slots.ok()) return slots.error();
-      out.insert(out.end(), slots->begin(), slots->end());
+      out = std::move(*slots);
+    } else {
+      auto slots = EveryConsultantsFreeSlots(tx, first, last, now);
+      if (!slots.ok()) return slots.error();
+      out = std::move(*slots);
     }
     std::sort(out.begin(), out.end(), [](const FreeSlot& a, const FreeSlot& b) {
       return std::tie(a.date, a.start, a.consultant_id) < std::tie(b.date, b.start, b.consultant_id);
@@ -456,9 +558,9 @@ Result<std::vector<FreeSlot>> Consultants::UpcomingFreeTime(std::int64_t consult
     // far apart the windows lie.
     std::vector<std::pair<Date, Date>> spans{{today, weekly_last}};
     for (const auto& row : tx.Query(
-             "SELECT DISTINCT local_date FROM availability_windows WHERE calendar_id = ? AND end_at > ? "
-             "AND local_date > ? ORDER BY local_date",
-             {Int(calendar->id), Int(ToStored(now)), Text(FormatDate(weekly_last))})) {
+             "SELECT DISTINCT local_date FROM availability_windows WHERE calendar_id = ? AND start_at >= ? "
+             "AND end_at > ? AND local_date > ? ORDER BY local_date",
+             {Int(calendar->id), Int(OverlapScanFloor(now)), Int(ToStored(now)), Text(FormatDate(weekly_last))})) {
       auto day = ParseDate(row.Text(0));
       if (!day.ok() || *day <= spans.back().second) continue;
       spans.emplace_back(*day, Date{date::sys_days{*day} + date::days{kMaxConsultantViewDays - 1}});
@@ -484,11 +586,15 @@ Result<Reservation> Consultants::Reserve(const ReservationParties& parties, cons
     LockCalendars(tx, {calendar->id});
     Interval requested = LocalInterval(in.date, in.start, in.end, calendar->zone);
 
-    // The window the reservation lies in, so the booking names its availability.
+    // The window the reservation lies in, so the booking names its availability: the
+    // earliest (then the first made) of the one-off windows that hold it. Windows last at
+    // most 48 hours, so only those starting from the floor can.
     std::optional<Occurrence> window;
     if (auto row = tx.QueryOne(
-            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at <= ? AND end_at >= ? LIMIT 1",
-            {Int(calendar->id), Int(ToStored(requested.start)), Int(ToStored(requested.end))})) {
+            "SELECT id FROM availability_windows WHERE calendar_id = ? AND start_at >= ? AND start_at <= ? "
+            "AND end_at >= ? ORDER BY start_at, id LIMIT 1",
+            {Int(calendar->id), Int(OverlapScanFloor(requested.start)), Int(ToStored(requested.start)),
+             Int(ToStored(requested.end))})) {
       window = Occurrence{requested, false, row->Int(0)};
     } else {
       CalendarSnapshot snapshot = LoadSnapshot(tx, *calendar, requested);

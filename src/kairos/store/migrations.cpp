@@ -89,6 +89,16 @@ CREATE INDEX login_failures_at ON login_failures(at);
 )sql";
 }
 
+// Migration 18: what the views across every consultant (face 004) read first, the
+// calendars with availability in the asked dates, by time rather than by calendar: one-off
+// windows by start (with their end and calendar, so the index alone answers), and active
+// weekly rules by weekday. The same for both dialects.
+const char* const kWindowsByTimeSchema = R"sql(
+CREATE INDEX availability_windows_start ON availability_windows(start_at, end_at, calendar_id);
+CREATE INDEX weekly_rules_active_weekday ON weekly_rules(iso_weekday, calendar_id)
+  WHERE is_active = 1 AND is_closed = 0;
+)sql";
+
 const char* const kCreateVersionTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at BIGINT NOT NULL)";
@@ -114,6 +124,7 @@ const std::vector<Migration>& AllMigrations() {
       CalendarBusyMigration(),
       FreeBusyTokensMigration(),
       CoveringIndexesMigration(),
+      {18, "availability by time across calendars", kWindowsByTimeSchema, kWindowsByTimeSchema},
   };
   return kAll;
 }
