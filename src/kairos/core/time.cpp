@@ -256,25 +256,70 @@ std::string FormatOffset(std::chrono::seconds offset) {
   return buf;
 }
 
+namespace {
+
+// Appends v as at least `width` decimal digits, zero-padded (v >= 0).
+void AppendPadded(std::string& out, long long v, int width) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  for (int i = n; i < width; ++i) out.push_back('0');
+  while (n > 0) out.push_back(digits[--n]);
+}
+
+}  // namespace
+
+// By hand rather than with snprintf: listings format thousands of these per answer.
 std::string FormatDate(Date day) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(day.year()),
-                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-  return buf;
+  const int year = static_cast<int>(day.year());
+  std::string out;
+  out.reserve(10);
+  if (year < 0) {
+    out.push_back('-');
+    AppendPadded(out, -static_cast<long long>(year), 3);
+  } else {
+    AppendPadded(out, year, 4);
+  }
+  out.push_back('-');
+  AppendPadded(out, static_cast<unsigned>(day.month()), 2);
+  out.push_back('-');
+  AppendPadded(out, static_cast<unsigned>(day.day()), 2);
+  return out;
 }
 
 std::string FormatHourMinute(TimeOfDay time) {
   long long m = time.count() / 60;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld", m / 60, m % 60);
-  return buf;
+  if (m < 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld", m / 60, m % 60);
+    return buf;
+  }
+  std::string out;
+  out.reserve(5);
+  AppendPadded(out, m / 60, 2);
+  out.push_back(':');
+  AppendPadded(out, m % 60, 2);
+  return out;
 }
 
 std::string FormatTimeOfDay(TimeOfDay time) {
   long long s = time.count();
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-  return buf;
+  if (s < 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+    return buf;
+  }
+  std::string out;
+  out.reserve(8);
+  AppendPadded(out, s / 3600, 2);
+  out.push_back(':');
+  AppendPadded(out, s / 60 % 60, 2);
+  out.push_back(':');
+  AppendPadded(out, s % 60, 2);
+  return out;
 }
 
 std::string FormatLocalDateTime(LocalDateTime local) {

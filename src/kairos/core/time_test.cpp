@@ -213,6 +213,26 @@ TEST(TimeTest, ParsesStrictly) {
   EXPECT_EQ(err.error().message, "Invalid time '24:30' (expected HH:MM or HH:MM:SS)");
 }
 
+// The hand-written formatting writes what printf's %04d/%02d would, for every kind of value.
+TEST(TimeTest, FormatsAsPrintfWould) {
+  char buf[64];
+  for (int year : {-12, -1, 0, 1, 9, 10, 99, 100, 999, 1000, 1970, 2024, 9999, 12345}) {
+    for (unsigned month : {1u, 2u, 9u, 10u, 12u}) {
+      for (unsigned day : {1u, 9u, 10u, 28u}) {
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, month, day);
+        EXPECT_EQ(FormatDate(Date{date::year{year}, date::month{month}, date::day{day}}), buf);
+      }
+    }
+  }
+  for (long long s = -7322; s <= 200 * 3600; s += 3599) {
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+    EXPECT_EQ(FormatTimeOfDay(TimeOfDay{s}), buf) << s;
+    long long m = s / 60;
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld", m / 60, m % 60);
+    EXPECT_EQ(FormatHourMinute(TimeOfDay{s}), buf) << s;
+  }
+}
+
 TEST(TimeTest, Formats) {
   Instant t = Utc("2025-11-15T14:00:00Z");
   EXPECT_EQ(FormatUtc(t), "2025-11-15T14:00:00Z");
