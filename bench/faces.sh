@@ -33,7 +33,10 @@ for spec in "${FACES_READS[@]}"; do
 done
 
 echo "== warm-up (1 s per read workload)"
-for spec in "${FACES_READS[@]}"; do faces_wrk "$spec" "$FACES_BASE_small" "$work/state" 1s /dev/null; done
+for spec in "${FACES_READS[@]}"; do
+  faces_wrk "$spec" "$FACES_BASE_small" "$work/state" 1s /dev/null
+  faces_idle small
+done
 
 echo "== measuring: wrk -t2 -c64 -d$duration --latency per workload (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 names=()
@@ -41,6 +44,7 @@ for spec in "${FACES_READS[@]}" "${FACES_WRITES[@]}"; do
   name=${spec%%|*}
   names+=("$name")
   faces_wrk "$spec" "$FACES_BASE_small" "$work/state" "$duration" "$work/$name.txt"
+  faces_idle small
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== what the writes stored"

@@ -19,6 +19,9 @@ FACES_WRITES=(
   "004_reserve|POST|reserve.lua|"
 )
 export FACES_DIR=$PWD/bench/faces WRK_THREADS=2
+# wrk leaves a request that takes longer out of its latencies (and counts it as a timeout):
+# long enough that slow answers are measured, not dropped.
+FACES_TIMEOUT=${FACES_TIMEOUT:-30s}
 
 faces_need() {  # checks the binary and tools
   [ -x "$KAIROS_BIN" ] || { echo "no kairos binary at $KAIROS_BIN (build first: make build)" >&2; exit 1; }
@@ -83,13 +86,13 @@ faces_wrk() {
     local tok
     tok=$(faces_token "$spec" "$state")
     if [ -n "$tok" ]; then
-      wrk -t"$threads" -c"$conns" -d"$duration" --latency -H "Authorization: Token $tok" "$(faces_url "$spec" "$base" "$state")" >"$out"
+      wrk -t"$threads" -c"$conns" -d"$duration" --timeout "$FACES_TIMEOUT" --latency -H "Authorization: Token $tok" "$(faces_url "$spec" "$base" "$state")" >"$out"
     else
-      wrk -t"$threads" -c"$conns" -d"$duration" --latency "$(faces_url "$spec" "$base" "$state")" >"$out"
+      wrk -t"$threads" -c"$conns" -d"$duration" --timeout "$FACES_TIMEOUT" --latency "$(faces_url "$spec" "$base" "$state")" >"$out"
     fi
   else
     WRK_THREADS=$threads FIXTURES="$state/fixtures.lua" SEQ_FILE="$state/$name.seq" \
-      wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$FACES_DIR/$what" "$base" >"$out"
+      wrk -t"$threads" -c"$conns" -d"$duration" --timeout "$FACES_TIMEOUT" --latency -s "$FACES_DIR/$what" "$base" >"$out"
   fi
 }
 
@@ -100,4 +103,18 @@ faces_status() {
   tok=$(faces_token "$1" "$3")
   [ -n "$tok" ] && args=(-H "Authorization: Token $tok")
   curl -s -o "$4" -w '%{http_code}' "${args[@]}" "$(faces_url "$1" "$2" "$3")"
+}
+
+# faces_idle NAME: waits (up to a minute) until the kairos started under NAME has used no
+# CPU for 0.2 s, so that requests still queued when wrk stopped do not slow the next run.
+faces_idle() {
+  local var="FACES_PID_$1" before after
+  local pid=${!var:-}
+  [ -n "$pid" ] || return 0
+  for _ in $(seq 300); do
+    before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    sleep 0.2
+    after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    [ $((after - before)) -le 1 ] && return 0
+  done
 }
