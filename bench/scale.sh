@@ -41,7 +41,9 @@ checkpoint() { sqlite3 "$1" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null; }
 
 if [ ! -f "$cache/ready" ]; then
   echo "== building the databases for $key (once per binary)"
-  rm -rf "$cache_root"
+  # Only the last databases are kept: earlier keys' folders go (and nothing else there).
+  find "$cache_root" -mindepth 1 -maxdepth 1 -type d -name '????????????????-*' -exec rm -rf {} + 2>/dev/null || true
+  rm -rf "$cache"
   mkdir -p "$cache"
   faces_start build "$cache/small.db" "$work"
   /usr/bin/python3 bench/faces_fixtures.py "$FACES_BASE_build" "$cache/state"
