@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 LISTEN     ?= 127.0.0.1:8080
 DB         ?= ./data/kairos.db
 
-.PHONY: all deps configure build run test bench deb clean
+.PHONY: all deps configure build run test bench bench-scale deb clean
 
 all: build
 
@@ -43,6 +43,11 @@ bench: build
 	./$(BUILD)/bench/kairos_core_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	bash bench/http.sh
 	bash bench/backends.sh
+
+# The faces' ten workloads on a small database against a large one (10,000 calendars,
+# 1,000,000 bookings), under the CPU lock (docs/performance.md).
+bench-scale: build
+	flock /tmp/kairos-cpu.lock bash bench/scale.sh 10s
 
 # The Debian package: binary, hardened systemd unit, default configuration and docs,
 # written to $(BUILD)/deb/ and checked with lintian (errors fail the target).
