@@ -161,21 +161,30 @@ Result<std::string> CalendarFeeds::Feed(std::string_view token, Instant now) {
     std::int64_t account = owner->Int(0);
     std::int64_t since = ToStored(now - kFeedHistory);
     std::vector<IcalEvent> events;
-    // A meeting's bookings (one per participant) are shown once, as the meeting below.
+    // A meeting's bookings (one per participant) are shown once, as the meeting below. The
+    // account's bookings are found through its calendars and as their client, from the scan
+    // floor (no booking lasts longer), so the feed reads the account's own recent rows, not
+    // the whole table.
+    const std::int64_t floor = kairos::booking::OverlapScanFloor(FromStored(since));
     for (const auto& row : tx.Query(std::string(kBookingColumns) +
-                                        " WHERE b.meeting_id IS NULL AND (b.client_account_id = ? OR "
-                                        "c.owner_account_id = ?) AND b.end_at >= ? ORDER BY b.start_at, b.id",
-                                    {Int(account), Int(account), Int(since)})) {
+                                        " WHERE b.id IN (SELECT o.id FROM calendars oc JOIN bookings o ON o.calendar_id = "
+                                        "oc.id WHERE oc.owner_account_id = ? AND o.start_at >= ? UNION SELECT id FROM "
+                                        "bookings WHERE client_account_id = ? AND start_at >= ?) AND b.meeting_id IS NULL "
+                                        "AND b.end_at >= ? ORDER BY b.start_at, b.id",
+                                    {Int(account), Int(floor), Int(account), Int(floor), Int(since)})) {
       events.push_back(BookingEvent(ViewFromRow(row), now));
     }
+    // The account's meetings, organised or attended, through its own bookings: every party
+    // of a meeting, the organiser included, holds one booking of its time (kept, cancelled,
+    // when the meeting is).
     for (const auto& row : tx.Query(
              "SELECT m.uuid, m.title, m.description, m.start_at, m.end_at, m.status, m.created_at, m.updated_at, "
              "o.id, o.username, o.email, o.first_name, o.last_name "
              "FROM meetings m JOIN accounts o ON o.id = m.organiser_account_id WHERE m.end_at >= ? AND "
-             "(m.organiser_account_id = ? OR EXISTS (SELECT 1 FROM bookings b JOIN calendars c ON c.id = "
-             "b.calendar_id WHERE b.meeting_id = m.id AND c.owner_account_id = ?)) "
+             "m.id IN (SELECT b.meeting_id FROM calendars c JOIN bookings b ON b.calendar_id = c.id WHERE "
+             "c.owner_account_id = ? AND b.start_at >= ? AND b.meeting_id IS NOT NULL) "
              "ORDER BY m.start_at, m.id",
-             {Int(since), Int(account), Int(account)})) {
+             {Int(since), Int(account), Int(floor)})) {
       IcalEvent e;
       e.uid = MeetingUid(row.Text(0));
       e.stamp = now;

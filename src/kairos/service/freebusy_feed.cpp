@@ -113,8 +113,10 @@ Result<FreeBusyFeed> FreeBusyFeeds::Feed(std::string_view username, std::string_
     // calendar, so the account's own calendars hold all its busy time.
     for (const auto& row : tx.Query("SELECT b.start_at, b.end_at, b.status FROM bookings b JOIN calendars c ON c.id = "
                                     "b.calendar_id WHERE c.owner_account_id = ? AND b.status IN " +
-                                        std::string(kHoldingStatusesSql) + " AND b.end_at > ? AND b.start_at < ?",
-                                    {Int(owner->Int(0)), Int(ToStored(window.start)), Int(ToStored(window.end))})) {
+                                        std::string(kHoldingStatusesSql) +
+                                        " AND b.start_at >= ? AND b.end_at > ? AND b.start_at < ?",
+                                    {Int(owner->Int(0)), Int(kairos::booking::OverlapScanFloor(window.start)),
+                                     Int(ToStored(window.start)), Int(ToStored(window.end))})) {
       Interval held{FromStored(row.Int(0)), FromStored(row.Int(1))};
       (row.Text(2) == "pending" ? tentative : busy).push_back(held);
     }

@@ -103,12 +103,14 @@ DayHours LoadDay(store::Tx& tx, const Account& account, Date day) {
       out.created_at = FromStored(row->Int(2));
       out.updated_at = FromStored(row->Int(3));
     }
-    // The hours active meetings hold show as blocked too, as the original shows them.
+    // The hours active meetings hold show as blocked too, as the original shows them
+    // (from the scan floor: the day's, not the calendar's whole history).
     Interval bounds = LocalDayBounds(day, calendar->zone);
     auto meetings = tx.Query(
         "SELECT start_at, end_at FROM bookings WHERE calendar_id = ? AND meeting_id IS NOT NULL AND status = 'active' "
-        "AND start_at < ? AND end_at > ?",
-        {Int(calendar->id), Int(ToStored(bounds.end)), Int(ToStored(bounds.start))});
+        "AND start_at >= ? AND start_at < ? AND end_at > ?",
+        {Int(calendar->id), Int(kairos::booking::OverlapScanFloor(bounds.start)), Int(ToStored(bounds.end)),
+         Int(ToStored(bounds.start))});
     for (int h = 0; h < kHoursPerDay; ++h) {
       Interval hour = LocalHour(day, h, calendar->zone);
       if (hour.empty()) continue;

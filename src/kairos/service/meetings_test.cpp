@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "kairos/auth/password_hasher.hpp"
@@ -97,6 +98,40 @@ TEST_F(MeetingsServiceTest, BlockHoursRefusesHoursOutsideTheDay) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().field, "blocked_slots");
   }
+}
+
+// Listing one's meetings and reading one's day visit the same rows (SQLite's virtual-machine
+// steps) before and after other people fill the server with meetings, and the caller's
+// own calendar with past ones.
+TEST_F(MeetingsServiceTest, ListingAndADayCostTheSameHoweverManyMeetingsExist) {
+  const Instant listed_at = T("2031-01-01T00:00:00Z");
+  auto me = AddAccount("me", "UTC");
+  auto mine = meetings_->Create(me, NewMeeting("2031-02-01 10:00:00", {}), now_);
+  ASSERT_TRUE(mine.ok()) << mine.error().message;
+  auto steps = [&] {
+    std::uint64_t before = store::SqliteVmSteps();
+    auto page = meetings_->Upcoming(me, {}, listed_at);
+    EXPECT_TRUE(page.ok());
+    EXPECT_EQ(page->count, 1);
+    EXPECT_TRUE(meetings_->Hours(me, "", D("2031-02-01")).ok());
+    return store::SqliteVmSteps() - before;
+  };
+  const std::uint64_t few = steps();
+  auto other = AddAccount("other", "UTC");
+  auto guest = AddAccount("guest", "UTC");
+  auto day_of = [](int year, int i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%d-%02d-%02d %02d:00:00", year, 3 + i / 12 / 28, 1 + i / 12 % 28, 8 + i % 12);
+    return std::string(buf);
+  };
+  for (int i = 0; i < 300; ++i) {
+    // Other people's meetings after the listing's now, and the caller's own before it.
+    ASSERT_TRUE(meetings_->Create(other, NewMeeting(day_of(2031, i), {"guest@example.com"}), now_).ok());
+    ASSERT_TRUE(meetings_->Create(me, NewMeeting(day_of(2030, i), {}), now_).ok());
+  }
+  const std::uint64_t many = steps();
+  EXPECT_GT(few, 0u);
+  EXPECT_LE(many, few + few / 20) << "few meetings: " << few << " steps, many: " << many;
 }
 
 TEST_F(MeetingsServiceTest, UpdateKeepsItsOwnHourAndRollsBackOnConflict) {
