@@ -165,8 +165,15 @@ Instant ToUtc(LocalDateTime local, Zone zone) {
   // `pre` uses the offset in force before a transition: for a gap it maps 02:30 to the
   // instant 03:30 shows afterwards (moved forward by the gap); for an overlap it is the
   // earlier of the two instants. Outside transitions all three candidates are equal.
-  constexpr absl::CivilSecond kEpoch(1970, 1, 1, 0, 0, 0);
-  absl::TimeZone::TimeInfo info = zone->rules.At(kEpoch + local.time_since_epoch().count());
+  // The civil second is built from its fields rather than as the epoch plus seconds:
+  // cctz normalises a sum that large day by day, which made this the costliest call of a
+  // day's listing.
+  const auto day = date::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const long long second = (local - day).count();
+  const absl::CivilSecond civil(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                                static_cast<unsigned>(ymd.day()), second / 3600, second / 60 % 60, second % 60);
+  absl::TimeZone::TimeInfo info = zone->rules.At(civil);
   return Instant{seconds{absl::ToUnixSeconds(info.pre)}};
 }
 

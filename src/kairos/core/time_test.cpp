@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
 #include <gtest/gtest.h>
 
 #include "kairos/core/recurrence.hpp"
@@ -211,6 +213,27 @@ TEST(TimeTest, ParsesStrictly) {
   auto err = ParseTimeOfDay("24:30", "open_time");
   EXPECT_EQ(err.error().field, "open_time");
   EXPECT_EQ(err.error().message, "Invalid time '24:30' (expected HH:MM or HH:MM:SS)");
+}
+
+// ToUtc builds its civil second from fields; cctz's own sum from the epoch gives the same
+// instants, in gaps and overlaps too, in zones with odd offsets and half-hour changes.
+TEST(TimeTest, ToUtcAgreesWithCctzOnEveryKindOfLocalTime) {
+  constexpr absl::CivilSecond kEpoch(1970, 1, 1, 0, 0, 0);
+  for (const char* name : {"UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata",
+                           "Pacific/Chatham", "America/St_Johns"}) {
+    absl::TimeZone reference;
+    ASSERT_TRUE(absl::LoadTimeZone(name, &reference)) << name;
+    Zone zone = Z(name);
+    auto check = [&](long long local) {
+      const long long expected = absl::ToUnixSeconds(reference.At(kEpoch + local).pre);
+      EXPECT_EQ(ToUtc(LocalDateTime{seconds{local}}, zone).time_since_epoch().count(), expected) << name << " " << local;
+    };
+    for (long long local = -315619200; local < 2366841600; local += 7 * 86400 + 1811) check(local);  // 1960..2045
+    // Every quarter hour around 2030's changes in both hemispheres.
+    for (long long day : {1899331200LL, 1917475200LL, 1901318400LL, 1885680000LL}) {
+      for (long long local = day - 2 * 86400; local < day + 2 * 86400; local += 900) check(local);
+    }
+  }
 }
 
 // The hand-written formatting writes what printf's %04d/%02d would, for every kind of value.
