@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 namespace kairos::store {
@@ -138,6 +139,8 @@ class Connection final : public Tx {
   // False once SQLite ended the transaction by itself (it does on some errors).
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+  sqlite3* handle() const { return db_; }
+
  private:
   sqlite3_stmt* Prepare(std::string_view sql, const Params& params) {
     auto it = statements_.find(sql);
@@ -190,7 +193,15 @@ class SqliteDatabase final : public Database {
       free_.push_back(readers_.back().get());
     }
     readers_size_ = static_cast<int>(readers_.size());
+    // Checkpoints run on a thread of their own instead of inside the commit that grew the
+    // WAL past SQLite's threshold: that commit held the one writer, so every writer queued
+    // behind the copy. The hook replaces SQLite's automatic checkpoint on this connection.
+    checkpointer_ = std::make_unique<Connection>(path, options, false);
+    sqlite3_wal_hook(writer_->handle(), &SqliteDatabase::WalCommitted, this);
+    checkpoints_ = std::thread([this] { Checkpoints(); });
   }
+
+  ~SqliteDatabase() override { StopCheckpoints(); }
 
   // Group commit: callers that arrive while a write transaction runs queue their work;
   // the next caller to find no transaction running becomes the leader and runs everything
@@ -280,6 +291,7 @@ class SqliteDatabase final : public Database {
   }
 
   void Close() override {
+    StopCheckpoints();
     std::unique_lock writer_lock(writer_mu_);
     writer_cv_.wait(writer_lock, [&] { return !leading_; });  // a running batch finishes first
     std::lock_guard readers_lock(readers_mu_);
@@ -300,6 +312,49 @@ class SqliteDatabase final : public Database {
     bool done = false;
   };
   static constexpr std::size_t kMaxBatch = 64;
+  // SQLite's own automatic threshold: a checkpoint once the WAL holds this many pages.
+  static constexpr int kCheckpointPages = 1000;
+
+  // Called by SQLite on the writer's thread after each commit, with the WAL's size. The
+  // checkpoint thread copies most of the WAL while writers go on; the WAL starts over from
+  // its beginning only once a checkpoint has copied all of it before the next write, which
+  // under steady writes only the writer itself can see, so at twice the threshold it
+  // finishes the copy itself (the rest of it: little is left by then).
+  static int WalCommitted(void* self, sqlite3* handle, const char*, int pages) {
+    if (pages >= 2 * kCheckpointPages) {
+      sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= kCheckpointPages) {
+      auto* db = static_cast<SqliteDatabase*>(self);
+      std::lock_guard lock(db->checkpoint_mu_);
+      db->checkpoint_due_ = true;
+      db->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  // A PASSIVE checkpoint whenever one is due: it copies what no reader still needs and
+  // never waits for readers or the writer, as SQLite's automatic one does.
+  void Checkpoints() {
+    std::unique_lock lock(checkpoint_mu_);
+    for (;;) {
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_due_ || stop_checkpoints_; });
+      if (stop_checkpoints_) return;
+      checkpoint_due_ = false;
+      lock.unlock();
+      sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  void StopCheckpoints() {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      stop_checkpoints_ = true;
+      checkpoint_cv_.notify_one();
+    }
+    if (checkpoints_.joinable()) checkpoints_.join();
+    checkpointer_.reset();
+  }
 
   // Runs on the leader's thread, writer_mu_ not held (only the leader touches writer_).
   void RunBatch(const std::vector<WriteJob*>& batch, bool closed) {
@@ -412,6 +467,12 @@ class SqliteDatabase final : public Database {
   int readers_size_ = 0;
   PoolWaits writer_waits_;
   PoolWaits reader_waits_;
+  std::unique_ptr<Connection> checkpointer_;  // used by checkpoints_ alone
+  std::mutex checkpoint_mu_;                  // guards the two flags below
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_due_ = false;
+  bool stop_checkpoints_ = false;
+  std::thread checkpoints_;
 };
 
 }  // namespace
