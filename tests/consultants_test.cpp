@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/accounts.hpp"
+#include "support/database.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/shared_server_test.hpp"
@@ -707,6 +708,55 @@ TEST_F(ConsultantsTest, DateMonthlyAndTimeRangeViewsCoverEveryConsultant) {
   ExpectError(c_.Get("/availabilities/timerange/?start_date=2031-01-01&end_date=2031-12-31" + times), 400, "92 days");
   ExpectError(c_.Get("/availabilities/timerange/?start_date=2031-02-29&end_date=2031-03-01" + times), 400,
               "start_date");
+}
+
+// The views' answers are kept (SQLite) while nothing changed: asked again at once, the
+// same bytes come from the kept answer, and every write that changes what they show
+// shows at the next request.
+TEST_F(ConsultantsTest, AKeptViewChangesWithTheWriteThatChangesIt) {
+  auto kept = [&] {
+    std::string body = c_.Get("/metrics").body;
+    const std::string name = "kairos_kept_answers_total{source=\"kept\"} ";
+    auto at = body.find(name);
+    return at == std::string::npos ? -1.0 : std::stod(body.substr(at + name.size()));
+  };
+  const std::int64_t consultant = NewConsultant("Europe/Paris");
+  const std::int64_t user = NewUser();
+  AddOneOff(consultant, "2041-05-14", "09:00:00", "10:00:00");
+  const std::vector<std::string> views = {"/availabilities/monthly/?year=2041&month=5",
+                                          "/consultants/availabilities/2041-05-14/",
+                                          "/availabilities/timerange/?start_date=2041-05-14&end_date=2041-05-15"
+                                          "&start_time=00:00:00&end_time=23:59:59",
+                                          "/consultant/" + std::to_string(consultant) +
+                                              "/availability/?start_date=2041-05-14&end_date=2041-05-15"};
+  auto has = [&](const std::string& path, const std::string& date, const std::string& start) {
+    auto r = c_.Get(path);
+    EXPECT_EQ(r.status, 200) << path << " " << r.body;
+    json slots = r.Json().is_object() ? r.Json()["availabilities"] : r.Json();
+    return std::any_of(slots.begin(), slots.end(), [&](const json& s) {
+      return s["consultant"] == consultant && s["date"] == date && s["start_time"] == start;
+    });
+  };
+  for (const auto& path : views) {
+    // Two requests a moment apart are kept unless a second began between them: a few tries.
+    bool answered_from_kept = false;
+    for (int attempt = 0; attempt < 5 && !answered_from_kept; ++attempt) {
+      const double before = kept();
+      auto first = c_.Get(path);
+      auto again = c_.Get(path);
+      EXPECT_EQ(first.body, again.body) << path;
+      answered_from_kept = kept() >= before + 1;
+    }
+    EXPECT_EQ(answered_from_kept, !PostgresBackend()) << path;
+    EXPECT_TRUE(has(path, "2041-05-14", "09:00:00")) << path;
+  }
+  if (PostgresBackend()) {
+    EXPECT_EQ(kept(), -1) << "never kept with PostgreSQL";
+  }
+  AddOneOff(consultant, "2041-05-14", "11:00:00", "12:00:00");
+  for (const auto& path : views) EXPECT_TRUE(has(path, "2041-05-14", "11:00:00")) << "a new window: " << path;
+  ASSERT_EQ(Reserve(consultant, user, "2041-05-14", "09:00:00", "10:00:00").status, 201);
+  for (const auto& path : views) EXPECT_FALSE(has(path, "2041-05-14", "09:00:00")) << "reserved: " << path;
 }
 
 TEST_F(ConsultantsTest, ConcurrentReservationsOfOneSlotYieldExactlyOneBooking) {

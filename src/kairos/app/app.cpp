@@ -30,6 +30,7 @@
 #include "kairos/auth/password_hasher.hpp"
 #include "kairos/pages/page_routes.hpp"
 #include "kairos/booking/events.hpp"
+#include "kairos/http/answer_keeper.hpp"
 #include "kairos/http/metrics.hpp"
 #include "kairos/http/server.hpp"
 #include "kairos/service/businesses.hpp"
@@ -200,6 +201,20 @@ int Serve(const Config& config) {
   // Connections that arrive meanwhile wait in the backlog until the routes are ready.
   http::Metrics metrics;
   http::Router router;
+  // Exact only when this process sees every write: one server on a SQLite database.
+  std::optional<http::AnswerKeeper> keeper;
+  if (config.keep_answers && !store::IsPostgresUrl(config.db)) {
+    keeper.emplace(store::WriteGeneration, [] { return booking::ClockNow().time_since_epoch().count(); });
+    router.KeepAnswers(&*keeper);
+    metrics.AddCollector([&keeper](http::Exposition& out) {
+      auto counts = keeper->counts();
+      out.Family("kairos_kept_answers_total", "counter",
+                 "Answers of the availability views by source: kept (the same request within the second, no "
+                 "write since) or computed.");
+      out.Sample("kairos_kept_answers_total", {{"source", "kept"}}, static_cast<double>(counts.kept));
+      out.Sample("kairos_kept_answers_total", {{"source", "computed"}}, static_cast<double>(counts.computed));
+    });
+  }
   http::Server server(options, router, metrics);
   std::uint16_t port;
   try {

@@ -206,6 +206,10 @@ int main(int argc, char** argv) {
   serve->add_flag("--sqlite-sync-full,!--no-sqlite-sync-full", config.sqlite_sync_full,
                   "fsync every commit (survives power loss; a process crash is survived either way)")
       ->envname("KAIROS_SQLITE_SYNC_FULL");
+  serve->add_flag("--keep-answers,!--no-keep-answers", config.keep_answers,
+                  "Keep the answers of the faces' availability views within a second while no write commits "
+                  "(SQLite only)")
+      ->envname("KAIROS_KEEP_ANSWERS");
   serve->add_option("--body-limit", config.body_limit, "Largest request body in bytes (larger: 413)")
       ->envname("KAIROS_BODY_LIMIT")
       ->check(CLI::Range(static_cast<std::size_t>(1024), static_cast<std::size_t>(1) << 30))

@@ -1,5 +1,7 @@
 #include "kairos/http/router.hpp"
 
+#include "kairos/http/answer_keeper.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -233,6 +235,9 @@ Dispatched Router::Dispatch(Request& request) const {
       return {ErrorResponse(route.style, Error{ErrorCode::kInternal, "Internal server error.", {}}), &route};
     }
 
+    if (route.keep_answer && keeper_ != nullptr) {
+      return {keeper_->Answer(route.pattern, request, [&] { return route.handler(request); }), &route};
+    }
     return {route.handler(request), &route};
   } catch (const UnavailableError& e) {
     if (on_exception) on_exception(request, e.what());

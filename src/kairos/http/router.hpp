@@ -18,6 +18,8 @@
 
 namespace kairos::http {
 
+class AnswerKeeper;
+
 enum class Access { kPublic, kAuthenticated };
 
 using Handler = std::function<Response(Request&)>;
@@ -74,6 +76,9 @@ struct Route {
   // face's words, and refuses an authenticated route without them.
   std::string missing_credentials;
   RouteDoc doc;  // optional: request and response schemas for /openapi.json
+  // A read whose answer depends only on the request, the caller, the time to the second
+  // and the database: its answers may be kept (AnswerKeeper) on a router that keeps them.
+  bool keep_answer = false;
 };
 
 struct Dispatched {
@@ -99,6 +104,9 @@ class Router {
 
   // `session_cookie`: the cookie that, like an Authorization header, counts as credentials
   // (empty: only the header does).
+  // Routes marked keep_answer are answered through `keeper` (not owned; null: never kept).
+  void KeepAnswers(AnswerKeeper* keeper) { keeper_ = keeper; }
+
   void SetAuthenticator(Authenticator authenticator, std::string session_cookie = {}) {
     authenticator_ = std::move(authenticator);
     session_cookie_ = std::move(session_cookie);
@@ -140,6 +148,7 @@ class Router {
   std::vector<std::string> append_slash_prefixes_;
   Authenticator authenticator_;
   std::string session_cookie_;
+  AnswerKeeper* keeper_ = nullptr;
 };
 
 // Path parameter type checks, shared with handlers that validate ids themselves.

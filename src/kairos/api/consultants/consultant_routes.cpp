@@ -589,10 +589,12 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
   Consultants* service = &consultants;
   const Access access = options.require_auth ? Access::kAuthenticated : Access::kPublic;
   // Each handler holds the service, which lives as long as the route table.
+  // `keep`: the free-time views read only the database and the time, so their answers
+  // may be kept (http::AnswerKeeper).
   auto add = [&](Method method, std::string pattern, std::string summary, std::vector<http::QueryParam> query,
-                 Response (*handler)(Consultants&, Request&), http::RouteDoc doc) {
+                 Response (*handler)(Consultants&, Request&), http::RouteDoc doc, bool keep = false) {
     routes.Add({method, std::move(pattern), access, kStyle, kTag, std::move(summary), std::move(query),
-                [service, handler](Request& req) { return handler(*service, req); }, {}, std::move(doc)});
+                [service, handler](Request& req) { return handler(*service, req); }, {}, std::move(doc), keep});
   };
   const std::vector<http::QueryParam> no_query;
   add(Method::kPost, "/consultant/",
@@ -613,10 +615,10 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
       "one-off slot and the weekly ones of the next 31 days.",
       {{"start_date", "First local date, YYYY-MM-DD (default today in the consultant's zone)", false},
        {"end_date", "Last local date, inclusive (default start_date + 30 days; at most 92 days in all)", false}},
-      ConsultantFreeTime, doc::FreeTimeDoc());
+      ConsultantFreeTime, doc::FreeTimeDoc(), true);
   add(Method::kGet, "/consultants/availabilities/{date}/",
       "Every consultant's free slots on one date (each in its own time zone): {date, total_slots, availabilities}.",
-      no_query, DateFreeTime, doc::DateFreeTimeDoc());
+      no_query, DateFreeTime, doc::DateFreeTimeDoc(), true);
   for (const char* pattern : {"/consultant/{id:int}/availability/", "/consultant/{id:int}/availability/delete"}) {
     add(Method::kDelete, pattern,
         "Delete an unbooked one-off availability named by body {\"date\", \"start_time\", \"end_time\"}, or by "
@@ -642,7 +644,7 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
       {{"year", "Year, e.g. 2025", true},
        {"month", "Month 1-12", true},
        {"consultant", "Only this consultant's slots (default: every consultant)", false}},
-      MonthlyFreeTime, doc::MonthlyDoc());
+      MonthlyFreeTime, doc::MonthlyDoc(), true);
   add(Method::kGet, "/availabilities/timerange/",
       "Free slots between two dates (at most 92 days) lying within start_time and end_time, as one array.",
       {{"start_date", "First local date, YYYY-MM-DD", true},
@@ -650,7 +652,7 @@ void RegisterConsultantRoutes(http::Router& router, service::Consultants& consul
        {"start_time", "Slots starting at or after this local time, HH:MM[:SS]", true},
        {"end_time", "Slots ending at or before this local time, HH:MM[:SS]", true},
        {"consultant", "Only this consultant's slots (default: every consultant)", false}},
-      TimeRangeFreeTime, doc::TimeRangeDoc());
+      TimeRangeFreeTime, doc::TimeRangeDoc(), true);
 }
 
 }  // namespace kairos::api::consultants

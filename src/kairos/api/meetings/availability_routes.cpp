@@ -159,7 +159,8 @@ void RegisterAvailabilityRoutes(http::Router& router, service::Meetings& meeting
               "An account's blocked and available hours (0-23, its local time) of one day.",
               {{"date", "The day, YYYY-MM-DD.", true},
                {"user", "The account's email; default the caller.", false}},
-              [meetings](Request& req) { return AvailableSlots(*meetings, req); }, {}, doc::AvailableDoc()});
+              [meetings](Request& req) { return AvailableSlots(*meetings, req); }, {}, doc::AvailableDoc(),
+              /*keep_answer=*/true});
 }
 
 }  // namespace kairos::api::meetings

@@ -329,7 +329,7 @@ void RegisterMeetingRoutes(http::Router& router, service::Meetings& meetings_ser
               {{"limit", "How many, from 1; default 10.", false},
                {"offset", "How many to skip; default 0.", false},
                {"status", "Only meetings with this status (active or cancelled).", false}},
-              [meetings](Request& req) { return List(*meetings, req); }, {}, doc::ListDoc()});
+              [meetings](Request& req) { return List(*meetings, req); }, {}, doc::ListDoc(), /*keep_answer=*/true});
   routes.Add({Method::kGet, "/api/event/{id:int}/", Access::kAuthenticated, kFaceStyle, kFaceTag,
               "One of the caller's meetings (any participant's), not wrapped.", {},
               [meetings](Request& req) { return Get(*meetings, req); }, {}, doc::GetDoc()});
