@@ -201,20 +201,6 @@ int Serve(const Config& config) {
   // Connections that arrive meanwhile wait in the backlog until the routes are ready.
   http::Metrics metrics;
   http::Router router;
-  // Exact only when this process sees every write: one server on a SQLite database.
-  std::optional<http::AnswerKeeper> keeper;
-  if (config.keep_answers && !store::IsPostgresUrl(config.db)) {
-    keeper.emplace(store::WriteGeneration, [] { return booking::ClockNow().time_since_epoch().count(); });
-    router.KeepAnswers(&*keeper);
-    metrics.AddCollector([&keeper](http::Exposition& out) {
-      auto counts = keeper->counts();
-      out.Family("kairos_kept_answers_total", "counter",
-                 "Answers of the availability views by source: kept (the same request within the second, no "
-                 "write since) or computed.");
-      out.Sample("kairos_kept_answers_total", {{"source", "kept"}}, static_cast<double>(counts.kept));
-      out.Sample("kairos_kept_answers_total", {{"source", "computed"}}, static_cast<double>(counts.computed));
-    });
-  }
   http::Server server(options, router, metrics);
   std::uint16_t port;
   try {
@@ -230,6 +216,27 @@ int Serve(const Config& config) {
   } catch (const std::exception& e) {
     spdlog::error("cannot open database: {}", e.what());
     return 1;
+  }
+  // Exact with SQLite, whose data_version moves with every commit of any process.
+  std::optional<http::AnswerKeeper> keeper;
+  if (config.keep_answers && !store::IsPostgresUrl(config.db)) {
+    // SQLite's data_version moves with every commit, also another process's (a command
+    // run beside the server, or anything else writing the file).
+    keeper.emplace(
+        [&db] {
+          auto version = db ? db->DataVersion() : std::nullopt;
+          return version ? *version : store::WriteGeneration();
+        },
+        [] { return booking::ClockNow().time_since_epoch().count(); });
+    router.KeepAnswers(&*keeper);
+    metrics.AddCollector([&keeper](http::Exposition& out) {
+      auto counts = keeper->counts();
+      out.Family("kairos_kept_answers_total", "counter",
+                 "Answers of the availability views by source: kept (the same request within the second, no "
+                 "write since) or computed.");
+      out.Sample("kairos_kept_answers_total", {{"source", "kept"}}, static_cast<double>(counts.kept));
+      out.Sample("kairos_kept_answers_total", {{"source", "computed"}}, static_cast<double>(counts.computed));
+    });
   }
 
   std::unique_ptr<auth::PasswordHasher> hasher;

@@ -27,8 +27,8 @@ struct Config {
   int db_pool_size = 8;  // PostgreSQL connections per server, shared by reads and writes
   bool sqlite_sync_full = false;
   // Answers of the read routes marked keep_answer are kept while nothing they read can
-  // have changed (http::AnswerKeeper). Only with SQLite: with PostgreSQL other instances
-  // write too, and this process would not see it.
+  // have changed (http::AnswerKeeper). Only with SQLite, whose data_version tells every
+  // commit of any process; with PostgreSQL other instances write unseen.
   bool keep_answers = true;
   std::size_t body_limit = 1 << 20;
   std::size_t header_limit = 16 << 10;

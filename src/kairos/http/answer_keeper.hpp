@@ -2,8 +2,9 @@
 // (route, target, Host, caller) within the same wall-clock second and while no write has
 // committed since it was computed gets the bytes computed the first time. Handlers read
 // the time to the second and the database, so within those bounds the answer is the one
-// they would compute again: a memo, not a cache that can be stale. Only a server that
-// sees every write (one process on its database, SQLite) uses it; see docs/performance.md.
+// they would compute again: a memo, not a cache that can be stale. Only a server that can
+// tell every commit to its database, of any process (SQLite's data_version), uses it;
+// see docs/performance.md.
 #pragma once
 
 #include <cstdint>

@@ -161,6 +161,9 @@ class Database {
   virtual void Close() = 0;
   // The connection pools' wait counters (for /metrics); cheap, lock-free.
   virtual std::vector<PoolStats> Pools() const { return {}; }
+  // A number that moves whenever any connection, of this process or another, commits a
+  // change to the database, when the backend can tell (SQLite's data_version); cheap.
+  virtual std::optional<std::uint64_t> DataVersion() { return std::nullopt; }
 
   // Typed wrappers: Write commits when f returns a Result that is ok (or any non-Result
   // value) and rolls back when it returns an error Result.

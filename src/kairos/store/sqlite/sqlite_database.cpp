@@ -197,6 +197,7 @@ class SqliteDatabase final : public Database {
     // WAL past SQLite's threshold: that commit held the one writer, so every writer queued
     // behind the copy. The hook replaces SQLite's automatic checkpoint on this connection.
     checkpointer_ = std::make_unique<Connection>(path, options, false);
+    version_ = std::make_unique<Connection>(path, options, true);
     sqlite3_wal_hook(writer_->handle(), &SqliteDatabase::WalCommitted, this);
     checkpoints_ = std::thread([this] { Checkpoints(); });
   }
@@ -286,6 +287,14 @@ class SqliteDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
+  // PRAGMA data_version on a connection of its own, which never writes: it moves with
+  // every commit of every other connection, this process's writer included.
+  std::optional<std::uint64_t> DataVersion() override {
+    std::lock_guard lock(version_mu_);
+    if (!version_) return std::nullopt;
+    return static_cast<std::uint64_t>(version_->Query("PRAGMA data_version", {}).at(0).Int(0));
+  }
+
   std::vector<PoolStats> Pools() const override {
     return {writer_waits_.Stats("sqlite_writer", 1), reader_waits_.Stats("sqlite_readers", readers_size_)};
   }
@@ -301,6 +310,10 @@ class SqliteDatabase final : public Database {
     readers_.clear();
     free_.clear();
     writer_.reset();
+    {
+      std::lock_guard version_lock(version_mu_);
+      version_.reset();
+    }
     readers_cv_.notify_all();
   }
 
@@ -468,6 +481,8 @@ class SqliteDatabase final : public Database {
   PoolWaits writer_waits_;
   PoolWaits reader_waits_;
   std::unique_ptr<Connection> checkpointer_;  // used by checkpoints_ alone
+  std::mutex version_mu_;                     // guards version_
+  std::unique_ptr<Connection> version_;       // asked for DataVersion alone
   std::mutex checkpoint_mu_;                  // guards the two flags below
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;
