@@ -1,5 +1,7 @@
 #include "kairos/booking/calendars.hpp"
 
+#include "kairos/store/id_list.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
@@ -143,15 +145,10 @@ static std::vector<Calendar> FindIn(store::Tx& tx, std::string_view where, std::
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::vector<Calendar> out;
   if (ids.empty()) return out;
-  std::string marks;
-  store::Params params;
-  for (std::int64_t id : ids) {
-    marks += marks.empty() ? "?" : ", ?";
-    params.push_back(Int(id));
-  }
+  const store::IdList in = store::IdsIn(ids);
   for (const auto& row : tx.Query("SELECT " + std::string(kCalendarColumns) + " FROM calendars WHERE " +
-                                      std::string(where) + " (" + marks + ") ORDER BY id",
-                                  params)) {
+                                      std::string(where) + " (" + in.marks + ") ORDER BY id",
+                                  in.params)) {
     out.push_back(CalendarFromRow(row));
   }
   return out;

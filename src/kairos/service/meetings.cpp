@@ -8,6 +8,7 @@
 #include "kairos/auth/crypto.hpp"
 #include "kairos/auth/policy.hpp"
 #include "kairos/booking/booking.hpp"
+#include "kairos/store/id_list.hpp"
 
 namespace kairos::service {
 
@@ -192,12 +193,9 @@ struct StoredMeeting {
 std::vector<StoredMeeting> LoadMeetings(store::Tx& tx, const std::vector<std::int64_t>& ids, Zone viewer_zone) {
   std::vector<StoredMeeting> out;
   if (ids.empty()) return out;
-  std::string marks;
-  store::Params params;
-  for (std::int64_t id : ids) {
-    marks += marks.empty() ? "?" : ", ?";
-    params.push_back(Int(id));
-  }
+  const store::IdList in = store::IdsIn(ids);
+  const std::string& marks = in.marks;
+  const store::Params& params = in.params;
   std::unordered_map<std::int64_t, StoredMeeting> found;
   for (const auto& row : tx.Query(
            "SELECT m.id, m.organiser_account_id, o.email, m.title, m.description, m.start_at, m.end_at, m.status, "
