@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <span>
 #include <tuple>
 #include <unordered_map>
 
@@ -9,6 +10,7 @@
 #include "kairos/core/free_time.hpp"
 #include "kairos/core/interval_set.hpp"
 #include "kairos/booking/booking.hpp"
+#include "kairos/store/id_list.hpp"
 
 namespace kairos::service {
 
@@ -137,39 +139,85 @@ Result<std::vector<FreeSlot>> FreeSlotsOf(Tx& tx, std::int64_t consultant_id, co
 // parameters of one query (SQLite takes 32766, PostgreSQL 65535).
 constexpr std::size_t kSnapshotBatch = 500;
 
+// Runs `query` (which ends in "IN (") for `ids`, kSnapshotBatch of them at a time, and
+// calls `each` on every row.
+template <typename Each>
+void ForIdsIn(Tx& tx, const std::string& query, const std::vector<std::int64_t>& ids, const store::Params& before,
+              Each each) {
+  for (std::size_t from = 0; from < ids.size(); from += kSnapshotBatch) {
+    const std::size_t n = std::min(kSnapshotBatch, ids.size() - from);
+    const store::IdList in = store::IdsIn(std::span<const std::int64_t>(ids).subspan(from, n));
+    store::Params params = before;
+    params.insert(params.end(), in.params.begin(), in.params.end());
+    for (const auto& row : tx.Query(query + in.marks + ")", params)) each(row);
+  }
+}
+
 // The active consultants (number, account) that may have free time on local dates
-// [first, last]: those whose personal calendar has a one-off window overlapping those
-// dates in some zone, or an active weekly rule on one of their weekdays valid on one of
-// them. Every other consultant has no window there, so no free time: leaving them out
-// changes no answer. The query starts from those windows and rules, read by time and
-// weekday (the indexes of migration 18), so it never walks every consultant.
+// [first, last], in number order: those whose personal calendar has a one-off window
+// overlapping those dates in its own zone, or an active weekly rule on one of their
+// weekdays valid on one of them. Every other consultant has no window there, so no free
+// time: leaving them out changes no answer. The queries start from those windows and
+// rules, read by time and weekday (the indexes of migration 18), so they never walk
+// every consultant. Windows are read from their index alone for the dates in any zone,
+// then kept only where they overlap the dates in their calendar's zone: the windows of
+// the days just before and after bring in other consultants, and each calendar is looked
+// up once, not once per window, and only the kept ones joined to their consultants.
 std::vector<std::pair<std::int64_t, std::int64_t>> ConsultantsWithWindows(Tx& tx, Date first, Date last) {
   // Local dates [first, last] lie within this time in every zone (offsets -12h to +14h).
   const Interval any_zone =
       AroundLocalDays({Instant{date::sys_days{first}}, Instant{date::sys_days{last} + date::days{1}}});
+  std::unordered_map<std::int64_t, std::vector<Interval>> windows;  // by calendar
+  for (const auto& row : tx.Query("SELECT calendar_id, start_at, end_at FROM availability_windows "
+                                  "WHERE start_at >= ? AND start_at < ? AND end_at > ?",
+                                  {Int(OverlapScanFloor(any_zone.start)), Int(ToStored(any_zone.end)),
+                                   Int(ToStored(any_zone.start))})) {
+    windows[row.Int(0)].push_back({FromStored(row.Int(1)), FromStored(row.Int(2))});
+  }
+  std::vector<std::int64_t> near;
+  near.reserve(windows.size());
+  for (const auto& [calendar_id, _] : windows) near.push_back(calendar_id);
+  std::sort(near.begin(), near.end());
+
+  std::vector<std::int64_t> kept;
+  std::unordered_map<std::string, Interval> days_in_zone;  // by time zone name
+  ForIdsIn(tx, "SELECT id, timezone FROM calendars WHERE kind = 'personal' AND id IN (", near, {},
+           [&](const store::Row& row) {
+             std::string zone = row.Text(1);
+             auto days = days_in_zone.find(zone);
+             if (days == days_in_zone.end()) {
+               days = days_in_zone.emplace(zone, LocalDays(first, last, ZoneOrUtc(zone))).first;
+             }
+             const auto& own = windows.at(row.Int(0));
+             if (std::any_of(own.begin(), own.end(), [&](const Interval& w) { return w.Overlaps(days->second); })) {
+               kept.push_back(row.Int(0));
+             }
+           });
+
+  // The weekdays are always named, a week or more being all seven: without them SQLite
+  // reads every account and its rules instead of the rules by weekday.
   std::string weekdays;
-  if (date::sys_days{last} - date::sys_days{first} < date::days{6}) {
-    weekdays = " AND iso_weekday IN (";
-    for (date::sys_days day{first}; day <= date::sys_days{last}; day += date::days{1}) {
-      weekdays += (day == date::sys_days{first} ? "" : ", ") + std::to_string(IsoWeekday(Date{day}));
-    }
-    weekdays += ")";
+  for (date::sys_days day{first}; day <= date::sys_days{last} && day < date::sys_days{first} + date::days{7};
+       day += date::days{1}) {
+    weekdays += (weekdays.empty() ? "" : ", ") + std::to_string(IsoWeekday(Date{day}));
   }
-  std::vector<std::pair<std::int64_t, std::int64_t>> out;
   // Validity dates are stored as YYYY-MM-DD, so they compare as text.
-  for (const auto& row : tx.Query(
-           "SELECT f.consultant_no, a.id FROM ("
-           "SELECT calendar_id FROM availability_windows WHERE start_at >= ? AND start_at < ? AND end_at > ? "
-           "UNION SELECT calendar_id FROM weekly_rules WHERE is_active = 1 AND is_closed = 0" +
-               weekdays +
-               " AND (valid_from IS NULL OR valid_from <= ?) AND (valid_until IS NULL OR valid_until >= ?)) w "
-               "JOIN calendars c ON c.id = w.calendar_id AND c.kind = 'personal' "
-               "JOIN accounts a ON a.id = c.owner_account_id JOIN face004_consultants f ON f.account_id = a.id "
-               "WHERE a.role = 'coach' AND a.is_active = 1 ORDER BY f.consultant_no",
-           {Int(OverlapScanFloor(any_zone.start)), Int(ToStored(any_zone.end)), Int(ToStored(any_zone.start)),
-            Text(FormatDate(last)), Text(FormatDate(first))})) {
-    out.emplace_back(row.Int(0), row.Int(1));
+  for (const auto& row : tx.Query("SELECT DISTINCT calendar_id FROM weekly_rules WHERE is_active = 1 AND is_closed = 0 "
+                                  "AND iso_weekday IN (" + weekdays + ") AND (valid_from IS NULL OR valid_from <= ?) "
+                                  "AND (valid_until IS NULL OR valid_until >= ?)",
+                                  {Text(FormatDate(last)), Text(FormatDate(first))})) {
+    kept.push_back(row.Int(0));
   }
+  std::sort(kept.begin(), kept.end());
+  kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  ForIdsIn(tx,
+           "SELECT f.consultant_no, a.id FROM calendars c JOIN accounts a ON a.id = c.owner_account_id "
+           "JOIN face004_consultants f ON f.account_id = a.id WHERE a.role = 'coach' AND a.is_active = 1 "
+           "AND c.kind = 'personal' AND c.id IN (",
+           kept, {}, [&](const store::Row& row) { out.emplace_back(row.Int(0), row.Int(1)); });
+  std::sort(out.begin(), out.end());
   return out;
 }
 

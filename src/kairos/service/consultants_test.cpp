@@ -290,6 +290,37 @@ TEST_F(ConsultantsTest, EveryConsultantsViewIsEachConsultantsOwnMerged) {
 // A reservation names the one-off window it lies in: of several that hold it (another
 // writer's), the one starting first, then the one made first; a window of the longest
 // length (48 hours) is found from its last hour.
+// The views across consultants read the windows of the asked dates in any zone, so the windows of the days just before and after are read too; the
+// consultants who have time only on those days in their own zone must cost a lookup,
+// not a snapshot laid over every asked day.
+TEST_F(ConsultantsTest, AMonthsViewCostsLittleForConsultantsWithTimeOnlyAroundIt) {
+  const std::int64_t in_march = Consultant("Europe/Paris");
+  ASSERT_TRUE(consultants_->AddAvailability(*consultants_->FindConsultant(in_march), D("2031-03-10"), H(9), H(17), now_)
+                  .ok());
+  auto steps = [&] {
+    std::uint64_t before = store::SqliteVmSteps();
+    auto slots = consultants_->FreeTime(std::nullopt, D("2031-03-01"), D("2031-03-31"), now_);
+    EXPECT_TRUE(slots.ok());
+    EXPECT_EQ(slots->size(), 1u);
+    return store::SqliteVmSteps() - before;
+  };
+  const std::uint64_t alone = steps();
+  constexpr int kAround = 60;
+  for (int i = 0; i < kAround; ++i) {
+    // 28 February 20:00 in UTC+14 is 06:00 UTC that day, and 1 April 08:00 in UTC-11 is
+    // 19:00 UTC: both within a day of the asked month, neither in it in its own zone.
+    const bool east = i % 2 == 0;
+    const std::int64_t no = Consultant(east ? "Pacific/Kiritimati" : "Pacific/Pago_Pago");
+    auto w = consultants_->AddAvailability(*consultants_->FindConsultant(no), D(east ? "2031-02-28" : "2031-04-01"),
+                                           east ? H(20) : H(8), east ? H(23) : H(10), now_);
+    ASSERT_TRUE(w.ok()) << w.error().message;
+  }
+  const std::uint64_t around = steps();
+  EXPECT_GT(alone, 0u);
+  // Loading a snapshot of each of them cost about 140 steps apiece; a lookup costs about 20.
+  EXPECT_LE(around, alone + kAround * 40) << "alone: " << alone << " steps, with " << kAround << " around: " << around;
+}
+
 TEST_F(ConsultantsTest, AReservationNamesTheEarliestWindowHoldingIt) {
   std::int64_t id = Consultant();
   auto consultant = consultants_->FindConsultant(id);
