@@ -381,19 +381,23 @@ Result<MeetingPage> Meetings::Upcoming(const auth::Principal& caller, const Meet
       mine += " AND m.status = ?";
       params.push_back(Text(*request.status));
     }
+    // One pass gives the count and the page: the filter is evaluated once, not once for a
+    // COUNT and again for the page.
+    std::vector<std::pair<std::int64_t, std::int64_t>> upcoming;  // (start, id)
+    for (const auto& row : tx.Query("SELECT m.start_at, m.id" + mine, params)) {
+      upcoming.emplace_back(row.Int(0), row.Int(1));
+    }
     MeetingPage page;
-    page.count = tx.QueryOne("SELECT COUNT(*)" + mine, params)->Int(0);
+    page.count = static_cast<std::int64_t>(upcoming.size());
     const std::int64_t offset = std::max<std::int64_t>(0, request.offset);
     const std::int64_t limit = std::clamp<std::int64_t>(request.limit, 1, std::max<std::int64_t>(1, page.count));
     if (offset >= page.count) return page;
-    store::Params paged = params;
-    paged.push_back(Int(limit));
-    paged.push_back(Int(offset));
+    const auto from = upcoming.begin() + offset;
+    const auto to = upcoming.begin() + std::min(page.count, offset + limit);
+    std::partial_sort(upcoming.begin(), to, upcoming.end());
     Zone zone = CallerZone(tx, caller);
     std::vector<std::int64_t> ids;
-    for (const auto& row : tx.Query("SELECT m.id" + mine + " ORDER BY m.start_at, m.id LIMIT ? OFFSET ?", paged)) {
-      ids.push_back(row.Int(0));
-    }
+    for (auto it = from; it != to; ++it) ids.push_back(it->second);
     for (StoredMeeting& stored : LoadMeetings(tx, ids, zone)) page.meetings.push_back(std::move(stored.meeting));
     return page;
   });
