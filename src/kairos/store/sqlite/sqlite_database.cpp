@@ -332,12 +332,16 @@ class SqliteDatabase final : public Database {
   // checkpoint thread copies most of the WAL while writers go on; the WAL starts over from
   // its beginning only once a checkpoint has copied all of it before the next write, which
   // under steady writes only the writer itself can see, so at twice the threshold it
-  // finishes the copy itself (the rest of it: little is left by then).
+  // finishes the copy itself (the rest of it: little is left by then). SQLite runs one
+  // checkpoint at a time and refuses a second at once, so the writer first waits for the
+  // thread's pass to end: on a busy machine that pass is slow, and the writer's copy
+  // refused at every commit let the WAL grow without bound.
   static int WalCommitted(void* self, sqlite3* handle, const char*, int pages) {
+    auto* db = static_cast<SqliteDatabase*>(self);
     if (pages >= 2 * kCheckpointPages) {
+      std::lock_guard running(db->checkpoint_run_mu_);
       sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     } else if (pages >= kCheckpointPages) {
-      auto* db = static_cast<SqliteDatabase*>(self);
       std::lock_guard lock(db->checkpoint_mu_);
       db->checkpoint_due_ = true;
       db->checkpoint_cv_.notify_one();
@@ -354,7 +358,10 @@ class SqliteDatabase final : public Database {
       if (stop_checkpoints_) return;
       checkpoint_due_ = false;
       lock.unlock();
-      sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      {
+        std::lock_guard running(checkpoint_run_mu_);
+        sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      }
       lock.lock();
     }
   }
@@ -483,6 +490,7 @@ class SqliteDatabase final : public Database {
   std::unique_ptr<Connection> checkpointer_;  // used by checkpoints_ alone
   std::mutex version_mu_;                     // guards version_
   std::unique_ptr<Connection> version_;       // asked for DataVersion alone
+  std::mutex checkpoint_run_mu_;              // held while either thread checkpoints
   std::mutex checkpoint_mu_;                  // guards the two flags below
   std::condition_variable checkpoint_cv_;
   bool checkpoint_due_ = false;
