@@ -142,14 +142,11 @@ constexpr std::size_t kSnapshotBatch = 500;
 // Runs `query` (which ends in "IN (") for `ids`, kSnapshotBatch of them at a time, and
 // calls `each` on every row.
 template <typename Each>
-void ForIdsIn(Tx& tx, const std::string& query, const std::vector<std::int64_t>& ids, const store::Params& before,
-              Each each) {
+void ForIdsIn(Tx& tx, const std::string& query, const std::vector<std::int64_t>& ids, Each each) {
   for (std::size_t from = 0; from < ids.size(); from += kSnapshotBatch) {
     const std::size_t n = std::min(kSnapshotBatch, ids.size() - from);
     const store::IdList in = store::IdsIn(std::span<const std::int64_t>(ids).subspan(from, n));
-    store::Params params = before;
-    params.insert(params.end(), in.params.begin(), in.params.end());
-    for (const auto& row : tx.Query(query + in.marks + ")", params)) each(row);
+    for (const auto& row : tx.Query(query + in.marks + ")", in.params)) each(row);
   }
 }
 
@@ -164,7 +161,7 @@ void ForIdsIn(Tx& tx, const std::string& query, const std::vector<std::int64_t>&
 // the days just before and after bring in other consultants, and each calendar is looked
 // up once, not once per window, and only the kept ones joined to their consultants.
 std::vector<std::pair<std::int64_t, std::int64_t>> ConsultantsWithWindows(Tx& tx, Date first, Date last) {
-  // Local dates [first, last] lie within this time in every zone (offsets -12h to +14h).
+  // Local dates [first, last] lie within this time in every zone.
   const Interval any_zone =
       AroundLocalDays({Instant{date::sys_days{first}}, Instant{date::sys_days{last} + date::days{1}}});
   std::unordered_map<std::int64_t, std::vector<Interval>> windows;  // by calendar
@@ -177,22 +174,20 @@ std::vector<std::pair<std::int64_t, std::int64_t>> ConsultantsWithWindows(Tx& tx
   std::vector<std::int64_t> near;
   near.reserve(windows.size());
   for (const auto& [calendar_id, _] : windows) near.push_back(calendar_id);
-  std::sort(near.begin(), near.end());
 
   std::vector<std::int64_t> kept;
-  std::unordered_map<std::string, Interval> days_in_zone;  // by time zone name
-  ForIdsIn(tx, "SELECT id, timezone FROM calendars WHERE kind = 'personal' AND id IN (", near, {},
-           [&](const store::Row& row) {
-             std::string zone = row.Text(1);
-             auto days = days_in_zone.find(zone);
-             if (days == days_in_zone.end()) {
-               days = days_in_zone.emplace(zone, LocalDays(first, last, ZoneOrUtc(zone))).first;
-             }
-             const auto& own = windows.at(row.Int(0));
-             if (std::any_of(own.begin(), own.end(), [&](const Interval& w) { return w.Overlaps(days->second); })) {
-               kept.push_back(row.Int(0));
-             }
-           });
+  for (std::size_t from = 0; from < near.size(); from += kSnapshotBatch) {
+    const auto batch = near.begin() + static_cast<std::ptrdiff_t>(from);
+    for (const Calendar& c :
+         FindCalendars(tx, {batch, batch + static_cast<std::ptrdiff_t>(std::min(kSnapshotBatch, near.size() - from))})) {
+      if (c.kind != "personal") continue;
+      const Interval days = LocalDays(first, last, c.zone);
+      const auto& own = windows.at(c.id);
+      if (std::any_of(own.begin(), own.end(), [&](const Interval& w) { return w.Overlaps(days); })) {
+        kept.push_back(c.id);
+      }
+    }
+  }
 
   // The weekdays are always named, a week or more being all seven: without them SQLite
   // reads every account and its rules instead of the rules by weekday.
@@ -216,7 +211,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> ConsultantsWithWindows(Tx& tx
            "SELECT f.consultant_no, a.id FROM calendars c JOIN accounts a ON a.id = c.owner_account_id "
            "JOIN face004_consultants f ON f.account_id = a.id WHERE a.role = 'coach' AND a.is_active = 1 "
            "AND c.kind = 'personal' AND c.id IN (",
-           kept, {}, [&](const store::Row& row) { out.emplace_back(row.Int(0), row.Int(1)); });
+           kept, [&](const store::Row& row) { out.emplace_back(row.Int(0), row.Int(1)); });
   std::sort(out.begin(), out.end());
   return out;
 }
