@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Loads the side-by-side benchmark's fixtures into a running Kairos through its HTTP API
-(the shapes ../shared/peers/ loads into the original services of seeds 002 and 004) and
+(the same shapes the side-by-side benchmark gives the original services of seeds 002 and
+004, written out here: nothing is read from outside the project) and
 writes the ids and tokens the wrk scripts need to STATE_DIR: fixtures.json, fixtures.lua
 (read by bench/faces/*.lua), fixtures.env (shell), and one sequence file per write workload.
 
